@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. See the README.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint format install install-test serve migrate demo messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs are pinned by constraints.txt, so every machine gets the same versions.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-users
+
+run: demo
+	@echo ""
+	@echo "Demo users (development only):"
+	@echo "  contributor / contributor-demo-2026"
+	@echo "  reviewer    / reviewer-demo-2026"
+	@echo "  admin       / admin-demo-2026"
+	@echo ""
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-test lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tracker.settings_test
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

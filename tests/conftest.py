@@ -1,0 +1,37 @@
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture
+def contributor(db):
+    return make_user("contributor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("reviewer")
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return make_user("reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin")
+
+
+@pytest.fixture
+def demo_data(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Keep uploaded files of each test in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,0 +1,120 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from tracker.demo import data
+from tracker.models import (
+    Category,
+    Citation,
+    Claim,
+    Indicator,
+    Location,
+    ModerationStatus,
+    Organization,
+    Source,
+    Statistic,
+    VerificationGrade,
+)
+
+pytestmark = pytest.mark.django_db
+
+ALL_MODELS = [Category, Organization, Location, Indicator, Source, Statistic, Claim, Citation]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in ALL_MODELS}
+
+
+def test_demo_loader_loads_every_row(demo_data):
+    assert counts() == {
+        "Category": len(data.CATEGORIES),
+        "Organization": len(data.ORGANIZATIONS),
+        "Location": len(data.LOCATIONS),
+        "Indicator": len(data.INDICATORS),
+        "Source": len(data.SOURCES),
+        "Statistic": len(data.STATISTICS),
+        "Claim": len(data.CLAIMS),
+        "Citation": sum(len(claim["citations"]) for claim in data.CLAIMS),
+    }
+    assert Claim.objects.public().count() == len(data.CLAIMS)
+    assert Statistic.objects.public().count() == len(data.STATISTICS)
+
+
+def test_demo_loader_is_idempotent(demo_data):
+    before = counts()
+    stamps = list(Claim.objects.values_list("pk", "updated_at", "version"))
+    call_command("load_demo", verbosity=0)
+    assert counts() == before
+    assert list(Claim.objects.values_list("pk", "updated_at", "version")) == stamps
+
+
+def test_demo_deaths_indicator_has_sjh_four_figures_and_cristosal_one(demo_data):
+    figures = Statistic.objects.public().filter(
+        indicator__slug="deaths-in-state-custody-el-salvador-state-of-exception"
+    )
+    by_org = {}
+    for figure in figures.select_related("organization"):
+        by_org.setdefault(figure.organization.name, []).append(
+            (figure.qualifier, int(figure.value))
+        )
+    assert by_org == {
+        "Cristosal": [("exact", 261)],
+        "Socorro Jurídico Humanitario": [
+            ("at_least", 301),
+            ("more_than", 430),
+            ("at_least", 480),
+        ],
+    }
+
+
+def test_demo_dates_keep_their_precision(demo_data):
+    cristosal = Statistic.objects.get(organization__slug="cristosal")
+    assert cristosal.as_of_display == "April 2024"
+    deportations = Claim.objects.get(slug="venezuelans-deported-by-the-united-states-held-at-cecot")
+    assert deportations.date_display == "2025"
+
+
+def test_demo_grades_and_stances(demo_data):
+    torture = Claim.objects.get(slug="torture-and-ill-treatment-in-salvadoran-prisons")
+    assert torture.verification == VerificationGrade.DISPUTED
+    assert torture.verification_rationale
+    stances = dict(torture.citations.values_list("source__organization__slug", "stance"))
+    assert stances["presidential-commissioner-for-human-rights-el-salvador"] == "contradicts"
+    assert stances["cristosal"] == "supports"
+    assert (
+        Claim.objects.get(slug="limited-due-process-under-the-state-of-exception").verification
+        == VerificationGrade.UNVERIFIED
+    )
+    assert set(Claim.objects.values_list("status", flat=True)) == {ModerationStatus.PUBLISHED}
+
+
+def test_demo_cecot_has_capacity_range_and_cellblocks(demo_data):
+    cecot = Location.objects.get(slug="cecot")
+    assert cecot.opened_year == 2023
+    displays = {s.indicator.slug: s.value_display for s in cecot.statistics.all()}
+    assert displays["prison-capacity"] == "at most 40,000"
+    assert displays["prison-cellblocks"] == "8"
+    assert displays["prisoners-per-cell"] == "65–70"
+
+
+def test_demo_seed_article_file_is_on_file_with_its_hash(demo_data):
+    source = Source.objects.get(organization__slug="unnamed-english-language-news-outlet")
+    assert len(source.sha256) == 64
+    assert source.file.read().startswith(b"Chile's president-elect")
+
+
+def test_demo_users_are_refused_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", "--with-users", verbosity=0)
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_users_have_their_roles(settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", verbosity=0)
+    User = get_user_model()
+    assert User.objects.get(username="contributor").groups.filter(name="Contributors").exists()
+    assert User.objects.get(username="reviewer").has_perm("tracker.review_entries")
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="reviewer").check_password("reviewer-demo-2026")

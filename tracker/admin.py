@@ -1,0 +1,224 @@
+"""Django admin for every model. Moderation status and grade are read-only here: the
+workflow module (``tracker.moderation``) owns them, and the admin actions call it."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from tracker import moderation
+from tracker.models import (
+    Category,
+    Citation,
+    Claim,
+    Indicator,
+    Location,
+    ModerationEvent,
+    Organization,
+    Revision,
+    Source,
+    Statistic,
+    Tag,
+    Tip,
+)
+
+admin.site.site_header = _("Claim tracker administration")
+admin.site.site_title = _("Claim tracker")
+
+WORKFLOW_FIELDS = (
+    "status",
+    "verification",
+    "verification_rationale",
+    "published_at",
+    "created_by",
+    "last_edited_by",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+class FacetedAdmin(admin.ModelAdmin):
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+
+
+@admin.register(Category)
+class CategoryAdmin(FacetedAdmin):
+    list_display = ("name", "name_es", "slug")
+    search_fields = ("name", "name_es")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(FacetedAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Location)
+class LocationAdmin(FacetedAdmin):
+    list_display = ("name", "kind", "country", "parent")
+    list_filter = ("kind", "country")
+    search_fields = ("name", "description")
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(FacetedAdmin):
+    list_display = ("name", "unit", "category")
+    list_filter = ("category",)
+    search_fields = ("name", "name_es", "description")
+    autocomplete_fields = ("category",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(FacetedAdmin):
+    list_display = ("name", "acronym", "kind", "country", "reliability")
+    list_filter = ("kind", "reliability", "country")
+    search_fields = ("name", "acronym", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_by", "version")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Source)
+class SourceAdmin(FacetedAdmin):
+    list_display = ("title", "organization", "kind", "published_on", "language", "confidential")
+    list_filter = ("kind", "language", "confidential", "organization")
+    search_fields = ("title", "author", "url", "summary", "organization__name")
+    autocomplete_fields = ("organization",)
+    readonly_fields = ("sha256", "created_by", "version", "created_at", "updated_at")
+    date_hierarchy = "published_on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+class ModeratedAdmin(FacetedAdmin):
+    """Admin for moderated entries: state is shown, never edited; actions use the workflow."""
+
+    readonly_fields = WORKFLOW_FIELDS
+    actions = ("submit_selected", "approve_selected")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.last_edited_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _apply(self, request, queryset, transition, done_message):
+        done = 0
+        for entry in queryset:
+            try:
+                transition(entry, by=request.user)
+            except moderation.TransitionRefused as refusal:
+                self.message_user(request, f"{entry}: {refusal.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit the selected entries for review"))
+    def submit_selected(self, request, queryset):
+        self._apply(request, queryset, moderation.submit, _("%(count)d entries submitted."))
+
+    @admin.action(description=_("Approve (publish) the selected entries"))
+    def approve_selected(self, request, queryset):
+        self._apply(request, queryset, moderation.approve, _("%(count)d entries published."))
+
+
+@admin.register(Claim)
+class ClaimAdmin(ModeratedAdmin):
+    list_display = ("title", "status", "verification", "country", "location", "event_start")
+    list_filter = ("status", "verification", "categories", "country", "origin", "date_precision")
+    search_fields = ("title", "summary", "place_details", "search_text")
+    autocomplete_fields = ("location", "categories", "tags")
+    readonly_fields = (*WORKFLOW_FIELDS, "origin")
+    inlines = (CitationInline,)
+    date_hierarchy = "event_start"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("location")
+
+
+@admin.register(Statistic)
+class StatisticAdmin(ModeratedAdmin):
+    list_display = ("indicator", "value", "qualifier", "as_of", "source", "status", "verification")
+    list_filter = ("status", "verification", "indicator", "qualifier")
+    search_fields = ("indicator__name", "note", "quote", "source__title")
+    autocomplete_fields = ("indicator", "organization", "source", "location")
+    date_hierarchy = "as_of"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "source")
+
+
+@admin.register(Citation)
+class CitationAdmin(FacetedAdmin):
+    list_display = ("claim", "source", "stance", "locator")
+    list_filter = ("stance",)
+    search_fields = ("claim__title", "source__title", "quote")
+    autocomplete_fields = ("claim", "source")
+    list_select_related = ("claim", "source")
+
+
+class ReadOnlyAdmin(FacetedAdmin):
+    """A record that only the workflow writes: viewable, never added or changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "content_type",
+        "object_id",
+        "action",
+        "from_value",
+        "to_value",
+        "actor",
+    )
+    list_filter = ("kind", "action", "content_type")
+    search_fields = ("comment",)
+    list_select_related = ("content_type", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ("content_type", "object_id", "status", "created_by", "created_at", "decided_by")
+    list_filter = ("status", "content_type")
+    list_select_related = ("content_type", "created_by", "decided_by")
+
+
+@admin.register(Tip)
+class TipAdmin(FacetedAdmin):
+    list_display = ("created_at", "what", "where", "claim")
+    search_fields = ("what", "where", "contact")
+    readonly_fields = ("claim", "created_at")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,31 @@
+from tracker.models.base import (
+    DatePrecision,
+    ModerationStatus,
+    VerificationGrade,
+    format_imprecise_date,
+)
+from tracker.models.claims import Citation, Claim
+from tracker.models.moderation import ModerationEvent, Revision, Tip
+from tracker.models.sources import Organization, Source
+from tracker.models.statistics import Qualifier, Statistic
+from tracker.models.taxonomy import Category, Indicator, Location, Tag
+
+__all__ = [
+    "Category",
+    "Citation",
+    "Claim",
+    "DatePrecision",
+    "Indicator",
+    "Location",
+    "ModerationEvent",
+    "ModerationStatus",
+    "Organization",
+    "Qualifier",
+    "Revision",
+    "Source",
+    "Statistic",
+    "Tag",
+    "Tip",
+    "VerificationGrade",
+    "format_imprecise_date",
+]

@@ -1,0 +1,180 @@
+"""Claims (allegations) and the citations that tie them to their sources."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from tracker.models.base import (
+    DatePrecision,
+    ModeratedEntry,
+    format_imprecise_date,
+    normalize_search_text,
+    truncate_to_precision,
+    unique_slug,
+)
+from tracker.models.sources import Source
+from tracker.models.taxonomy import Category, Location, Tag
+from tracker.querysets import CitationQuerySet, ClaimQuerySet
+
+
+class Claim(ModeratedEntry):
+    """One allegation: what happened, where, when, to whom, by whom (alleged)."""
+
+    class Origin(models.TextChoices):
+        STAFF = "staff", _("Entered by staff")
+        PUBLIC_TIP = "public_tip", _("Sent by the public")
+        IMPORT = "import", _("Imported from a spreadsheet")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=300, unique=True, blank=True)
+    summary = models.TextField(_("what happened"))
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), related_name="claims", blank=True
+    )
+    country = CountryField(_("country"))
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    place_details = models.CharField(
+        _("place details"),
+        max_length=500,
+        blank=True,
+        help_text=_("Public: for example the prisons named by the source."),
+    )
+    event_start = models.DateField(
+        _("from"), null=True, blank=True, help_text=_("Leave empty when the sources give no date.")
+    )
+    event_end = models.DateField(_("until"), null=True, blank=True)
+    ongoing = models.BooleanField(_("ongoing"), default=False)
+    date_precision = models.CharField(
+        _("date precision"), max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    victim_count = models.PositiveIntegerField(
+        _("number of people affected"), null=True, blank=True
+    )
+    victim_description = models.CharField(
+        _("who was affected"),
+        max_length=300,
+        blank=True,
+        help_text=_("Public description of the people affected; never names."),
+    )
+    victim_identities = models.TextField(
+        _("identities of the people affected"),
+        blank=True,
+        help_text=_("Staff only. Never shown publicly, exported or counted."),
+    )
+    alleged_perpetrator = models.CharField(_("alleged perpetrator"), max_length=300, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="claims", blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.STAFF, editable=False
+    )
+    sources = models.ManyToManyField(Source, through="Citation", related_name="claims")
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("event_start").desc(nulls_last=True), "-pk"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("review_entries", _("Can review entries: approve, request changes, reject, withdraw")),
+            ("grade_entries", _("Can set verification grades")),
+            ("preview_entries", _("Can preview unpublished entries")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event_end__isnull=True)
+                | models.Q(event_start__isnull=False, event_end__gte=models.F("event_start")),
+                name="claim_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(victim_count__isnull=True) | models.Q(victim_count__gte=0),
+                name="claim_victim_count_not_negative",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="claim_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.event_start = truncate_to_precision(self.event_start, self.date_precision)
+        self.event_end = truncate_to_precision(self.event_end, self.date_precision)
+        if not self.slug:
+            self.slug = unique_slug(Claim, self.title, exclude_pk=self.pk)
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        location = self.location.name if self.location_id else ""
+        return normalize_search_text(
+            self.title,
+            self.summary,
+            self.place_details,
+            location,
+            self.country.name if self.country else "",
+            self.alleged_perpetrator,
+            self.victim_description,
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:claim_detail", kwargs={"pk": self.pk})
+
+    @property
+    def date_display(self) -> str:
+        """Render the date range at its precision: 'March 2022 – April 2024', 'from March 2022'."""
+        if self.event_start is None:
+            return _("date not given")
+        start = format_imprecise_date(self.event_start, self.date_precision)
+        if self.event_end:
+            end = format_imprecise_date(self.event_end, self.date_precision)
+            if end == start:
+                return start
+            return _("%(start)s – %(end)s") % {"start": start, "end": end}
+        if self.ongoing:
+            return _("from %(start)s onwards") % {"start": start}
+        return start
+
+
+class Citation(models.Model):
+    """A claim ← source link, with the words that support or contradict it."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
+        MENTIONS = "mentions", _("Mentions")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    quote = models.TextField(_("quote or excerpt"), blank=True)
+    locator = models.CharField(
+        _("page or locator"), max_length=200, blank=True, help_text=_("Page, paragraph, timestamp.")
+    )
+    stance = models.CharField(
+        _("stance"), max_length=12, choices=Stance.choices, default=Stance.SUPPORTS
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source", "locator"], name="citation_unique_per_locator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} ← {self.source}"

@@ -1,0 +1,82 @@
+"""Querysets: ``public()`` on each is the one definition of what the public may see."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from tracker.models.base import ModerationStatus
+
+
+def published_q(prefix: str = "") -> Q:
+    """Match published entries, optionally through a relation prefix such as ``"claim__"``."""
+    return Q(**{f"{prefix}status": ModerationStatus.PUBLISHED})
+
+
+class ModeratedQuerySet(models.QuerySet):
+    def public(self) -> ModeratedQuerySet:
+        """Entries the public may see: published ones only."""
+        return self.filter(published_q())
+
+    def awaiting_review(self) -> ModeratedQuerySet:
+        return self.filter(status=ModerationStatus.SUBMITTED)
+
+    def owned_by(self, user) -> ModeratedQuerySet:
+        return self.filter(created_by=user)
+
+
+class ClaimQuerySet(ModeratedQuerySet):
+    pass
+
+
+class StatisticQuerySet(ModeratedQuerySet):
+    pass
+
+
+class CitationQuerySet(models.QuerySet):
+    def public(self) -> CitationQuerySet:
+        """Citations of published claims."""
+        return self.filter(published_q("claim__"))
+
+
+class SourceQuerySet(models.QuerySet):
+    def used_publicly(self) -> SourceQuerySet:
+        """Sources that a published claim cites or a published figure comes from."""
+        from tracker.models import Citation, Statistic
+
+        return self.filter(
+            Exists(Citation.objects.public().filter(source=OuterRef("pk")))
+            | Exists(Statistic.objects.public().filter(source=OuterRef("pk")))
+        )
+
+    def public(self) -> SourceQuerySet:
+        """Sources with a page of their own: used publicly and not confidential."""
+        return self.used_publicly().filter(confidential=False)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public(self) -> OrganizationQuerySet:
+        """Organisations behind a public (non-confidential) source or a published figure."""
+        from tracker.models import Source, Statistic
+
+        return self.filter(
+            Exists(Source.objects.public().filter(organization=OuterRef("pk")))
+            | Exists(Statistic.objects.public().filter(organization=OuterRef("pk")))
+        )
+
+
+class LocationQuerySet(models.QuerySet):
+    def public(self) -> LocationQuerySet:
+        """Places where a published claim or figure is located."""
+        from tracker.models import Claim, Statistic
+
+        return self.filter(
+            Exists(Claim.objects.public().filter(location=OuterRef("pk")))
+            | Exists(Statistic.objects.public().filter(location=OuterRef("pk")))
+        )
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def public(self) -> TaxonomyQuerySet:
+        """Category and indicator names are managed by admins and are public."""
+        return self.all()
