@@ -1,0 +1,122 @@
+"""Facet counts: for each facet, the current result set grouped by that facet's values,
+counted with the facet's own filter left out, each value with its toggle link.
+
+The same facets serve the HTML page and the JSON export, so both show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+from django.http import QueryDict
+from django_countries import countries
+
+from tracker.filters import FacetSpec
+from tracker.models import VerificationGrade
+from tracker.models.base import localized
+
+MAX_VALUES_PER_FACET = 30
+NOT_FILTERS = ("page", "sort", "format")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_query: str
+
+    def as_dict(self, path: str) -> dict:
+        return {
+            "value": self.value,
+            "label": self.label,
+            "count": self.count,
+            "selected": self.selected,
+            "toggle": f"{path}?{self.toggle_query}" if self.toggle_query else path,
+        }
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [value for value in self.values if value.selected]
+
+    def as_dict(self, path: str) -> dict:
+        return {
+            "name": self.param,
+            "label": str(self.label),
+            "values": [value.as_dict(path) for value in self.values],
+        }
+
+
+def toggle_query(params: QueryDict, param: str, value: str) -> str:
+    """The query string with ``value`` of ``param`` switched on or off (and no page number)."""
+    query = params.copy()
+    query.pop("page", None)
+    current = query.getlist(param)
+    if value in current:
+        current.remove(value)
+    else:
+        current.append(value)
+    query.setlist(param, current)
+    return query.urlencode()
+
+
+def facet_label(spec: FacetSpec, row: dict) -> str:
+    key = str(row["key"])
+    if spec.param == "country":
+        return countries.name(key) or key
+    if spec.param == "grade":
+        return VerificationGrade(key).label if key in VerificationGrade.values else key
+    if len(spec.label_fields) == 2:
+        return localized(row[spec.label_fields[0]], row[spec.label_fields[1]])
+    if spec.label_fields:
+        return str(row[spec.label_fields[0]])
+    return key
+
+
+def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -> list[Facet]:
+    """One grouped query per facet over the result set without that facet's own filter."""
+    facets = []
+    for spec in specs:
+        others = params.copy()
+        for name in (spec.param, *NOT_FILTERS):
+            others.pop(name, None)
+        base = filterset_class(others).qs.order_by()
+        if spec.extra_filter is not None:
+            base = base.filter(spec.extra_filter)
+        group_by = F(spec.group_by) if isinstance(spec.group_by, str) else spec.group_by
+        rows = (
+            base.values(*spec.label_fields, key=group_by)
+            .annotate(count=Count("pk", distinct=True))
+            .exclude(key__isnull=True)
+            .order_by("-count", "key")[:MAX_VALUES_PER_FACET]
+        )
+        selected = set(params.getlist(spec.param))
+        facet = Facet(spec.param, spec.label)
+        seen = set()
+        for row in rows:
+            value = str(row["key"])
+            seen.add(value)
+            facet.values.append(
+                FacetValue(
+                    value=value,
+                    label=facet_label(spec, row),
+                    count=row["count"],
+                    selected=value in selected,
+                    toggle_query=toggle_query(params, spec.param, value),
+                )
+            )
+        for value in sorted(selected - seen):
+            facet.values.append(
+                FacetValue(value, value, 0, True, toggle_query(params, spec.param, value))
+            )
+        facets.append(facet)
+    return facets

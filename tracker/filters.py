@@ -1,0 +1,354 @@
+"""FilterSets shared by the public pages, the CSV/JSON exports, the API and the feeds.
+
+Each FilterSet starts from a model's ``public()`` queryset. Every filter lives in the query
+string, so a filtered view is a link. Invalid values never raise: the FilterSet drops them and
+``problems()`` says what was wrong, for the page to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from tracker.models import (
+    Category,
+    Claim,
+    Indicator,
+    Location,
+    Organization,
+    Source,
+    Statistic,
+    VerificationGrade,
+)
+from tracker.models.base import normalize_search_text
+
+SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
+
+
+def is_postgresql(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
+    """Filter by words of ``text`` in ``search_text``, accent- and case-insensitively.
+
+    PostgreSQL: full-text search over the folded text (a GIN index matches this expression),
+    annotated with ``search_rank``. SQLite: every word must appear in the folded text.
+    """
+    folded = normalize_search_text(text).strip()
+    if not folded:
+        return queryset
+    if is_postgresql(queryset):
+        vector = SearchVector("search_text", config=SEARCH_CONFIG)
+        query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            queryset.alias(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    for word in folded.split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Filter by one or several slugs of a related model (OR within the filter)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", True)
+        super().__init__(*args, **kwargs)
+
+
+def country_choices():
+    return list(countries)
+
+
+SORTS_CLAIM = [
+    ("recent_event", _("Most recent event")),
+    ("recently_published", _("Recently published")),
+    ("most_cited", _("Most cited")),
+    ("relevance", _("Relevance (with a search)")),
+]
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Common behaviour: invalid values are reported, not raised."""
+
+    def problems(self) -> list[str]:
+        """One readable sentence per rejected parameter."""
+        if not self.is_bound:
+            return []
+        messages = []
+        for name, errors in self.form.errors.items():
+            field = self.form.fields.get(name)
+            label = field.label if field is not None and field.label else name
+            for error in errors:
+                messages.append(
+                    _("The filter “%(label)s” was ignored: %(error)s")
+                    % {"label": label, "error": error}
+                )
+        return messages
+
+
+class ClaimFilter(PublicFilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    category = SlugMultipleChoiceFilter(
+        field_name="categories__slug",
+        to_field_name="slug",
+        queryset=Category.objects.public(),
+        label=_("Category"),
+    )
+    country = django_filters.MultipleChoiceFilter(
+        field_name="country", choices=country_choices, label=_("Country")
+    )
+    place = SlugMultipleChoiceFilter(
+        field_name="location__slug", queryset=Location.objects.all(), label=_("Place")
+    )
+    grade = django_filters.MultipleChoiceFilter(
+        field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
+    )
+    organization = SlugMultipleChoiceFilter(
+        method="filter_organization",
+        queryset=Organization.objects.all(),
+        label=_("Organisation"),
+    )
+    year = django_filters.MultipleChoiceFilter(
+        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
+    )
+    event_from = django_filters.DateFilter(
+        method="filter_event_from",
+        label=_("Happened on or after"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    event_to = django_filters.DateFilter(
+        field_name="event_start",
+        lookup_expr="lte",
+        label=_("Happened on or before"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_from = django_filters.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__gte",
+        label=_("Published on or after"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_to = django_filters.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__lte",
+        label=_("Published on or before"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort", choices=SORTS_CLAIM, label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Claim.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return search_queryset(queryset, value)
+
+    def filter_organization(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Only citations of non-confidential sources: filtering must not reveal who is behind
+        # a confidential source.
+        return queryset.filter(
+            citations__source__organization__in=value, citations__source__confidential=False
+        ).distinct()
+
+    def filter_year(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(event_start__year__in=[int(year) for year in value])
+
+    def filter_event_from(self, queryset, name, value):
+        return queryset.filter(
+            Q(event_end__gte=value)
+            | Q(event_end__isnull=True, ongoing=True)
+            | Q(event_end__isnull=True, event_start__gte=value)
+        )
+
+    def filter_sort(self, queryset, name, value):
+        # Ordering is applied in ``qs`` so that it also holds when ``sort`` is absent.
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs  # validates the form: cleaned_data holds the valid values
+        sort = getattr(self.form, "cleaned_data", {}).get("sort") or ""
+        return order_claims(queryset, sort)
+
+
+def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
+    if sort == "relevance" and "search_rank" in queryset.query.annotations:
+        return queryset.order_by("-search_rank", "-pk")
+    if sort == "recently_published":
+        return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    if sort == "most_cited":
+        return queryset.annotate(citation_count=Count("citations", distinct=True)).order_by(
+            "-citation_count", "-pk"
+        )
+    if "search_rank" in queryset.query.annotations and sort == "":
+        return queryset.order_by("-search_rank", "-pk")
+    return queryset.order_by(F("event_start").desc(nulls_last=True), "-pk")
+
+
+class StatisticFilter(PublicFilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    indicator = SlugMultipleChoiceFilter(
+        field_name="indicator__slug", queryset=Indicator.objects.public(), label=_("Indicator")
+    )
+    organization = SlugMultipleChoiceFilter(
+        field_name="organization__slug", queryset=Organization.objects.all(), label=_("Reported by")
+    )
+    country = django_filters.MultipleChoiceFilter(
+        field_name="country", choices=country_choices, label=_("Country")
+    )
+    place = SlugMultipleChoiceFilter(
+        field_name="location__slug", queryset=Location.objects.all(), label=_("Place")
+    )
+    grade = django_filters.MultipleChoiceFilter(
+        field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
+    )
+    year = django_filters.MultipleChoiceFilter(
+        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
+    )
+
+    class Meta:
+        model = Statistic
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Statistic.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return search_queryset(queryset, value)
+
+    def filter_year(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(as_of__year__in=[int(year) for year in value])
+
+    @property
+    def qs(self):
+        return super().qs.order_by("-as_of", "-pk")
+
+
+class SourceFilter(PublicFilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
+    organization = SlugMultipleChoiceFilter(
+        field_name="organization__slug",
+        queryset=Organization.objects.all(),
+        label=_("Organisation"),
+    )
+    language = django_filters.MultipleChoiceFilter(
+        choices=Source.Language.choices, label=_("Language")
+    )
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Source.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return search_queryset(queryset, value)
+
+
+class OrganizationFilter(PublicFilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
+    country = django_filters.MultipleChoiceFilter(
+        field_name="country", choices=country_choices, label=_("Country")
+    )
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Organization.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return search_queryset(queryset, value)
+
+
+class LocationFilter(PublicFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
+    country = django_filters.MultipleChoiceFilter(
+        field_name="country", choices=country_choices, label=_("Country")
+    )
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Location.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One facet: the query parameter it toggles and how to group the result set by it."""
+
+    param: str
+    label: str
+    group_by: object  # a field path or an expression
+    label_fields: tuple[str, ...] = ()
+    extra_filter: Q | None = None
+
+
+CLAIM_FACETS = [
+    FacetSpec(
+        "category", _("Category"), "categories__slug", ("categories__name", "categories__name_es")
+    ),
+    FacetSpec("country", _("Country"), "country"),
+    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
+    FacetSpec("grade", _("Grade"), "verification"),
+    FacetSpec(
+        "organization",
+        _("Organisation"),
+        "citations__source__organization__slug",
+        ("citations__source__organization__name",),
+        Q(citations__source__confidential=False),
+    ),
+    FacetSpec("year", _("Year"), ExtractYear("event_start")),
+]
+
+STATISTIC_FACETS = [
+    FacetSpec(
+        "indicator", _("Indicator"), "indicator__slug", ("indicator__name", "indicator__name_es")
+    ),
+    FacetSpec("organization", _("Reported by"), "organization__slug", ("organization__name",)),
+    FacetSpec("country", _("Country"), "country"),
+    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
+    FacetSpec("grade", _("Grade"), "verification"),
+    FacetSpec("year", _("Year"), ExtractYear("as_of")),
+]
