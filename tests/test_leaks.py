@@ -1,0 +1,313 @@
+"""The leak crawler: private material carries unique markers, then every public URL is fetched.
+
+Public URLs are found three ways, so that a new page cannot be forgotten: every pattern of the
+URL resolver (filled with every pk and slug in the database, public or not), every link found in
+any response (HTML, CSV, JSON, XML), and searches and filters for each marker.
+"""
+
+import re
+from collections import deque
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import (
+    CategoryFactory,
+    CitationFactory,
+    ClaimFactory,
+    IndicatorFactory,
+    LocationFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+    make_user,
+)
+from tracker import moderation
+from tracker.models import (
+    Claim,
+    Location,
+    ModerationStatus,
+    Organization,
+    Revision,
+    Source,
+    Statistic,
+    Tip,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARK = "LEAKMARK"
+MAX_FETCHES = 4000
+SKIP_PREFIXES = ("/static/", "/admin/jsi18n/")
+LINK_PATTERN = re.compile(
+    r"""(?:(?:href|src|action)=["']|https?://testserver|":\s*")(/[^\s"'<>\\]*)"""
+)
+
+
+def marker(place: str) -> str:
+    return f"{MARK}{place.upper().replace(' ', '')}"
+
+
+@pytest.fixture
+def private_material(db):
+    """Put a unique marker in every private place, beside public entries that use the same
+    categories, places and organisations, so that counts and facets have something to leak."""
+    author = make_user(
+        "contributor", username=marker("username"), email=f"{marker('email')}@example.org"
+    )
+    reviewer = make_user("reviewer", username=marker("reviewername"))
+    public_place = LocationFactory(slug="public-place")
+    category = CategoryFactory(slug="public-category")
+    organization = OrganizationFactory(slug="public-org", private_notes=marker("org notes"))
+
+    public_claim = ClaimFactory(
+        title="A published claim",
+        location=public_place,
+        created_by=author,
+        last_edited_by=author,
+        victim_identities=marker("victim identities"),
+        private_notes=marker("claim notes"),
+        categories=[category],
+    )
+    public_source = SourceFactory(organization=organization, private_notes=marker("source notes"))
+    CitationFactory(claim=public_claim, source=public_source)
+
+    hidden_org = OrganizationFactory(name=marker("confidential org"), slug="hidden-org")
+    confidential = SourceFactory(
+        organization=hidden_org,
+        confidential=True,
+        title=marker("confidential title"),
+        url="https://example.org/" + marker("confidential url"),
+        archived_url="https://archive.example.org/" + marker("confidential archive"),
+        author=marker("confidential author"),
+        summary=marker("confidential summary"),
+    )
+    CitationFactory(claim=public_claim, source=confidential, quote="Public words", locator="p. 1")
+
+    indicator = IndicatorFactory(slug="public-indicator")
+    StatisticFactory(
+        indicator=indicator,
+        source=public_source,
+        organization=organization,
+        location=public_place,
+        private_notes=marker("statistic notes"),
+    )
+
+    for state in ModerationStatus.values:
+        if state == ModerationStatus.PUBLISHED:
+            continue
+        place = LocationFactory(name=marker(f"place {state}"), slug=f"hidden-place-{state}")
+        org = OrganizationFactory(name=marker(f"org {state}"), slug=f"hidden-org-{state}")
+        source = SourceFactory(
+            organization=org, title=marker(f"source {state}"), url=f"https://x.example/{state}"
+        )
+        hidden = ClaimFactory(
+            title=marker(f"claim {state}"),
+            summary=marker(f"summary {state}"),
+            status=state,
+            location=place,
+            country="TD",
+            categories=[category],
+            created_by=author,
+        )
+        CitationFactory(claim=hidden, source=source, quote=marker(f"quote {state}"))
+        StatisticFactory(
+            indicator=indicator,
+            source=source,
+            organization=org,
+            status=state,
+            note=marker(f"figure {state}"),
+            location=place,
+        )
+
+    Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(Claim),
+        object_id=public_claim.pk,
+        data={"fields": {"title": marker("pending revision title")}},
+        base_version=public_claim.version,
+        created_by=author,
+        comment=marker("revision comment"),
+    )
+    moderation.record_event(
+        public_claim,
+        kind="moderation",
+        action="request_changes",
+        by=reviewer,
+        comment=marker("internal review comment"),
+    )
+    Tip.objects.create(
+        what=marker("tip what"),
+        where=marker("tip where"),
+        contact=marker("tip contact"),
+        link="https://example.org/" + marker("tip link"),
+    )
+    markers = [
+        "username",
+        "email",
+        "reviewername",
+        "org notes",
+        "victim identities",
+        "claim notes",
+        "source notes",
+        "confidential org",
+        "confidential title",
+        "confidential url",
+        "confidential archive",
+        "confidential author",
+        "confidential summary",
+        "statistic notes",
+        "pending revision title",
+        "revision comment",
+        "internal review comment",
+        "tip what",
+        "tip where",
+        "tip contact",
+        "tip link",
+    ]
+    for state in ModerationStatus.values:
+        if state != ModerationStatus.PUBLISHED:
+            markers += [f"{kind} {state}" for kind in ("place", "org", "source", "claim")]
+            markers += [f"summary {state}", f"quote {state}", f"figure {state}"]
+    return [marker(name) for name in markers]
+
+
+def resolver_paths(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
+    """Every route of the project as a template such as '/en/claims/<int:pk>/'."""
+    resolver = resolver or get_resolver()
+    paths = []
+    for entry in resolver.url_patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith("^") or route == "":
+                route = route.lstrip("^")
+            paths += resolver_paths(entry, prefix + route)
+        elif isinstance(entry, URLPattern):
+            paths.append(prefix + route)
+    return paths
+
+
+def fill(template: str, values: dict[str, list[str]]) -> list[str]:
+    """Instantiate a route template with every value known for each of its parameters."""
+    template = template.replace("^", "").replace("$", "").replace("\\Z", "")
+    results = ["/" + template]
+    for match in set(re.findall(r"<(?:\w+:)?(\w+)>", template)):
+        expanded = []
+        for url in results:
+            for value in values.get(match, ["1"]):
+                expanded.append(re.sub(rf"<(?:\w+:)?{match}>", value, url))
+        results = expanded
+    return [url for url in results if "(?" not in url and "<" not in url]
+
+
+def language_prefix_templates() -> list[str]:
+    templates = []
+    for path in resolver_paths():
+        if path.startswith("en/"):
+            templates += [path, "es/" + path[3:]]
+        else:
+            templates.append(path)
+    return templates
+
+
+SEARCHED = (
+    "victim identities",
+    "claim notes",
+    "confidential title",
+    "confidential org",
+    "claim draft",
+    "summary submitted",
+    "quote rejected",
+    "figure withdrawn",
+    "source changes_requested",
+    "pending revision title",
+    "tip what",
+    "username",
+)
+
+
+def search_probes(markers: list[str]) -> list[str]:
+    wanted = {marker(name) for name in SEARCHED}
+    return [name for name in markers if name in wanted]
+
+
+def seed_urls(markers: list[str]) -> list[str]:
+    pks = sorted(
+        {
+            str(pk)
+            for model in (Claim, Statistic, Source)
+            for pk in model.objects.values_list("pk", flat=True)
+        }
+    )
+    slugs = sorted(
+        {
+            slug
+            for model in (Claim, Location, Organization)
+            for slug in model.objects.values_list("slug", flat=True)
+        }
+        | {"public-indicator", "public-category"}
+    )
+    values = {"pk": pks, "slug": slugs, "id": pks, "object_id": pks}
+    urls = ["/", "/en/", "/es/", "/en/does-not-exist/", "/does-not-exist.json"]
+    for template in language_prefix_templates():
+        if template.startswith(("admin/", "i18n/")):
+            continue
+        for url in fill(template, values):
+            urls.append(url)
+            if "<" not in template and "?" not in url:
+                # Searched in lower case: the search is case-insensitive, so a hit would show
+                # the stored upper-case marker, while the echo of the query does not.
+                urls += [f"{url}?q={quote(m.lower())}" for m in search_probes(markers)]
+                urls += [
+                    f"{url}?country=TD",
+                    f"{url}?category=public-category&grade=unverified",
+                    f"{url}?place=hidden-place-draft&organization=hidden-org",
+                ]
+    return urls
+
+
+def crawl(client, start: list[str]) -> dict[str, tuple[int, str]]:
+    seen: dict[str, tuple[int, str]] = {}
+    queue = deque(start)
+    while queue and len(seen) < MAX_FETCHES:
+        url = queue.popleft()
+        if url in seen or url.startswith(SKIP_PREFIXES):
+            continue
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        headers = " ".join(f"{key}: {value}" for key, value in response.items())
+        seen[url] = (response.status_code, text + "\n" + headers)
+        for link in LINK_PATTERN.findall(text.replace("&amp;", "&")):
+            link = link.rstrip(".,;")
+            if urlsplit(link).path.startswith(("/admin/", "/static/", "//")):
+                continue
+            if link not in seen:
+                queue.append(link)
+        if response.status_code in (301, 302) and response.get("Location", "").startswith("/"):
+            queue.append(response["Location"])
+    return seen
+
+
+def test_leak_crawler_finds_no_private_marker_in_any_public_output(client, private_material):
+    fetched = crawl(client, seed_urls(private_material))
+    leaks = [
+        (url, name)
+        for url, (_status, text) in fetched.items()
+        for name in private_material
+        if name in text
+    ]
+    assert not leaks, f"private markers leaked: {leaks[:20]}"
+    assert not [url for url, (status, _) in fetched.items() if status >= 500]
+    # The crawl must have reached real public content, or it proves nothing.
+    reached = {url for url, (status, text) in fetched.items() if "A published claim" in text}
+    assert len(reached) >= 3
+    assert len(fetched) > 50
+
+
+def test_leak_crawler_detects_a_planted_leak(client, private_material):
+    """The crawler itself works: a published entry carrying a marker is found."""
+    ClaimFactory(title=f"{MARK}PLANTED")
+    fetched = crawl(client, ["/en/claims/"])
+    assert any(f"{MARK}PLANTED" in text for _status, text in fetched.values())
