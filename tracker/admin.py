@@ -3,6 +3,7 @@ workflow module (``tracker.moderation``) owns them, and the admin actions call i
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker import moderation
 from tracker.models import (
@@ -130,15 +131,31 @@ class ModeratedAdmin(FacetedAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(description=_("Submit the selected entries for review"))
     def submit_selected(self, request, queryset):
-        self._apply(request, queryset, moderation.submit, _("%(count)d entries submitted."))
+        self._apply(
+            request,
+            queryset,
+            moderation.submit,
+            lambda n: (
+                ngettext("%(count)d entry submitted.", "%(count)d entries submitted.", n)
+                % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Approve (publish) the selected entries"))
     def approve_selected(self, request, queryset):
-        self._apply(request, queryset, moderation.approve, _("%(count)d entries published."))
+        self._apply(
+            request,
+            queryset,
+            moderation.approve,
+            lambda n: (
+                ngettext("%(count)d entry published.", "%(count)d entries published.", n)
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(Claim)
