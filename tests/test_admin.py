@@ -86,3 +86,24 @@ def test_admin_changelist_shows_facet_counts(client, admin_user):
     client.force_login(admin_user)
     response = client.get(admin_url(Statistic, "changelist"))
     assert "(1)" in response.content.decode()
+
+
+def test_admin_approve_action_goes_through_the_workflow(client, admin_user, contributor):
+    from tracker.models import ModerationStatus
+
+    submitted = CitationFactory(claim__status=ModerationStatus.SUBMITTED).claim
+    own = CitationFactory(
+        claim__status=ModerationStatus.SUBMITTED, claim__created_by=admin_user
+    ).claim
+    client.force_login(admin_user)
+    response = client.post(
+        admin_url(Claim, "changelist"),
+        {"action": "approve_selected", "_selected_action": [submitted.pk, own.pk]},
+        follow=True,
+    )
+    submitted.refresh_from_db()
+    own.refresh_from_db()
+    assert submitted.status == ModerationStatus.PUBLISHED
+    assert own.status == ModerationStatus.SUBMITTED  # four eyes, even for an admin
+    assert "1 entry published." in response.content.decode()
+    assert ModerationEvent.objects.filter(object_id=submitted.pk, action="approve").exists()
