@@ -119,7 +119,9 @@ class CitationForm(forms.Form):
         label=_("existing source"), queryset=Source.objects.order_by("title"), required=False
     )
     new_source_title = forms.CharField(label=_("or a new source: title"), required=False)
-    new_source_url = forms.URLField(label=_("its address (URL)"), required=False)
+    new_source_url = forms.URLField(
+        label=_("its address (URL)"), required=False, assume_scheme="https"
+    )
     new_source_kind = forms.ChoiceField(
         label=_("its kind"), choices=Source.Kind.choices, initial=Source.Kind.REPORT
     )

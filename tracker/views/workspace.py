@@ -205,6 +205,9 @@ class RecordFormMixin(StaffPermissionMixin):
         action = "change" if "pk" in self.kwargs else "add"
         return [f"tracker.{action}_{self.model._meta.model_name}"]
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(model_name=self.model._meta.verbose_name, **kwargs)
+
     def form_valid(self, form):
         record = form.save(commit=False)
         upload = form.cleaned_data.get("file")
