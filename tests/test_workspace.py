@@ -188,9 +188,7 @@ def test_claim_form_source_search_narrows_choices_and_keeps_input(client, contri
 def test_claim_form_shows_likely_duplicates(client, contributor):
     ClaimFactory(title="Detainee died in Izalco prison in May")
     client.force_login(contributor)
-    response = client.post(
-        reverse("workspace:claim_create"), claim_post(None, search_sources="1")
-    )
+    response = client.post(reverse("workspace:claim_create"), claim_post(None, search_sources="1"))
     assert [c.title for c in response.context["duplicates"]] == [
         "Detainee died in Izalco prison in May"
     ]
