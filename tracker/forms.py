@@ -348,6 +348,17 @@ class DecisionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    # The decisions that the workflow allows from each state.
+    ALLOWED = {
+        "submitted": ("approve", "request_changes", "reject"),
+        "published": ("withdraw",),
+    }
+
+    def __init__(self, *args, status: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = self.ALLOWED.get(status, ())
+        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in allowed]
+
 
 class VerificationForm(forms.Form):
     grade = forms.ChoiceField(label=_("verification grade"), choices=VerificationGrade.choices)

@@ -132,7 +132,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         entry = self.object
         initial = {"version": entry.version}
         context.update(
-            decision_form=decision_form or DecisionForm(initial=initial),
+            decision_form=decision_form or DecisionForm(initial=initial, status=entry.status),
             verification_form=verification_form
             or VerificationForm(initial={**initial, "grade": entry.verification}),
             history=moderation.history(entry),
@@ -156,7 +156,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 "rationale": form.cleaned_data["rationale"],
             }
         else:
-            form = DecisionForm(request.POST)
+            form = DecisionForm(request.POST, status=entry.status)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(decision_form=form))
             call = {

@@ -136,6 +136,11 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 searched=searched,
                 duplicates=duplicates,
                 model_name=self.model._meta.verbose_name,
+                submit_url=reverse(
+                    f"workspace:{self.model._meta.model_name}_submit", args=[self.object.pk]
+                )
+                if self.object
+                else "",
                 history=moderation.history(self.object) if self.object else [],
                 pending=moderation.pending_revisions(self.object).exists()
                 if self.object
