@@ -96,3 +96,12 @@ def test_tip_emails_reviewers(client, django_capture_on_commit_callbacks):
 def test_tip_form_page_renders_hidden_honeypot(client):
     page = client.get(reverse("tips:report")).content.decode()
     assert 'class="honeypot" aria-hidden="true"' in page
+
+
+def test_tip_rate_limit_uses_proxy_header_when_configured(client, settings):
+    settings.TIPS_PER_HOUR = 1
+    settings.TIPS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    client.post(reverse("tips:report"), TIP, HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
+    response = client.post(reverse("tips:report"), TIP, HTTP_X_FORWARDED_FOR="10.0.0.2")
+    assert response.status_code == 302
+    assert Tip.objects.count() == 2

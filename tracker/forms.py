@@ -392,7 +392,8 @@ class TipForm(forms.ModelForm):
         model = Tip
         fields = ["what", "where", "when", "link", "contact"]
         widgets = {"what": forms.Textarea(attrs={"rows": 6, "maxlength": 5000})}
-        labels = {"contact": _("how to reach you (optional, kept private)")}
+        labels = {"contact": _("How to reach you (optional)")}
+        help_texts = {"contact": _("Only our reviewers see it. It is never published.")}
 
     def clean_what(self):
         what = self.cleaned_data["what"].strip()

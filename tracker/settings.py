@@ -175,3 +175,4 @@ LOGGING = {
 # Staff uploads and the public tip form.
 SOURCE_FILE_MAX_BYTES = int(os.environ.get("SOURCE_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
 TIPS_PER_HOUR = int(os.environ.get("TIPS_PER_HOUR", "5"))
+TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "")

@@ -20,6 +20,10 @@ from tracker.models import Tip
 def sender_fingerprint(request) -> str:
     """A keyed hash of the sender's address: enough to count tips, useless to identify them."""
     address = request.META.get("REMOTE_ADDR", "")
+    if settings.TIPS_CLIENT_IP_HEADER:
+        # The last value is the one our own proxy appended; earlier ones the sender could forge.
+        forwarded = request.META.get(settings.TIPS_CLIENT_IP_HEADER, "").split(",")[-1].strip()
+        address = forwarded or address
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
