@@ -396,6 +396,16 @@ def test_refused_transition_sends_no_email(contributor, django_capture_on_commit
     assert mail.outbox == []
 
 
+def test_revision_decision_emails_the_proposer(
+    contributor, reviewer, django_capture_on_commit_callbacks
+):
+    revision = propose(ClaimFactory(), contributor, title="T")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.reject_revision(revision, by=reviewer, comment="Unsupported.")
+    assert mail.outbox[-1].to == [contributor.email]
+    assert "revision rejected" in mail.outbox[-1].body
+
+
 def test_awaiting_review_count_counts_entries_and_revisions(contributor):
     ClaimFactory(status=S.SUBMITTED)
     StatisticFactory(status=S.SUBMITTED)

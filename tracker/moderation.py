@@ -243,7 +243,10 @@ def reject(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> Mode
 def withdraw(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
     """Take a published entry off the public site, saying why."""
     _require_reviewer(entry, by, four_eyes=False)
-    return _move(entry, WITHDRAW, by=by, comment=_require_comment(WITHDRAW, comment))
+    comment = _require_comment(WITHDRAW, comment)
+    entry = _move(entry, WITHDRAW, by=by, comment=comment)
+    _after_commit(notify_author, entry, "withdraw", comment)
+    return entry
 
 
 @transaction.atomic
@@ -629,6 +632,7 @@ DECISION_LABELS = {
     "approve": _("approved and published"),
     "request_changes": _("sent back for changes"),
     "reject": _("rejected"),
+    "withdraw": _("withdrawn from the public site"),
     "approve_revision": _("revision approved"),
     "reject_revision": _("revision rejected"),
 }

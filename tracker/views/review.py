@@ -119,6 +119,8 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
 
     template_name = "tracker/review/entry.html"
     context_object_name = "entry"
+    # Showing an unpublished entry is a preview: reviewers hold both permissions.
+    permission_required = (moderation.REVIEW_PERMISSION, moderation.PREVIEW_PERMISSION)
 
     def get_queryset(self):
         if self.model is Claim:
