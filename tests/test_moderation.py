@@ -375,11 +375,12 @@ def test_submit_emails_reviewers_after_commit(
     assert mail.outbox[0].to == [reviewer.email]
 
 
-@pytest.mark.parametrize("action", ["approve", "request_changes", "reject"])
+@pytest.mark.parametrize("action", ["approve", "request_changes", "reject", "withdraw"])
 def test_decision_emails_the_author(
     contributor, reviewer, action, django_capture_on_commit_callbacks
 ):
-    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor)
+    state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
+    claim = ClaimFactory(status=state, created_by=contributor)
     with django_capture_on_commit_callbacks(execute=True):
         getattr(moderation, action)(claim, by=reviewer, comment="See the notes.")
     assert mail.outbox[-1].to == [contributor.email]
