@@ -5,13 +5,14 @@ from django.urls import reverse
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
+    IndicatorFactory,
     OrganizationFactory,
     SourceFactory,
     StatisticFactory,
     make_user,
 )
 from tracker import moderation
-from tracker.models import Claim, ModerationStatus, Revision, Source
+from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -343,3 +344,49 @@ def test_organization_create(client, contributor):
     assert response.status_code == 302
     organization = OrganizationFactory._meta.model.objects.get(slug="cristosal")
     assert organization.created_by == contributor
+
+
+def statistic_post(statistic=None, **overrides):
+    source = statistic.source if statistic else SourceFactory()
+    data = {
+        "indicator": statistic.indicator_id if statistic else IndicatorFactory().pk,
+        "organization": source.organization_id,
+        "source": source.pk,
+        "qualifier": "at_least",
+        "value": "480",
+        "as_of": "2025-06-01",
+        "as_of_precision": "day",
+        "period_start_precision": "day",
+    }
+    if statistic:
+        data.update(version=statistic.version, as_of=statistic.as_of.isoformat())
+    data.update(overrides)
+    return data
+
+
+def test_statistic_create_saves_draft(client, contributor):
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:statistic_create"), statistic_post())
+    assert response.status_code == 302
+    statistic = Statistic.objects.get()
+    assert (statistic.status, statistic.created_by, statistic.value) == (S.DRAFT, contributor, 480)
+
+
+def test_statistic_range_without_upper_bound_is_refused(client, contributor):
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:statistic_create"), statistic_post(qualifier="range"))
+    assert response.status_code == 200
+    assert not Statistic.objects.exists()
+
+
+def test_statistic_revision_diff_lists_only_changed_fields(client, contributor, reviewer):
+    statistic = StatisticFactory(value=100, created_by=contributor)
+    client.force_login(contributor)
+    client.post(
+        reverse("workspace:statistic_edit", args=[statistic.pk]),
+        statistic_post(statistic, qualifier="exact", value="100", note="Plus 4 newborns"),
+    )
+    revision = Revision.objects.get()
+    client.force_login(reviewer)
+    diff = client.get(reverse("review:revision", args=[revision.pk])).context["diff"]
+    assert [str(change["label"]) for change in diff] == ["public note"]
