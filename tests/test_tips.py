@@ -105,3 +105,11 @@ def test_tip_rate_limit_uses_proxy_header_when_configured(client, settings):
     response = client.post(reverse("tips:report"), TIP, HTTP_X_FORWARDED_FOR="10.0.0.2")
     assert response.status_code == 302
     assert Tip.objects.count() == 2
+
+
+def test_tip_review_page_shows_contact_to_reviewers(client):
+    client.post(reverse("tips:report"), TIP)
+    client.force_login(make_user("reviewer"))
+    response = client.get(reverse("review:claim", args=[Claim.objects.get().pk]))
+    assert response.status_code == 200
+    assert "secret-sender@example.org" in response.content.decode()
