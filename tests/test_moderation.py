@@ -1,8 +1,23 @@
 import pytest
+from django.core import mail
 
-from tests.factories import ClaimFactory, StatisticFactory
+from tests.factories import (
+    CategoryFactory,
+    CitationFactory,
+    ClaimFactory,
+    StatisticFactory,
+    make_user,
+)
 from tracker import moderation
-from tracker.models import Claim, ModerationEvent, ModerationStatus, Statistic, VerificationGrade
+from tracker.models import (
+    Claim,
+    ModerationEvent,
+    ModerationStatus,
+    Revision,
+    Source,
+    Statistic,
+    VerificationGrade,
+)
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -125,3 +140,275 @@ def test_contributor_cannot_set_verification(contributor):
     claim = ClaimFactory()
     with pytest.raises(moderation.TransitionRefused):
         moderation.set_verification(claim, by=contributor, grade="verified", rationale="Sure.")
+
+
+# --- Every transition, allowed and refused, per role and state ---------------------------------
+
+ALL_STATES = [s.value for s in S]
+ALLOWED_FROM = {
+    "submit": {S.DRAFT, S.CHANGES_REQUESTED},
+    "retract_submission": {S.SUBMITTED},
+    "approve": {S.SUBMITTED},
+    "request_changes": {S.SUBMITTED},
+    "reject": {S.SUBMITTED},
+    "withdraw": {S.PUBLISHED},
+}
+TARGET = {
+    "submit": S.SUBMITTED,
+    "retract_submission": S.DRAFT,
+    "approve": S.PUBLISHED,
+    "request_changes": S.CHANGES_REQUESTED,
+    "reject": S.REJECTED,
+    "withdraw": S.WITHDRAWN,
+}
+AUTHOR_ACTIONS = {"submit", "retract_submission"}
+
+
+@pytest.mark.parametrize("state", ALL_STATES)
+@pytest.mark.parametrize("action", list(ALLOWED_FROM))
+def test_transition_by_right_role_per_state(contributor, reviewer, action, state):
+    claim = ClaimFactory(status=state, created_by=contributor, last_edited_by=contributor)
+    actor = contributor if action in AUTHOR_ACTIONS else reviewer
+    if state in ALLOWED_FROM[action]:
+        getattr(moderation, action)(claim, by=actor, comment="Because.")
+        claim.refresh_from_db()
+        assert claim.status == TARGET[action]
+        event = moderation.history(claim).last()
+        assert (event.action, event.from_value, event.to_value, event.actor) == (
+            action,
+            state,
+            TARGET[action],
+            actor,
+        )
+    else:
+        with pytest.raises(moderation.TransitionRefused):
+            getattr(moderation, action)(claim, by=actor, comment="Because.")
+        claim.refresh_from_db()
+        assert claim.status == state
+        assert not moderation.history(claim).exists()
+
+
+@pytest.mark.parametrize("action", ["approve", "request_changes", "reject", "withdraw"])
+def test_reviewer_decisions_refused_for_contributors(contributor, action):
+    state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
+    claim = ClaimFactory(status=state)
+    with pytest.raises(moderation.TransitionRefused, match="reviewers"):
+        getattr(moderation, action)(claim, by=contributor, comment="Because.")
+    claim.refresh_from_db()
+    assert claim.status == state
+
+
+def test_submit_refused_for_another_contributor(contributor):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.submit(claim, by=make_user("contributor"))
+
+
+def test_retract_refused_for_reviewer_who_is_not_author(contributor, reviewer):
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.retract_submission(claim, by=reviewer)
+
+
+def test_create_draft_refused_without_permission():
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.create_draft(ClaimFactory.build(), by=make_user("none"))
+
+
+# --- Edits of drafts ---------------------------------------------------------------------------
+
+
+def test_save_edit_by_owner_bumps_version_and_records_event(contributor):
+    claim = draft_by(contributor)
+    moderation.save_edit(
+        claim, by=contributor, expected_version=1, data={"fields": {"title": "Sharper"}}
+    )
+    claim.refresh_from_db()
+    assert (claim.title, claim.version, claim.last_edited_by) == ("Sharper", 2, contributor)
+    assert moderation.history(claim).last().action == "edit"
+
+
+def test_save_edit_by_reviewer_makes_them_last_editor_so_they_cannot_approve(contributor, reviewer):
+    claim = draft_by(contributor)
+    moderation.save_edit(claim, by=reviewer, expected_version=1, data={"fields": {"title": "X"}})
+    moderation.submit(claim, by=contributor)
+    with pytest.raises(moderation.TransitionRefused, match="second reviewer"):
+        moderation.approve(claim, by=reviewer)
+
+
+def test_save_edit_refuses_stale_version(contributor):
+    claim = draft_by(contributor)
+    moderation.save_edit(claim, by=contributor, expected_version=1, data={"fields": {"title": "A"}})
+    with pytest.raises(moderation.TransitionRefused, match="Someone else saved"):
+        moderation.save_edit(
+            claim, by=contributor, expected_version=1, data={"fields": {"title": "B"}}
+        )
+    claim.refresh_from_db()
+    assert claim.title == "A"
+
+
+def test_save_edit_refused_for_another_contributor(contributor):
+    claim = draft_by(contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.save_edit(
+            claim, by=make_user("contributor"), expected_version=1, data={"fields": {}}
+        )
+
+
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.REJECTED, S.WITHDRAWN, S.PUBLISHED])
+def test_save_edit_refused_outside_draft_states(contributor, state):
+    claim = ClaimFactory(status=state, created_by=contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.save_edit(
+            claim, by=contributor, expected_version=1, data={"fields": {"title": "Z"}}
+        )
+
+
+# --- Pending revisions -------------------------------------------------------------------------
+
+
+def propose(claim, by, **fields):
+    return moderation.propose_revision(
+        claim, by=by, expected_version=claim.version, data={"fields": fields}
+    )
+
+
+def test_pending_revision_is_invisible_until_approved(contributor, reviewer):
+    claim = ClaimFactory(title="Approved wording")
+    revision = propose(claim, contributor, title="Proposed wording")
+    assert Claim.objects.public().get(pk=claim.pk).title == "Approved wording"
+    moderation.approve_revision(revision, by=reviewer)
+    assert Claim.objects.public().get(pk=claim.pk).title == "Proposed wording"
+    assert [e.action for e in moderation.history(claim)] == ["propose_revision", "approve_revision"]
+
+
+def test_rejecting_revision_keeps_published_version(contributor, reviewer):
+    claim = ClaimFactory(title="Approved wording")
+    revision = propose(claim, contributor, title="Proposed wording")
+    moderation.reject_revision(revision, by=reviewer, comment="Not supported by the source.")
+    revision.refresh_from_db()
+    assert revision.status == Revision.Status.REJECTED
+    assert Claim.objects.public().get(pk=claim.pk).title == "Approved wording"
+
+
+def test_revision_with_citations_and_m2m_is_applied_on_approval(contributor, reviewer):
+    claim = ClaimFactory()
+    CitationFactory(claim=claim)
+    category = CategoryFactory()
+    data = {
+        "fields": {},
+        "m2m": {"categories": [category.pk]},
+        "citations": [
+            {
+                "source": None,
+                "new_source": {"title": "Brand-new report", "url": "", "kind": "report"},
+                "quote": "q",
+                "locator": "p. 1",
+                "stance": "supports",
+            }
+        ],
+    }
+    revision = moderation.propose_revision(
+        claim, by=contributor, expected_version=claim.version, data=data
+    )
+    assert not Source.objects.filter(title="Brand-new report").exists()
+    moderation.approve_revision(revision, by=reviewer)
+    assert [c.source.title for c in claim.citations.all()] == ["Brand-new report"]
+    assert list(claim.categories.all()) == [category]
+
+
+def test_revision_proposer_cannot_approve_it(reviewer):
+    claim = ClaimFactory()
+    revision = propose(claim, reviewer, title="Mine")
+    with pytest.raises(moderation.TransitionRefused, match="second reviewer"):
+        moderation.approve_revision(revision, by=reviewer)
+
+
+def test_revision_decisions_refused_for_contributors(contributor):
+    claim = ClaimFactory()
+    revision = propose(claim, make_user("contributor"), title="Theirs")
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.approve_revision(revision, by=contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.reject_revision(revision, by=contributor, comment="No.")
+
+
+def test_reject_revision_needs_a_comment(contributor, reviewer):
+    revision = propose(ClaimFactory(), contributor, title="T")
+    with pytest.raises(moderation.TransitionRefused, match="comment"):
+        moderation.reject_revision(revision, by=reviewer, comment=" ")
+
+
+def test_revision_cannot_be_decided_twice(contributor, reviewer, second_reviewer):
+    revision = propose(ClaimFactory(), contributor, title="T")
+    moderation.approve_revision(revision, by=reviewer)
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.reject_revision(revision, by=second_reviewer, comment="Late.")
+
+
+def test_stale_revision_is_refused_after_another_was_approved(contributor, reviewer):
+    claim = ClaimFactory()
+    first = propose(claim, contributor, title="First")
+    second = propose(claim, contributor, title="Second")
+    moderation.approve_revision(first, by=reviewer)
+    with pytest.raises(moderation.TransitionRefused, match="changed after"):
+        moderation.approve_revision(second, by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).title == "First"
+
+
+def test_propose_revision_refused_on_unpublished_entry(contributor):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor)
+    with pytest.raises(moderation.TransitionRefused):
+        propose(claim, contributor, title="X")
+
+
+# --- E-mail ------------------------------------------------------------------------------------
+
+
+def test_submit_emails_reviewers_after_commit(
+    contributor, reviewer, django_capture_on_commit_callbacks
+):
+    claim = draft_by(contributor)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        moderation.submit(claim, by=contributor)
+    assert len(callbacks) == 1
+    assert mail.outbox[0].to == [reviewer.email]
+
+
+@pytest.mark.parametrize("action", ["approve", "request_changes", "reject", "withdraw"])
+def test_decision_emails_the_author(
+    contributor, reviewer, action, django_capture_on_commit_callbacks
+):
+    state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
+    claim = ClaimFactory(status=state, created_by=contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(moderation, action)(claim, by=reviewer, comment="See the notes.")
+    assert mail.outbox[-1].to == [contributor.email]
+    assert "See the notes." in mail.outbox[-1].body
+
+
+def test_refused_transition_sends_no_email(contributor, django_capture_on_commit_callbacks):
+    claim = ClaimFactory(status=S.PUBLISHED, created_by=contributor)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(moderation.TransitionRefused),
+    ):
+        moderation.submit(claim, by=contributor)
+    assert mail.outbox == []
+
+
+def test_revision_decision_emails_the_proposer(
+    contributor, reviewer, django_capture_on_commit_callbacks
+):
+    revision = propose(ClaimFactory(), contributor, title="T")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.reject_revision(revision, by=reviewer, comment="Unsupported.")
+    assert mail.outbox[-1].to == [contributor.email]
+    assert "revision rejected" in mail.outbox[-1].body
+
+
+def test_awaiting_review_count_counts_entries_and_revisions(contributor):
+    ClaimFactory(status=S.SUBMITTED)
+    StatisticFactory(status=S.SUBMITTED)
+    propose(ClaimFactory(), contributor, title="T")
+    assert moderation.awaiting_review_count() == 3

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.review_queue",
             ],
         },
     },
@@ -170,3 +171,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Staff uploads and the public tip form.
+SOURCE_FILE_MAX_BYTES = int(os.environ.get("SOURCE_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
+TIPS_PER_HOUR = int(os.environ.get("TIPS_PER_HOUR", "5"))
+TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "")

@@ -2,7 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from tracker.views import public
+from tracker.models import Claim, Statistic
+from tracker.views import public, review, tips, workspace
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
@@ -19,6 +20,59 @@ public_patterns = [
     path("sources/<int:pk>/", public.SourceDetailView.as_view(), name="source_detail"),
 ]
 
+workspace_patterns = [
+    path("", workspace.HomeView.as_view(), name="home"),
+    path("claims/new/", workspace.ClaimFormView.as_view(), name="claim_create"),
+    path("claims/<int:pk>/edit/", workspace.ClaimFormView.as_view(), name="claim_edit"),
+    path(
+        "claims/<int:pk>/submit/",
+        workspace.EntryActionView.as_view(model=Claim, action="submit"),
+        name="claim_submit",
+    ),
+    path(
+        "claims/<int:pk>/retract/",
+        workspace.EntryActionView.as_view(model=Claim, action="retract_submission"),
+        name="claim_retract",
+    ),
+    path("statistics/new/", workspace.StatisticFormView.as_view(), name="statistic_create"),
+    path("statistics/<int:pk>/edit/", workspace.StatisticFormView.as_view(), name="statistic_edit"),
+    path(
+        "statistics/<int:pk>/submit/",
+        workspace.EntryActionView.as_view(model=Statistic, action="submit"),
+        name="statistic_submit",
+    ),
+    path(
+        "statistics/<int:pk>/retract/",
+        workspace.EntryActionView.as_view(model=Statistic, action="retract_submission"),
+        name="statistic_retract",
+    ),
+    path("sources/", workspace.SourceListView.as_view(), name="source_list"),
+    path("sources/new/", workspace.SourceCreateView.as_view(), name="source_create"),
+    path("sources/<int:pk>/edit/", workspace.SourceUpdateView.as_view(), name="source_edit"),
+    path("sources/<int:pk>/file/", workspace.SourceFileView.as_view(), name="source_file"),
+    path("organizations/", workspace.OrganizationListView.as_view(), name="organization_list"),
+    path(
+        "organizations/new/", workspace.OrganizationCreateView.as_view(), name="organization_create"
+    ),
+    path(
+        "organizations/<int:pk>/edit/",
+        workspace.OrganizationUpdateView.as_view(),
+        name="organization_edit",
+    ),
+]
+
+review_patterns = [
+    path("", review.QueueView.as_view(), name="queue"),
+    path("claims/<int:pk>/", review.EntryReviewView.as_view(model=Claim), name="claim"),
+    path("statistics/<int:pk>/", review.EntryReviewView.as_view(model=Statistic), name="statistic"),
+    path("revisions/<int:pk>/", review.RevisionReviewView.as_view(), name="revision"),
+]
+
+tip_patterns = [
+    path("", tips.TipFormView.as_view(), name="report"),
+    path("thanks/", tips.TipThanksView.as_view(), name="thanks"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,5 +81,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include((public_patterns, "public"))),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("workspace/", include((workspace_patterns, "workspace"))),
+    path("review/", include((review_patterns, "review"))),
+    path("report/", include((tip_patterns, "tips"))),
     prefix_default_language=True,
 )

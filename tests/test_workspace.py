@@ -1,0 +1,392 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    IndicatorFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+    make_user,
+)
+from tracker import moderation
+from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
+
+pytestmark = pytest.mark.django_db
+S = ModerationStatus
+# Session, user, permissions, claims, figures, revisions, review count (none: no reviewer).
+WORKSPACE_HOME_QUERIES = 7
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def owned(contributor):
+    """One entry of each kind owned by the contributor, and a source with a file."""
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    statistic = StatisticFactory(status=S.DRAFT, created_by=contributor)
+    source = SourceFactory(sha256="a" * 64)
+    source.file.save("report.pdf", SimpleUploadedFile("report.pdf", PDF), save=True)
+    return {"claim": claim, "statistic": statistic, "source": source}
+
+
+def workspace_urls(owned):
+    claim, statistic, source = owned["claim"], owned["statistic"], owned["source"]
+    return [
+        reverse("workspace:home"),
+        reverse("workspace:claim_create"),
+        reverse("workspace:claim_edit", args=[claim.pk]),
+        reverse("workspace:statistic_create"),
+        reverse("workspace:statistic_edit", args=[statistic.pk]),
+        reverse("workspace:source_list"),
+        reverse("workspace:source_create"),
+        reverse("workspace:source_edit", args=[source.pk]),
+        reverse("workspace:source_file", args=[source.pk]),
+        reverse("workspace:organization_list"),
+        reverse("workspace:organization_create"),
+        reverse("workspace:organization_edit", args=[source.organization.pk]),
+    ]
+
+
+def post_urls(owned):
+    claim, statistic = owned["claim"], owned["statistic"]
+    return [
+        reverse("workspace:claim_submit", args=[claim.pk]),
+        reverse("workspace:claim_retract", args=[claim.pk]),
+        reverse("workspace:statistic_submit", args=[statistic.pk]),
+        reverse("workspace:statistic_retract", args=[statistic.pk]),
+    ]
+
+
+def test_workspace_pages_send_anonymous_users_to_login(client, owned):
+    for url in workspace_urls(owned):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert reverse("login") in response["Location"], url
+
+
+def test_workspace_pages_refuse_users_without_a_role(client, owned):
+    client.force_login(make_user("none"))
+    for url in workspace_urls(owned):
+        assert client.get(url).status_code == 403, url
+
+
+def test_workspace_pages_open_for_the_contributor(client, contributor, owned):
+    client.force_login(contributor)
+    for url in workspace_urls(owned):
+        assert client.get(url).status_code == 200, url
+
+
+def test_workspace_actions_ladder(client, contributor, owned):
+    for url in post_urls(owned):
+        assert reverse("login") in client.post(url)["Location"], url
+    client.force_login(make_user("none"))
+    for url in post_urls(owned):
+        assert client.post(url).status_code == 403, url
+    client.force_login(contributor)
+    for url in post_urls(owned):
+        assert client.post(url).status_code == 302, url
+
+
+def test_workspace_actions_refuse_another_contributor(client, owned):
+    client.force_login(make_user("contributor"))
+    assert client.post(post_urls(owned)[0]).status_code == 403
+    assert client.get(workspace_urls(owned)[2]).status_code == 403
+
+
+def test_workspace_pages_are_never_cached(client, contributor, owned):
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:claim_edit", args=[owned["claim"].pk]))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_workspace_home_groups_entries_by_state(client, contributor):
+    ClaimFactory(status=S.DRAFT, created_by=contributor, title="A draft of mine")
+    ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Sent off")
+    ClaimFactory(status=S.DRAFT, title="Somebody else's")
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:home"))
+    groups = {group["status"]: group["entries"] for group in response.context["groups"]}
+    assert [item["entry"].title for item in groups[S.DRAFT]] == ["A draft of mine"]
+    assert [item["entry"].title for item in groups[S.SUBMITTED]] == ["Sent off"]
+    assert b"Somebody else" not in response.content
+
+
+def test_workspace_home_query_count_is_bounded(client, contributor, django_assert_num_queries):
+    for _ in range(6):
+        ClaimFactory(status=S.DRAFT, created_by=contributor)
+        StatisticFactory(status=S.SUBMITTED, created_by=contributor)
+    client.force_login(contributor)
+    with django_assert_num_queries(WORKSPACE_HOME_QUERIES):
+        response = client.get(reverse("workspace:home"))
+    assert response.status_code == 200
+
+
+def claim_post(source=None, **overrides):
+    data = {
+        "title": "Detainee died in Izalco prison",
+        "summary": "A man held since 2022 died in custody.",
+        "country": "SV",
+        "date_precision": "day",
+        "event_start": "2024-05-02",
+        "citations-TOTAL_FORMS": "2",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "50",
+        "citations-0-source": source.pk if source else "",
+        "citations-0-stance": "supports",
+        "citations-0-new_source_kind": "report",
+        "citations-0-quote": "He died on 2 May.",
+        "citations-1-new_source_title": "Press article on Izalco",
+        "citations-1-new_source_url": "https://example.org/izalco",
+        "citations-1-new_source_kind": "news_article",
+        "citations-1-stance": "mentions",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_claim_create_saves_draft_with_two_citations_and_a_new_source(client, contributor):
+    source = SourceFactory()
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:claim_create"), claim_post(source))
+    assert response.status_code == 302
+    claim = Claim.objects.get(title="Detainee died in Izalco prison")
+    assert claim.status == S.DRAFT
+    assert claim.created_by == contributor
+    titles = sorted(c.source.title for c in claim.citations.all())
+    assert titles == sorted([source.title, "Press article on Izalco"])
+    assert Source.objects.get(title="Press article on Izalco").created_by == contributor
+
+
+def test_claim_form_never_exposes_state_or_owner_fields(client, contributor):
+    client.force_login(contributor)
+    form = client.get(reverse("workspace:claim_create")).context["form"]
+    assert not {"status", "verification", "created_by", "last_edited_by"} & set(form.fields)
+
+
+def test_claim_create_citation_without_source_is_refused(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(None, **{"citations-1-new_source_title": ""})
+    data["citations-0-quote"] = "Quote with no source"
+    response = client.post(reverse("workspace:claim_create"), data)
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert "Quote with no source" in response.content.decode()
+
+
+def test_claim_form_source_search_narrows_choices_and_keeps_input(client, contributor):
+    wanted = SourceFactory(title="Informe anual Socorro Jurídico")
+    SourceFactory(title="Unrelated bulletin")
+    client.force_login(contributor)
+    data = claim_post(None, search_sources="1", source_query="juridico")
+    response = client.post(reverse("workspace:claim_create"), data)
+    choices = list(response.context["formset"].forms[0].fields["source"].queryset)
+    assert choices == [wanted]
+    assert "Detainee died in Izalco prison" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_claim_form_shows_likely_duplicates(client, contributor):
+    ClaimFactory(title="Detainee died in Izalco prison in May")
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:claim_create"), claim_post(None, search_sources="1"))
+    assert [c.title for c in response.context["duplicates"]] == [
+        "Detainee died in Izalco prison in May"
+    ]
+
+
+def edit_post(claim, **overrides):
+    data = claim_post(
+        None,
+        **{
+            "version": claim.version,
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-new_source_title": "A new report",
+        },
+    )
+    data.update(overrides)
+    return data
+
+
+def test_edit_of_published_claim_becomes_pending_revision(client, contributor):
+    claim = ClaimFactory(title="Published title", created_by=contributor)
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_edit", args=[claim.pk]), edit_post(claim, title="New title")
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.title == "Published title"
+    revision = Revision.objects.get()
+    assert revision.data["fields"]["title"] == "New title"
+    assert revision.created_by == contributor
+
+
+def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, contributor, reviewer):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor, title="First")
+    stale_version = claim.version
+    moderation.save_edit(
+        claim,
+        by=reviewer,
+        expected_version=stale_version,
+        data={"fields": {"title": "Reviewer's title"}},
+    )
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_edit", args=[claim.pk]),
+        edit_post(claim, version=stale_version, title="My typed title"),
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this entry" in response.content.decode()
+    assert 'value="My typed title"' in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.title == "Reviewer's title"
+
+
+def test_draft_edit_bumps_version_and_records_editor(client, contributor):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor)
+    CitationFactory(claim=claim)
+    client.force_login(contributor)
+    client.post(
+        reverse("workspace:claim_edit", args=[claim.pk]), edit_post(claim, title="Better title")
+    )
+    claim.refresh_from_db()
+    assert (claim.title, claim.version, claim.last_edited_by) == ("Better title", 2, contributor)
+    assert [c.source.title for c in claim.citations.all()] == ["A new report"]
+
+
+def test_source_upload_stores_sha256(client, contributor):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:source_create"),
+        {
+            "title": "Autopsy report",
+            "kind": "report",
+            "language": "en",
+            "published_precision": "day",
+            "file": SimpleUploadedFile("autopsy.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    source = Source.objects.get(title="Autopsy report")
+    import hashlib
+
+    assert source.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert source.created_by == contributor
+
+
+def test_source_upload_refuses_type_by_content(client, contributor):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:source_create"),
+        {
+            "title": "Disguised script",
+            "kind": "report",
+            "language": "en",
+            "published_precision": "day",
+            "file": SimpleUploadedFile("looks.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        },
+    )
+    assert response.status_code == 200
+    assert "not accepted" in response.content.decode()
+    assert not Source.objects.filter(title="Disguised script").exists()
+
+
+def test_source_upload_refuses_large_file(client, contributor, settings):
+    settings.SOURCE_FILE_MAX_BYTES = 100
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:source_create"),
+        {
+            "title": "Huge scan",
+            "kind": "report",
+            "language": "en",
+            "published_precision": "day",
+            "file": SimpleUploadedFile("huge.pdf", PDF + b"0" * 200),
+        },
+    )
+    assert "too large" in response.content.decode()
+    assert not Source.objects.filter(title="Huge scan").exists()
+
+
+def test_source_file_is_served_as_private_download(client, contributor, owned):
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:source_file", args=[owned["source"].pk]))
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_source_concurrent_edit_is_refused(client, contributor):
+    source = SourceFactory(title="Original")
+    client.force_login(contributor)
+    data = {
+        "title": "My change",
+        "kind": "report",
+        "language": "en",
+        "published_precision": "day",
+        "version": source.version - 1 if source.version > 1 else 0,
+    }
+    response = client.post(reverse("workspace:source_edit", args=[source.pk]), data)
+    assert response.status_code == 200
+    source.refresh_from_db()
+    assert source.title == "Original"
+
+
+def test_organization_create(client, contributor):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:organization_create"),
+        {"name": "Cristosal", "slug": "cristosal", "kind": "ngo", "reliability": "B"},
+    )
+    assert response.status_code == 302
+    organization = OrganizationFactory._meta.model.objects.get(slug="cristosal")
+    assert organization.created_by == contributor
+
+
+def statistic_post(statistic=None, **overrides):
+    source = statistic.source if statistic else SourceFactory()
+    data = {
+        "indicator": statistic.indicator_id if statistic else IndicatorFactory().pk,
+        "organization": source.organization_id,
+        "source": source.pk,
+        "qualifier": "at_least",
+        "value": "480",
+        "as_of": "2025-06-01",
+        "as_of_precision": "day",
+        "period_start_precision": "day",
+    }
+    if statistic:
+        data.update(version=statistic.version, as_of=statistic.as_of.isoformat())
+    data.update(overrides)
+    return data
+
+
+def test_statistic_create_saves_draft(client, contributor):
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:statistic_create"), statistic_post())
+    assert response.status_code == 302
+    statistic = Statistic.objects.get()
+    assert (statistic.status, statistic.created_by, statistic.value) == (S.DRAFT, contributor, 480)
+
+
+def test_statistic_range_without_upper_bound_is_refused(client, contributor):
+    client.force_login(contributor)
+    response = client.post(reverse("workspace:statistic_create"), statistic_post(qualifier="range"))
+    assert response.status_code == 200
+    assert not Statistic.objects.exists()
+
+
+def test_statistic_revision_diff_lists_only_changed_fields(client, contributor, reviewer):
+    statistic = StatisticFactory(value=100, created_by=contributor)
+    client.force_login(contributor)
+    client.post(
+        reverse("workspace:statistic_edit", args=[statistic.pk]),
+        statistic_post(statistic, qualifier="exact", value="100", note="Plus 4 newborns"),
+    )
+    revision = Revision.objects.get()
+    client.force_login(reviewer)
+    diff = client.get(reverse("review:revision", args=[revision.pk])).context["diff"]
+    assert [str(change["label"]) for change in diff] == ["public note"]

@@ -1,0 +1,404 @@
+"""Staff and public forms. None of them exposes status, reviewer or owner fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import (
+    Citation,
+    Claim,
+    Organization,
+    Source,
+    Statistic,
+    Tip,
+    VerificationGrade,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Allowed source files, recognised by their first bytes rather than by their name.
+FILE_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+def sniff_content_type(file) -> str | None:
+    """Name the type of an uploaded file from its content, or None when it is not allowed."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, content_type in FILE_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+class VersionedForm(forms.ModelForm):
+    """Carry the version the user started from, so a later save can refuse a stale edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+    def entry_data(self) -> dict:
+        """The edit as plain data (see ``tracker.moderation``)."""
+        fields, m2m = {}, {}
+        for name in self._meta.fields:
+            value = self.cleaned_data.get(name)
+            field = self._meta.model._meta.get_field(name)
+            if field.many_to_many:
+                m2m[name] = sorted(obj.pk for obj in value or [])
+            elif field.is_relation:
+                fields[name] = value.pk if value is not None else None
+            elif value is None or isinstance(value, bool | int | str):
+                fields[name] = value
+            elif hasattr(value, "isoformat"):
+                fields[name] = value.isoformat()
+            else:
+                fields[name] = str(value)
+        return {"fields": fields, "m2m": m2m}
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "title",
+            "summary",
+            "categories",
+            "country",
+            "location",
+            "place_details",
+            "event_start",
+            "event_end",
+            "ongoing",
+            "date_precision",
+            "victim_count",
+            "victim_description",
+            "victim_identities",
+            "alleged_perpetrator",
+            "tags",
+            "private_notes",
+        ]
+        widgets = {
+            "event_start": DATE_INPUT,
+            "event_end": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "victim_identities": forms.Textarea(attrs={"rows": 2}),
+            "private_notes": forms.Textarea(attrs={"rows": 2}),
+            "categories": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("event_start"), cleaned.get("event_end")
+        if end and not start:
+            self.add_error("event_start", _("Give a start date when you give an end date."))
+        elif start and end and end < start:
+            self.add_error("event_end", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class CitationForm(forms.Form):
+    """One citation: an existing source, or a new one entered on the spot."""
+
+    source = forms.ModelChoiceField(
+        label=_("existing source"), queryset=Source.objects.order_by("title"), required=False
+    )
+    new_source_title = forms.CharField(label=_("or a new source: title"), required=False)
+    new_source_url = forms.URLField(
+        label=_("its address (URL)"), required=False, assume_scheme="https"
+    )
+    new_source_kind = forms.ChoiceField(
+        label=_("its kind"), choices=Source.Kind.choices, initial=Source.Kind.REPORT
+    )
+    new_source_organization = forms.ModelChoiceField(
+        label=_("its organisation"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+    )
+    quote = forms.CharField(
+        label=_("quote or excerpt"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    locator = forms.CharField(label=_("page or locator"), max_length=200, required=False)
+    stance = forms.ChoiceField(
+        label=_("stance"), choices=Citation.Stance.choices, initial=Citation.Stance.SUPPORTS
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed():
+            return cleaned
+        if not cleaned.get("source") and not cleaned.get("new_source_title"):
+            raise forms.ValidationError(
+                _("Choose an existing source or give the title of a new one.")
+            )
+        return cleaned
+
+    def row(self) -> dict | None:
+        data = self.cleaned_data
+        if (
+            not data
+            or data.get("DELETE")
+            or not (data.get("source") or data.get("new_source_title"))
+        ):
+            return None
+        new_source = None
+        if not data.get("source"):
+            organization = data.get("new_source_organization")
+            new_source = {
+                "title": data["new_source_title"],
+                "url": data.get("new_source_url", ""),
+                "kind": data.get("new_source_kind") or Source.Kind.REPORT,
+                "organization_id": organization.pk if organization else None,
+            }
+        return {
+            "source": data["source"].pk if data.get("source") else None,
+            "new_source": new_source,
+            "quote": data.get("quote", ""),
+            "locator": data.get("locator", ""),
+            "stance": data.get("stance") or Citation.Stance.SUPPORTS,
+        }
+
+
+class BaseCitationFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            row = form.row() if form.cleaned_data else None
+            if row and row["source"]:
+                key = (row["source"], row["locator"])
+                if key in seen:
+                    raise forms.ValidationError(_("The same source and locator are cited twice."))
+                seen.add(key)
+
+    def rows(self) -> list[dict]:
+        return [row for form in self.forms if (row := form.row())]
+
+    def narrow_sources(self, query: str) -> None:
+        """Offer only the sources matching ``query`` (and those already chosen)."""
+        from tracker.models.base import normalize_search_text
+
+        needle = normalize_search_text(query)
+        for form in self.forms:
+            chosen = form["source"].value()
+            matching = Source.objects.filter(search_text__contains=needle)
+            if chosen:
+                matching = matching | Source.objects.filter(pk=chosen)
+            form.fields["source"].queryset = matching.order_by("title")[:50]
+
+
+CitationFormSet = forms.formset_factory(
+    CitationForm, formset=BaseCitationFormSet, extra=2, can_delete=True, max_num=50
+)
+
+
+def citation_initial(claim: Claim) -> list[dict]:
+    return [
+        {
+            "source": citation.source_id,
+            "quote": citation.quote,
+            "locator": citation.locator,
+            "stance": citation.stance,
+        }
+        for citation in claim.citations.order_by("pk")
+    ]
+
+
+class StatisticForm(VersionedForm):
+    class Meta:
+        model = Statistic
+        fields = [
+            "indicator",
+            "organization",
+            "source",
+            "qualifier",
+            "value",
+            "value_high",
+            "as_of",
+            "as_of_precision",
+            "period_start",
+            "period_start_precision",
+            "country",
+            "location",
+            "note",
+            "quote",
+            "locator",
+            "private_notes",
+        ]
+        widgets = {"as_of": DATE_INPUT, "period_start": DATE_INPUT}
+
+    def clean(self):
+        cleaned = super().clean()
+        qualifier, low, high = (cleaned.get(k) for k in ("qualifier", "value", "value_high"))
+        if qualifier == "range" and (high is None or (low is not None and high < low)):
+            self.add_error("value_high", _("A range needs an upper bound above its lower bound."))
+        if qualifier != "range" and high is not None:
+            self.add_error("value_high", _("Only a range has an upper bound."))
+        start, as_of = cleaned.get("period_start"), cleaned.get("as_of")
+        if start and as_of and start > as_of:
+            self.add_error("period_start", _("The period cannot start after the as-of date."))
+        return cleaned
+
+
+class SourceForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Source
+        fields = [
+            "title",
+            "kind",
+            "organization",
+            "author",
+            "url",
+            "archived_url",
+            "published_on",
+            "published_precision",
+            "accessed_on",
+            "language",
+            "summary",
+            "confidential",
+            "file",
+            "private_notes",
+        ]
+        widgets = {"published_on": DATE_INPUT, "accessed_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or upload == self.instance.file:
+            return upload
+        limit = settings.SOURCE_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)}
+            )
+        if sniff_content_type(upload) is None:
+            raise forms.ValidationError(
+                _("This kind of file is not accepted: upload a PDF, PNG, JPEG, GIF or WebP file.")
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        published, accessed = cleaned.get("published_on"), cleaned.get("accessed_on")
+        if published and accessed and accessed < published:
+            self.add_error("accessed_on", _("A source cannot be accessed before it was published."))
+        return cleaned
+
+
+class OrganizationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "reliability",
+            "reliability_rationale",
+            "private_notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [
+        ("approve", _("Approve and publish")),
+        ("request_changes", _("Request changes")),
+        ("reject", _("Reject")),
+        ("withdraw", _("Withdraw from the public site")),
+    ]
+    action = forms.ChoiceField(label=_("decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required unless you approve. The author sees it."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    # The decisions that the workflow allows from each state.
+    ALLOWED = {
+        "submitted": ("approve", "request_changes", "reject"),
+        "published": ("withdraw",),
+    }
+
+    def __init__(self, *args, status: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = self.ALLOWED.get(status, ())
+        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in allowed]
+
+
+class VerificationForm(forms.Form):
+    grade = forms.ChoiceField(label=_("verification grade"), choices=VerificationGrade.choices)
+    rationale = forms.CharField(
+        label=_("rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown publicly with the entry."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RevisionDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("approve", _("Approve the revision")), ("reject", _("Reject the revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to reject."),
+    )
+
+
+class TipForm(forms.ModelForm):
+    # Hidden from people by CSS; a bot that fills it in is turned away.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Tip
+        fields = ["what", "where", "when", "link", "contact"]
+        widgets = {"what": forms.Textarea(attrs={"rows": 6, "maxlength": 5000})}
+        labels = {"contact": _("How to reach you (optional)")}
+        help_texts = {"contact": _("Only our reviewers see it. It is never published.")}
+
+    def clean_what(self):
+        what = self.cleaned_data["what"].strip()
+        if len(what) > 5000:
+            raise forms.ValidationError(_("Please keep it under 5,000 characters."))
+        if len(what) < 10:
+            raise forms.ValidationError(_("Please say a little more about what happened."))
+        return what
