@@ -462,7 +462,7 @@ def summary(timing: Timing) -> dict:
         "p95": timing.p(timing.client_ms, 95),
         "server_p50": timing.p(timing.server_ms, 50),
         "server_p95": timing.p(timing.server_ms, 95),
-        "queries": max(timing.queries) if timing.queries else None,
+        "queries": round(statistics.median(timing.queries)) if timing.queries else None,
     }
 
 
