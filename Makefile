@@ -49,5 +49,9 @@ test: install-test lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tracker.settings_test
 	$(BIN)/pytest
 
+# Loads synthetic data into PostgreSQL (BENCH_CLAIMS, default 100000) and measures over HTTP.
+bench: install
+	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -176,3 +176,22 @@ LOGGING = {
 SOURCE_FILE_MAX_BYTES = int(os.environ.get("SOURCE_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
 TIPS_PER_HOUR = int(os.environ.get("TIPS_PER_HOUR", "5"))
 TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "")
+
+# An optional read replica for public read traffic: see tracker/routers.py and the README.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "tracker.routers.ReplicaReadsMiddleware",
+    )
+
+# Timing and query-count headers for `make bench` only: they describe the server's internals.
+if env_bool("BENCH_HEADERS"):
+    MIDDLEWARE.insert(0, "tracker.middleware.ServerTimingMiddleware")
