@@ -69,12 +69,21 @@ def toggle_query(params: QueryDict, param: str, value: str) -> str:
     return query.urlencode()
 
 
+def value_label(spec: FacetSpec, key: str) -> str:
+    """The readable label of a value known without a database row (countries, grades)."""
+    if spec.param == "country":
+        return str(countries.name(key) or key)
+    if spec.param == "grade":
+        return str(VerificationGrade(key).label) if key in VerificationGrade.values else key
+    if spec.choices:
+        return str(dict(spec.choices).get(key, key))
+    return key
+
+
 def facet_label(spec: FacetSpec, row: dict) -> str:
     key = str(row["key"])
-    if spec.param == "country":
-        return countries.name(key) or key
-    if spec.param == "grade":
-        return VerificationGrade(key).label if key in VerificationGrade.values else key
+    if spec.param in ("country", "grade") or spec.choices:
+        return value_label(spec, key)
     if len(spec.label_fields) == 2:
         return localized(row[spec.label_fields[0]], row[spec.label_fields[1]])
     if spec.label_fields:
@@ -116,7 +125,13 @@ def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -
             )
         for value in sorted(selected - seen):
             facet.values.append(
-                FacetValue(value, value, 0, True, toggle_query(params, spec.param, value))
+                FacetValue(
+                    value,
+                    value_label(spec, value),
+                    0,
+                    True,
+                    toggle_query(params, spec.param, value),
+                )
             )
         facets.append(facet)
     return facets
