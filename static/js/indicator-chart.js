@@ -91,6 +91,13 @@
     }
   };
 
+  // Half a month of room either side, so that the first and last figures are not on the edge.
+  var times = [];
+  datasets.forEach(function (dataset) {
+    dataset.data.forEach(function (point) { times.push(point.x); });
+  });
+  var margin = 15 * 24 * 3600 * 1000;
+
   figure.hidden = false;
   new window.Chart(canvas, {
     type: "line",
@@ -105,6 +112,8 @@
       scales: {
         x: {
           type: "linear",
+          min: Math.min.apply(null, times) - margin,
+          max: Math.max.apply(null, times) + margin,
           ticks: {
             maxTicksLimit: 8,
             callback: function (value) { return dateFormat.format(new Date(value)); }
