@@ -89,6 +89,20 @@ def test_claim_facets_year_counts_the_event_year():
     assert counts(claim_facets()["year"]) == {"2022": 2, "2025": 1}
 
 
+def test_claim_facets_ignore_invalid_values_like_the_list_does():
+    ClaimFactory(country="SV", verification=VerificationGrade.DISPUTED)
+    ClaimFactory(country="HN")
+    assert counts(claim_facets("grade=bogus&place=nowhere")["country"]) == {"SV": 1, "HN": 1}
+
+
+def test_claim_facets_validate_related_choices_once(django_assert_num_queries):
+    CitationFactory(claim=ClaimFactory(location=LocationFactory(slug="cecot")))
+    query = QueryDict("place=cecot&category=none&organization=none")
+    # Three validation queries (place, category, organisation), then one per facet.
+    with django_assert_num_queries(3 + len(CLAIM_FACETS)):
+        compute_facets(ClaimFilter, query, CLAIM_FACETS)
+
+
 def test_claim_facet_toggle_adds_and_removes_a_value():
     ClaimFactory(country="SV")
     ClaimFactory(country="HN")
