@@ -115,7 +115,8 @@
           min: Math.min.apply(null, times) - margin,
           max: Math.max.apply(null, times) + margin,
           ticks: {
-            maxTicksLimit: 8,
+            maxTicksLimit: canvas.clientWidth < 480 ? 4 : 8,
+            maxRotation: 0,
             callback: function (value) { return dateFormat.format(new Date(value)); }
           }
         },
