@@ -150,6 +150,19 @@ def test_claim_filter_sorts_by_most_cited():
     assert titles(claim_filter("sort=most_cited")) == ["Twice", "Once"]
 
 
+def test_claim_filter_most_cited_counts_every_citation_when_filtering_by_organization():
+    org = OrganizationFactory(slug="sjh")
+    many = ClaimFactory(title="Many citations")
+    CitationFactory(claim=many, source=SourceFactory(organization=org))
+    CitationFactory(claim=many)
+    CitationFactory(claim=many)
+    two = ClaimFactory(title="Two from sjh")
+    CitationFactory(claim=two, source=SourceFactory(organization=org))
+    CitationFactory(claim=two, source=SourceFactory(organization=org))
+    ordered = titles(claim_filter("organization=sjh&sort=most_cited"))
+    assert ordered == ["Many citations", "Two from sjh"]
+
+
 def test_claim_filter_sorts_by_recently_published():
     ClaimFactory(title="First", published_at=timezone.make_aware(datetime.datetime(2024, 1, 1)))
     ClaimFactory(title="Second", published_at=timezone.make_aware(datetime.datetime(2026, 1, 1)))

@@ -13,13 +13,24 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import ExtractYear, Length, Replace
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Length, Replace
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tracker.models import (
     Category,
+    Citation,
     Claim,
     Indicator,
     Location,
@@ -228,7 +239,16 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
     if sort == "recently_published":
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
     if sort == "most_cited":
-        return queryset.annotate(citation_count=Count("citations", distinct=True)).order_by(
+        # A subquery, not Count("citations"): an organisation filter joins citations, and a
+        # count over that join would only count the filtered organisation's citations.
+        citation_count = (
+            Citation.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return queryset.annotate(citation_count=Coalesce(Subquery(citation_count), 0)).order_by(
             "-citation_count", "-pk"
         )
     if "search_rank" in queryset.query.annotations and sort == "":
