@@ -15,12 +15,25 @@ STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
+def two_series():
+    """Two organisations' figures for one indicator, created before the browser starts.
+
+    Database calls made while Playwright's sync API runs its event loop would open a connection
+    that the test database teardown cannot close.
+    """
+    indicator = IndicatorFactory(slug="deaths")
+    for name, value, as_of in (("SJH", 301, (2024, 6, 10)), ("Cristosal", 261, (2024, 4, 1))):
+        source = SourceFactory(organization=OrganizationFactory(name=name))
+        StatisticFactory(
+            indicator=indicator, source=source, value=value, as_of=datetime.date(*as_of)
+        )
+    return indicator
+
+
+@pytest.fixture
+def browser_page():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's Chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -40,13 +53,9 @@ def browser_page(monkeypatch):
         browser.close()
 
 
-def test_indicator_chart_draws_under_a_strict_content_security_policy(live_server, browser_page):
-    indicator = IndicatorFactory(slug="deaths")
-    for name, value, as_of in (("SJH", 301, (2024, 6, 10)), ("Cristosal", 261, (2024, 4, 1))):
-        source = SourceFactory(organization=OrganizationFactory(name=name))
-        StatisticFactory(
-            indicator=indicator, source=source, value=value, as_of=datetime.date(*as_of)
-        )
+def test_indicator_chart_draws_under_a_strict_content_security_policy(
+    two_series, live_server, browser_page
+):
     problems = []
     browser_page.on("console", lambda message: problems.append(message.text))
     browser_page.on("pageerror", lambda error: problems.append(str(error)))
@@ -57,7 +66,7 @@ def test_indicator_chart_draws_under_a_strict_content_security_policy(live_serve
         route.fulfill(response=response, headers=headers)
 
     browser_page.route("**/*", with_csp)
-    browser_page.goto(f"{live_server.url}/en/indicators/deaths/")
+    browser_page.goto(f"{live_server.url}/en/indicators/{two_series.slug}/")
     browser_page.wait_for_function("!document.getElementById('indicator-chart').hidden")
     width = browser_page.eval_on_selector("#indicator-chart-canvas", "canvas => canvas.width")
     assert width > 300
