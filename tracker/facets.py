@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django_countries import countries
 
@@ -69,12 +70,21 @@ def toggle_query(params: QueryDict, param: str, value: str) -> str:
     return query.urlencode()
 
 
+def value_label(spec: FacetSpec, key: str) -> str:
+    """The readable label of a value known without a database row (countries, grades)."""
+    if spec.param == "country":
+        return str(countries.name(key) or key)
+    if spec.param == "grade":
+        return str(VerificationGrade(key).label) if key in VerificationGrade.values else key
+    if spec.choices:
+        return str(dict(spec.choices).get(key, key))
+    return key
+
+
 def facet_label(spec: FacetSpec, row: dict) -> str:
     key = str(row["key"])
-    if spec.param == "country":
-        return countries.name(key) or key
-    if spec.param == "grade":
-        return VerificationGrade(key).label if key in VerificationGrade.values else key
+    if spec.param in ("country", "grade") or spec.choices:
+        return value_label(spec, key)
     if len(spec.label_fields) == 2:
         return localized(row[spec.label_fields[0]], row[spec.label_fields[1]])
     if spec.label_fields:
@@ -82,14 +92,29 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
     return key
 
 
+def filterset_without_validation(filterset_class, data: QueryDict, valid: dict):
+    """A bound FilterSet whose form takes already-validated values for the keys in ``data``."""
+    filterset = filterset_class(data)
+    filterset.form.cleaned_data = {
+        name: value for name, value in valid.items() if name in data and name not in NOT_FILTERS
+    }
+    filterset.form._errors = ErrorDict()
+    return filterset
+
+
 def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -> list[Facet]:
     """One grouped query per facet over the result set without that facet's own filter."""
     facets = []
+    # Validate the query string once (choices of related models cost a query each), then give
+    # each facet's FilterSet the valid values without its own parameter.
+    form = filterset_class(params).form
+    form.is_valid()
+    valid = getattr(form, "cleaned_data", {})
     for spec in specs:
         others = params.copy()
         for name in (spec.param, *NOT_FILTERS):
             others.pop(name, None)
-        base = filterset_class(others).qs.order_by()
+        base = filterset_without_validation(filterset_class, others, valid).qs.order_by()
         if spec.extra_filter is not None:
             base = base.filter(spec.extra_filter)
         group_by = F(spec.group_by) if isinstance(spec.group_by, str) else spec.group_by
@@ -116,7 +141,13 @@ def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -
             )
         for value in sorted(selected - seen):
             facet.values.append(
-                FacetValue(value, value, 0, True, toggle_query(params, spec.param, value))
+                FacetValue(
+                    value,
+                    value_label(spec, value),
+                    0,
+                    True,
+                    toggle_query(params, spec.param, value),
+                )
             )
         facets.append(facet)
     return facets

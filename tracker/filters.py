@@ -12,16 +12,27 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tracker.models import (
     Category,
+    Citation,
     Claim,
     Indicator,
     Location,
@@ -35,6 +46,27 @@ from tracker.models.base import normalize_search_text
 SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
 
 
+class SearchTextVector(Func):
+    """``to_tsvector('simple', search_text)``: exactly the expression the GIN indexes cover.
+
+    Django's ``SearchVector`` wraps the column in ``COALESCE(...::text, '')``, which no index
+    matches; ``search_text`` is never NULL, so the bare column is both correct and indexable.
+    """
+
+    template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str = "search_text"):
+        super().__init__(F(column))
+
+
+def word_occurrences(word: str) -> Func:
+    """How often ``word`` occurs in ``search_text``: a relevance score where there is no FTS."""
+    return (Length("search_text") - Length(Replace("search_text", Value(word), Value("")))) / Value(
+        len(word), output_field=IntegerField()
+    )
+
+
 def is_postgresql(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
@@ -42,23 +74,27 @@ def is_postgresql(queryset: QuerySet) -> bool:
 def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     """Filter by words of ``text`` in ``search_text``, accent- and case-insensitively.
 
-    PostgreSQL: full-text search over the folded text (a GIN index matches this expression),
-    annotated with ``search_rank``. SQLite: every word must appear in the folded text.
+    PostgreSQL: full-text search over the folded text (a GIN index matches this expression).
+    SQLite: every word must appear in the folded text. Both annotate ``search_rank``.
     """
     folded = normalize_search_text(text).strip()
     if not folded:
         return queryset
     if is_postgresql(queryset):
-        vector = SearchVector("search_text", config=SEARCH_CONFIG)
+        vector = SearchTextVector()
         query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
             .annotate(search_rank=SearchRank(vector, query))
         )
-    for word in folded.split():
+    words = folded.split()
+    for word in words:
         queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    rank = word_occurrences(words[0])
+    for word in words[1:]:
+        rank = rank + word_occurrences(word)
+    return queryset.annotate(search_rank=rank)
 
 
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -112,15 +148,17 @@ class ClaimFilter(PublicFilterSet):
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
     )
+    # Only public places and organisations are valid choices: a slug that exists but is not
+    # public must look exactly like one that does not exist.
     place = SlugMultipleChoiceFilter(
-        field_name="location__slug", queryset=Location.objects.all(), label=_("Place")
+        field_name="location__slug", queryset=Location.objects.public(), label=_("Place")
     )
     grade = django_filters.MultipleChoiceFilter(
         field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
     )
     organization = SlugMultipleChoiceFilter(
         method="filter_organization",
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.public(),
         label=_("Organisation"),
     )
     year = django_filters.MultipleChoiceFilter(
@@ -203,7 +241,16 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
     if sort == "recently_published":
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
     if sort == "most_cited":
-        return queryset.annotate(citation_count=Count("citations", distinct=True)).order_by(
+        # A subquery, not Count("citations"): an organisation filter joins citations, and a
+        # count over that join would only count the filtered organisation's citations.
+        citation_count = (
+            Citation.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return queryset.annotate(citation_count=Coalesce(Subquery(citation_count), 0)).order_by(
             "-citation_count", "-pk"
         )
     if "search_rank" in queryset.query.annotations and sort == "":
@@ -217,13 +264,17 @@ class StatisticFilter(PublicFilterSet):
         field_name="indicator__slug", queryset=Indicator.objects.public(), label=_("Indicator")
     )
     organization = SlugMultipleChoiceFilter(
-        field_name="organization__slug", queryset=Organization.objects.all(), label=_("Reported by")
+        field_name="organization__slug",
+        queryset=Organization.objects.public(),
+        label=_("Reported by"),
     )
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
     )
+    # Only public places and organisations are valid choices: a slug that exists but is not
+    # public must look exactly like one that does not exist.
     place = SlugMultipleChoiceFilter(
-        field_name="location__slug", queryset=Location.objects.all(), label=_("Place")
+        field_name="location__slug", queryset=Location.objects.public(), label=_("Place")
     )
     grade = django_filters.MultipleChoiceFilter(
         field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
@@ -259,7 +310,7 @@ class SourceFilter(PublicFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     organization = SlugMultipleChoiceFilter(
         field_name="organization__slug",
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.public(),
         label=_("Organisation"),
     )
     language = django_filters.MultipleChoiceFilter(
@@ -325,6 +376,7 @@ class FacetSpec:
     group_by: object  # a field path or an expression
     label_fields: tuple[str, ...] = ()
     extra_filter: Q | None = None
+    choices: tuple[tuple[str, object], ...] = ()  # labels of a choice field's values
 
 
 CLAIM_FACETS = [
@@ -353,6 +405,22 @@ STATISTIC_FACETS = [
     FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
     FacetSpec("grade", _("Grade"), "verification"),
     FacetSpec("year", _("Year"), ExtractYear("as_of")),
+]
+
+SOURCE_FACETS = [
+    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Source.Kind.choices)),
+    FacetSpec("organization", _("Organisation"), "organization__slug", ("organization__name",)),
+    FacetSpec("language", _("Language"), "language", choices=tuple(Source.Language.choices)),
+]
+
+ORGANIZATION_FACETS = [
+    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Organization.Kind.choices)),
+    FacetSpec("country", _("Country"), "country"),
+]
+
+LOCATION_FACETS = [
+    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Location.Kind.choices)),
+    FacetSpec("country", _("Country"), "country"),
 ]
 
 

@@ -9,14 +9,19 @@ public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("claims/", public.ClaimListView.as_view(), name="claim_list"),
     path("claims/<int:pk>/", public.ClaimDetailView.as_view(), name="claim_detail"),
+    path("methodology/", public.MethodologyView.as_view(), name="methodology"),
+    path("statistics/", public.StatisticListView.as_view(), name="statistic_list"),
     path("statistics/<int:pk>/", public.StatisticDetailView.as_view(), name="statistic_detail"),
     path("indicators/<slug:slug>/", public.IndicatorDetailView.as_view(), name="indicator_detail"),
+    path("places/", public.LocationListView.as_view(), name="location_list"),
     path("places/<slug:slug>/", public.LocationDetailView.as_view(), name="location_detail"),
+    path("organizations/", public.OrganizationListView.as_view(), name="organization_list"),
     path(
         "organizations/<slug:slug>/",
         public.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path("sources/", public.SourceListView.as_view(), name="source_list"),
     path("sources/<int:pk>/", public.SourceDetailView.as_view(), name="source_detail"),
 ]
 

@@ -1,18 +1,51 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.views.generic import DetailView, ListView, TemplateView
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import get_language
+from django.views.generic import DetailView, TemplateView
 
+from tracker.filters import (
+    CLAIM_FACETS,
+    LOCATION_FACETS,
+    ORGANIZATION_FACETS,
+    SOURCE_FACETS,
+    STATISTIC_FACETS,
+    ClaimFilter,
+    LocationFilter,
+    OrganizationFilter,
+    SourceFilter,
+    StatisticFilter,
+)
 from tracker.models import (
     Citation,
     Claim,
     Indicator,
     Location,
+    ModerationEvent,
     Organization,
+    Qualifier,
     Source,
     Statistic,
+    VerificationGrade,
 )
 from tracker.moderation import history
+from tracker.views.listing import FilteredListView
+
+
+def permanent_url(request, entry) -> str:
+    """The entry's address without the language prefix: it redirects to the reader's language."""
+    path = entry.get_absolute_url()
+    prefix = f"/{get_language()}/"
+    if path.startswith(prefix):
+        path = path[len(prefix) - 1 :]
+    return request.build_absolute_uri(path)
+
+
+def statistics_for_tables():
+    """Public figures with everything the figure tables show, in one query."""
+    return Statistic.objects.public().select_related(
+        "indicator", "organization", "source__organization", "location"
+    )
 
 
 class HomeView(TemplateView):
@@ -35,24 +68,87 @@ class HomeView(TemplateView):
         context["headline_figures"] = (
             Statistic.objects.public()
             .filter(pk=Subquery(latest_of_indicator))
-            .select_related("indicator", "organization")
+            .select_related("indicator", "organization", "source__organization")
             .order_by("-as_of", "-pk")[:4]
         )
         return context
 
 
-class ClaimListView(ListView):
+class MethodologyView(TemplateView):
+    template_name = "tracker/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        definitions = VerificationGrade.definitions()
+        context["grades"] = [
+            (grade, grade.label, definitions[grade]) for grade in VerificationGrade
+        ]
+        context["reliability_scale"] = Organization.Reliability.choices
+        return context
+
+
+class ClaimListView(FilteredListView):
     template_name = "tracker/claim_list.html"
     context_object_name = "claims"
-    paginate_by = 25
+    filterset_class = ClaimFilter
+    facet_specs = CLAIM_FACETS
+    export_path = "claims"
 
-    def get_queryset(self):
-        return (
-            Claim.objects.public()
-            .select_related("location")
-            .prefetch_related("categories")
-            .order_by("-event_start", "-pk")
+    def optimise(self, queryset):
+        return queryset.select_related("location").prefetch_related("categories")
+
+
+class StatisticListView(FilteredListView):
+    template_name = "tracker/statistic_list.html"
+    context_object_name = "statistics"
+    filterset_class = StatisticFilter
+    facet_specs = STATISTIC_FACETS
+    export_path = "statistics"
+
+    def optimise(self, queryset):
+        return queryset.select_related(
+            "indicator", "organization", "source__organization", "location"
         )
+
+
+class SourceListView(FilteredListView):
+    template_name = "tracker/source_list.html"
+    context_object_name = "sources"
+    filterset_class = SourceFilter
+    facet_specs = SOURCE_FACETS
+    export_path = "sources"
+
+    def optimise(self, queryset):
+        return queryset.select_related("organization").order_by("-published_on", "title", "pk")
+
+
+class OrganizationListView(FilteredListView):
+    template_name = "tracker/organization_list.html"
+    context_object_name = "organizations"
+    filterset_class = OrganizationFilter
+    facet_specs = ORGANIZATION_FACETS
+    export_path = "organizations"
+
+    def optimise(self, queryset):
+        return queryset.annotate(
+            public_source_count=Count(
+                "sources", filter=Q(sources__in=Source.objects.public()), distinct=True
+            ),
+            public_figure_count=Count(
+                "statistics", filter=Q(statistics__in=Statistic.objects.public()), distinct=True
+            ),
+        ).order_by("name", "pk")
+
+
+class LocationListView(FilteredListView):
+    template_name = "tracker/location_list.html"
+    context_object_name = "locations"
+    filterset_class = LocationFilter
+    facet_specs = LOCATION_FACETS
+    export_path = "places"
+
+    def optimise(self, queryset):
+        return queryset.select_related("parent").order_by("name", "pk")
 
 
 def public_citations():
@@ -72,9 +168,20 @@ class ClaimDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["grade_changes"] = [
-            event for event in history(self.object) if event.kind == "verification"
-        ]
+        claim = self.object
+        # Only what the public may know of each change: when, from, to and why; never who.
+        context["grade_changes"] = (
+            history(claim)
+            .filter(kind=ModerationEvent.Kind.VERIFICATION)
+            .values("created_at", "from_value", "to_value", "comment")
+        )
+        related = Q(indicator__category__in=[c.pk for c in claim.categories.all()])
+        if claim.location_id:
+            related |= Q(location=claim.location_id)
+        context["related_figures"] = (
+            statistics_for_tables().filter(related).order_by("indicator__name", "as_of", "pk")[:20]
+        )
+        context["permanent_url"] = permanent_url(self.request, claim)
         return context
 
 
@@ -83,9 +190,12 @@ class StatisticDetailView(DetailView):
     context_object_name = "statistic"
 
     def get_queryset(self):
-        return Statistic.objects.public().select_related(
-            "indicator", "organization", "source__organization", "location"
-        )
+        return statistics_for_tables()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["permanent_url"] = permanent_url(self.request, self.object)
+        return context
 
 
 class IndicatorDetailView(DetailView):
@@ -97,13 +207,36 @@ class IndicatorDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["statistics"] = (
-            Statistic.objects.public()
+        statistics = list(
+            statistics_for_tables()
             .filter(indicator=self.object)
-            .select_related("organization", "source__organization", "location")
-            .order_by("as_of", "pk")
+            .order_by("organization__name", "as_of", "pk")
         )
+        context["statistics"] = sorted(statistics, key=lambda s: (s.as_of, s.pk))
+        context["chart_data"] = chart_series(statistics)
+        context["qualifiers"] = Qualifier
         return context
+
+
+def chart_series(statistics: list[Statistic]) -> list[dict]:
+    """One series per organisation, for the chart: points carry their qualifier and bounds."""
+    series: dict[int, dict] = {}
+    for statistic in statistics:
+        entry = series.setdefault(
+            statistic.organization_id,
+            {"label": statistic.organization.name, "points": []},
+        )
+        entry["points"].append(
+            {
+                "x": statistic.as_of.isoformat(),
+                "date": statistic.as_of_display,
+                "y": float(statistic.value),
+                "high": float(statistic.value_high) if statistic.value_high is not None else None,
+                "qualifier": statistic.qualifier,
+                "text": statistic.value_display,
+            }
+        )
+    return list(series.values())
 
 
 class LocationDetailView(DetailView):
@@ -116,12 +249,15 @@ class LocationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["claims"] = (
-            Claim.objects.public().filter(location=self.object).prefetch_related("categories")
+            Claim.objects.public()
+            .filter(location=self.object)
+            .select_related("location")
+            .prefetch_related("categories")
         )
         context["statistics"] = (
-            Statistic.objects.public()
+            statistics_for_tables()
             .filter(location=self.object)
-            .select_related("indicator", "organization", "source__organization")
+            .order_by("indicator__name", "as_of", "pk")
         )
         return context
 
@@ -135,7 +271,25 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sources"] = Source.objects.public().filter(organization=self.object)
+        context["sources"] = (
+            Source.objects.public()
+            .filter(organization=self.object)
+            .prefetch_related(
+                Prefetch(
+                    "citations",
+                    Citation.objects.public().select_related("claim").order_by("stance", "pk"),
+                    to_attr="public_citations",
+                ),
+                Prefetch(
+                    "statistics",
+                    Statistic.objects.public().select_related("indicator").order_by("as_of"),
+                    to_attr="public_statistics",
+                ),
+            )
+        )
+        context["statistics"] = (
+            statistics_for_tables().filter(organization=self.object).order_by("as_of", "pk")
+        )
         return context
 
 
@@ -151,6 +305,7 @@ class SourceDetailView(DetailView):
         context["citations"] = (
             Citation.objects.public().filter(source=self.object).select_related("claim")
         )
+        context["permanent_url"] = permanent_url(self.request, self.object)
         context["statistics"] = (
             Statistic.objects.public().filter(source=self.object).select_related("indicator")
         )

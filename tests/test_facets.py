@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from tests.factories import (
+    CategoryFactory,
+    CitationFactory,
+    ClaimFactory,
+    LocationFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+)
+from tracker.facets import compute_facets
+from tracker.filters import CLAIM_FACETS, STATISTIC_FACETS, ClaimFilter, StatisticFilter
+from tracker.models import ModerationStatus, VerificationGrade
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = [state for state in ModerationStatus.values if state != ModerationStatus.PUBLISHED]
+
+
+def claim_facets(query: str = "") -> dict:
+    facets = compute_facets(ClaimFilter, QueryDict(query), CLAIM_FACETS)
+    return {facet.param: {value.value: value for value in facet.values} for facet in facets}
+
+
+def counts(facet: dict) -> dict:
+    return {value: entry.count for value, entry in facet.items()}
+
+
+def test_claim_facets_count_each_value():
+    torture = CategoryFactory(slug="torture")
+    death = CategoryFactory(slug="death")
+    ClaimFactory(categories=[torture, death])
+    ClaimFactory(categories=[torture])
+    assert counts(claim_facets()["category"]) == {"torture": 2, "death": 1}
+
+
+def test_claim_facets_leave_out_their_own_filter():
+    ClaimFactory(verification=VerificationGrade.DISPUTED)
+    ClaimFactory(verification=VerificationGrade.UNVERIFIED)
+    grades = claim_facets("grade=disputed")["grade"]
+    assert counts(grades) == {"disputed": 1, "unverified": 1}
+    assert grades["disputed"].selected
+
+
+def test_claim_facets_apply_the_other_filters():
+    ClaimFactory(country="HN", verification=VerificationGrade.DISPUTED)
+    ClaimFactory(country="SV", verification=VerificationGrade.UNVERIFIED)
+    assert counts(claim_facets("grade=disputed")["country"]) == {"HN": 1}
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_claim_facets_never_count_unpublished_claims(state):
+    category = CategoryFactory(slug="torture")
+    place = LocationFactory(slug="cecot")
+    ClaimFactory(categories=[category], location=place)
+    hidden = ClaimFactory(categories=[category], location=place, country="HN", status=state)
+    CitationFactory(claim=hidden, source=SourceFactory(organization=OrganizationFactory(slug="x")))
+    facets = claim_facets()
+    assert counts(facets["category"]) == {"torture": 1}
+    assert counts(facets["place"]) == {"cecot": 1}
+    assert counts(facets["country"]) == {"SV": 1}
+    assert counts(facets["organization"]) == {}
+
+
+def test_claim_facets_never_count_confidential_sources_organisations():
+    secret_org = OrganizationFactory(slug="secret-org", name="Secret organisation")
+    claim = ClaimFactory()
+    CitationFactory(claim=claim, source=SourceFactory(organization=secret_org, confidential=True))
+    CitationFactory(claim=claim, source=SourceFactory(organization=OrganizationFactory(slug="ok")))
+    assert counts(claim_facets()["organization"]) == {"ok": 1}
+
+
+def test_claim_facets_count_a_claim_once_per_organisation():
+    org = OrganizationFactory(slug="sjh")
+    claim = ClaimFactory()
+    CitationFactory(claim=claim, source=SourceFactory(organization=org))
+    CitationFactory(claim=claim, source=SourceFactory(organization=org))
+    assert counts(claim_facets()["organization"]) == {"sjh": 1}
+
+
+def test_claim_facets_year_counts_the_event_year():
+    ClaimFactory(event_start=datetime.date(2022, 3, 27))
+    ClaimFactory(event_start=datetime.date(2022, 5, 1))
+    ClaimFactory(event_start=datetime.date(2025, 1, 1))
+    assert counts(claim_facets()["year"]) == {"2022": 2, "2025": 1}
+
+
+def test_claim_facets_ignore_invalid_values_like_the_list_does():
+    ClaimFactory(country="SV", verification=VerificationGrade.DISPUTED)
+    ClaimFactory(country="HN")
+    assert counts(claim_facets("grade=bogus&place=nowhere")["country"]) == {"SV": 1, "HN": 1}
+
+
+def test_claim_facets_validate_related_choices_once(django_assert_num_queries):
+    CitationFactory(claim=ClaimFactory(location=LocationFactory(slug="cecot")))
+    query = QueryDict("place=cecot&category=none&organization=none")
+    # Three validation queries (place, category, organisation), then one per facet.
+    with django_assert_num_queries(3 + len(CLAIM_FACETS)):
+        compute_facets(ClaimFilter, query, CLAIM_FACETS)
+
+
+def test_claim_facet_toggle_adds_and_removes_a_value():
+    ClaimFactory(country="SV")
+    ClaimFactory(country="HN")
+    countries = claim_facets("country=SV&page=3")["country"]
+    assert QueryDict(countries["SV"].toggle_query).getlist("country") == []
+    assert QueryDict(countries["HN"].toggle_query).getlist("country") == ["SV", "HN"]
+    assert "page" not in QueryDict(countries["HN"].toggle_query)
+
+
+def test_claim_facet_keeps_a_selected_value_without_results():
+    ClaimFactory(country="SV", verification=VerificationGrade.UNVERIFIED)
+    grades = claim_facets("country=SV&grade=false")["grade"]
+    assert grades["false"].count == 0
+    assert grades["false"].selected
+    assert grades["false"].label == "False"
+
+
+def test_claim_facet_labels_are_names_not_slugs():
+    ClaimFactory(location=LocationFactory(slug="cecot", name="CECOT"), country="SV")
+    facets = claim_facets()
+    assert facets["place"]["cecot"].label == "CECOT"
+    assert facets["country"]["SV"].label == "El Salvador"
+
+
+def test_facet_as_dict_gives_toggle_links():
+    ClaimFactory(country="SV")
+    facet = compute_facets(ClaimFilter, QueryDict(""), CLAIM_FACETS)[1]
+    assert facet.as_dict("/claims.json")["values"][0] == {
+        "value": "SV",
+        "label": "El Salvador",
+        "count": 1,
+        "selected": False,
+        "toggle": "/claims.json?country=SV",
+    }
+
+
+def test_statistic_facets_count_published_figures_only():
+    StatisticFactory(source=SourceFactory(organization=OrganizationFactory(slug="sjh")))
+    StatisticFactory(
+        source=SourceFactory(organization=OrganizationFactory(slug="draft-org")),
+        status=ModerationStatus.DRAFT,
+    )
+    facets = compute_facets(StatisticFilter, QueryDict(""), STATISTIC_FACETS)
+    organizations = next(facet for facet in facets if facet.param == "organization")
+    assert [(v.value, v.count) for v in organizations.values] == [("sjh", 1)]
+
+
+def test_claim_facets_run_one_grouped_query_per_facet(django_assert_num_queries):
+    for index in range(6):
+        claim = ClaimFactory(country="SV" if index % 2 else "HN", categories=[CategoryFactory()])
+        CitationFactory(claim=claim)
+    with django_assert_num_queries(len(CLAIM_FACETS)):
+        compute_facets(ClaimFilter, QueryDict("q=claim&grade=unverified"), CLAIM_FACETS)
