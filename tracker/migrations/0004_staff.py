@@ -5,6 +5,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0002_roles")]
+    dependencies = [("tracker", "0003_search")]
 
     operations = [TrigramExtension()]
