@@ -2,6 +2,7 @@
 workflow module (``tracker.moderation``) owns them, and the admin actions call it."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -44,6 +45,13 @@ class FacetedAdmin(admin.ModelAdmin):
 
 class HistoryAdmin(SimpleHistoryAdmin, FacetedAdmin):
     """Admin of an audited model: its "History" page lists every version, who made it and why."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # An old version is shown, never saved back: reverting would write the old moderation
+        # status and grade past the workflow. Restoring goes through a reviewed revision.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Category)
