@@ -21,6 +21,7 @@ from typing import Any
 
 import django
 from django.apps import apps
+from django.core import serializers
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -30,6 +31,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 FORMAT = 1
+# Django's JSON, with timestamps kept to the microsecond (see tracker.exact_json).
+SERIALIZATION_FORMAT = "trackerjson"
 # Rebuilt by migrate (content types, permissions), or worthless in another database (sessions,
 # login-failure logs and lockouts).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
@@ -100,8 +103,10 @@ def create_backup(output: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str
                 # First statement of the transaction: every query below sees the same snapshot.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            serializers.register_serializer(SERIALIZATION_FORMAT, "tracker.exact_json")
             call_command(
                 "dumpdata",
+                format=SERIALIZATION_FORMAT,
                 database=database,
                 exclude=EXCLUDED,
                 natural_foreign=True,
@@ -228,7 +233,9 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
             if saved != name:
                 raise BackupError(f"Could not write {name!r} into the media storage.")
         with tempfile.TemporaryDirectory() as workdir:
-            data_path = Path(workdir) / "data.json"
+            # loaddata picks the format from the file name's extension.
+            data_path = Path(workdir) / f"data.{SERIALIZATION_FORMAT}"
+            serializers.register_serializer(SERIALIZATION_FORMAT, "tracker.exact_json")
             with archive.extractfile("data.json") as source, open(data_path, "wb") as target:
                 shutil.copyfileobj(source, target)
             # The rows carry their own history: loading them must not record new versions.
