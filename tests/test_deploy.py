@@ -1,7 +1,11 @@
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -198,3 +202,95 @@ INLINE_CODE = re.compile(
 )
 def test_templates_have_no_inline_script_or_style(template):
     assert INLINE_CODE.findall(template.read_text()) == []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, headers: dict[str, str]):
+    """GET without following redirects; return (status, headers)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+@pytest.fixture(scope="module")
+def gunicorn_site(tmp_path_factory):
+    """The site served by gunicorn with gunicorn.conf.py and production settings."""
+    folder = tmp_path_factory.mktemp("gunicorn")
+    env = {
+        "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
+        "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "ALLOWED_HOSTS": "tracker.example.org",
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        result = run(sys.executable, "manage.py", *command, **env)
+        assert result.returncode == 0, result.stderr
+    port = free_port()
+    server_env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    server_env.update(
+        {**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "tracker.settings"},
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+    )
+    server_env.pop("SECURE_SSL_REDIRECT", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn")],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                fetch(f"{url}/en/", {"Host": "tracker.example.org"})
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+PROXIED_HTTPS = {"Host": "tracker.example.org", "X-Forwarded-Proto": "https"}
+
+
+def test_gunicorn_serves_a_page_behind_the_proxy_with_security_headers(gunicorn_site):
+    status, headers = fetch(f"{gunicorn_site}/en/", PROXIED_HTTPS)
+    assert status == 200
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_gunicorn_site_redirects_plain_http_to_https(gunicorn_site):
+    status, headers = fetch(f"{gunicorn_site}/en/", {"Host": "tracker.example.org"})
+    assert status == 301
+    assert headers["Location"].startswith("https://tracker.example.org/")
+
+
+def test_gunicorn_site_refuses_an_unknown_host(gunicorn_site):
+    status, _ = fetch(f"{gunicorn_site}/en/", {**PROXIED_HTTPS, "Host": "attacker.example"})
+    assert status == 400
+
+
+def test_gunicorn_site_serves_static_files_through_whitenoise(gunicorn_site):
+    status, headers = fetch(f"{gunicorn_site}/static/css/tracker.css", PROXIED_HTTPS)
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/css")
