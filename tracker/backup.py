@@ -131,15 +131,23 @@ def create_backup(output: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str
         partial = output.with_name(output.name + ".partial")
         # Owner-only from the start: the archive holds victims' identities and private notes.
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-            archive.add(data_path, arcname="data.json")
-            for name in files:
-                with default_storage.open(name, "rb") as handle:
-                    info = tarfile.TarInfo(f"media/{name}")
-                    info.size = default_storage.size(name)
-                    info.mtime = int(timezone.now().timestamp())
-                    archive.addfile(info, handle)
+        try:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w:gz") as archive,
+            ):
+                _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
+                archive.add(data_path, arcname="data.json")
+                for name in files:
+                    with default_storage.open(name, "rb") as handle:
+                        info = tarfile.TarInfo(f"media/{name}")
+                        info.size = default_storage.size(name)
+                        info.mtime = int(timezone.now().timestamp())
+                        archive.addfile(info, handle)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        # Only a complete archive ever carries the final name.
         partial.replace(output)
     return manifest
 
