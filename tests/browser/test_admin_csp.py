@@ -20,12 +20,20 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def page(monkeypatch):
+def claim_citation(transactional_db):
+    """An admin and a claim with a citation, created before the browser starts.
+
+    While Playwright's event loop runs, the ORM would open a connection of its own that nothing
+    closes, and the test database could not be dropped at the end.
+    """
+    make_user("admin", username="csp-admin")
+    return CitationFactory(quote="An excerpt to edit")
+
+
+@pytest.fixture
+def page():
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # around it are synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
@@ -45,9 +53,10 @@ def csp_violations(page) -> list[str]:
 
 
 @pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="needs Debian's chromium")
-def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(live_server, page):
-    make_user("admin", username="csp-admin")
-    citation = CitationFactory(quote="An excerpt to edit")
+def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(
+    live_server, claim_citation, page
+):
+    citation = claim_citation
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "csp-admin")
     page.fill("#id_password", PASSWORD)
