@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format install install-test serve migrate demo messages bench clean
+.PHONY: run test lint format install install-test serve migrate demo messages bench clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,18 @@ test: install-test lint
 # Loads synthetic data into PostgreSQL (BENCH_CLAIMS, default 100000) and measures over HTTP.
 bench: install
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# Backups: with SECRET_KEY in the environment (production) the environment is used as it is;
+# without it, the development database.
+BACKUP_ENV := $(if $(SECRET_KEY),,$(DEV_ENV))
+
+backup: install
+	$(BACKUP_ENV) $(BIN)/python manage.py backup $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/tracker-YYYYMMDD-HHMMSS.tar.gz"; exit 2; }
+	$(BACKUP_ENV) $(BIN)/python manage.py migrate --noinput
+	$(BACKUP_ENV) $(BIN)/python manage.py restore $(FILE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

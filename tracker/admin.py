@@ -2,8 +2,10 @@
 workflow module (``tracker.moderation``) owns them, and the admin actions call it."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import moderation
 from tracker.models import (
@@ -42,22 +44,33 @@ class FacetedAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class HistoryAdmin(SimpleHistoryAdmin, FacetedAdmin):
+    """Admin of an audited model: its "History" page lists every version, who made it and why."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # An old version is shown, never saved back: reverting would write the old moderation
+        # status and grade past the workflow. Restoring goes through a reviewed revision.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Category)
-class CategoryAdmin(FacetedAdmin):
+class CategoryAdmin(HistoryAdmin):
     list_display = ("name", "name_es", "slug")
     search_fields = ("name", "name_es")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Tag)
-class TagAdmin(FacetedAdmin):
+class TagAdmin(HistoryAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Location)
-class LocationAdmin(FacetedAdmin):
+class LocationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "country", "parent")
     list_filter = ("kind", "country")
     search_fields = ("name", "description")
@@ -66,7 +79,7 @@ class LocationAdmin(FacetedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FacetedAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ("name", "unit", "category")
     list_filter = ("category",)
     search_fields = ("name", "name_es", "description")
@@ -75,7 +88,7 @@ class IndicatorAdmin(FacetedAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(FacetedAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ("name", "acronym", "kind", "country", "reliability")
     list_filter = ("kind", "reliability", "country")
     search_fields = ("name", "acronym", "description")
@@ -89,7 +102,7 @@ class OrganizationAdmin(FacetedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(FacetedAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("title", "organization", "kind", "published_on", "language", "confidential")
     list_filter = ("kind", "language", "confidential", "organization")
     search_fields = ("title", "author", "url", "summary", "organization__name")
@@ -109,7 +122,7 @@ class CitationInline(admin.StackedInline):
     autocomplete_fields = ("source",)
 
 
-class ModeratedAdmin(FacetedAdmin):
+class ModeratedAdmin(HistoryAdmin):
     """Admin for moderated entries: state is shown, never edited; actions use the workflow."""
 
     readonly_fields = WORKFLOW_FIELDS
@@ -185,7 +198,7 @@ class StatisticAdmin(ModeratedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(FacetedAdmin):
+class CitationAdmin(HistoryAdmin):
     list_display = ("claim", "source", "stance", "locator")
     list_filter = ("stance",)
     search_fields = ("claim__title", "source__title", "quote")
@@ -231,7 +244,7 @@ class RevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Tip)
-class TipAdmin(FacetedAdmin):
+class TipAdmin(HistoryAdmin):
     list_display = ("created_at", "what", "where", "claim")
     search_fields = ("what", "where", "contact")
     readonly_fields = ("claim", "created_at")

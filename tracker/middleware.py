@@ -1,10 +1,46 @@
-"""Measurement headers for the benchmark (``BENCH_HEADERS=1``); never enabled in production."""
+"""Middleware: the Content-Security-Policy, the client address behind a proxy, and the
+benchmark's measurement headers (``BENCH_HEADERS=1`` only, never in production)."""
 
 import os
 import time
 from contextlib import ExitStack
 
+from django.conf import settings
 from django.db import connections
+from django.http import HttpRequest, HttpResponse
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response that has none of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the one our own proxies put in X-Forwarded-For.
+
+    With ``TRUSTED_PROXY_COUNT = n``, the n-th address from the right of X-Forwarded-For is the
+    one the outermost trusted proxy saw; anything to its left was written by the client and
+    cannot be trusted.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 class ServerTimingMiddleware:

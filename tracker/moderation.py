@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.history import record_snapshot
 from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
 from tracker.models.base import ModeratedEntry
 
@@ -113,6 +114,10 @@ def history(entry: ModeratedEntry):
     ).select_related("actor")
 
 
+def _history_reason(action: str, comment: str) -> str:
+    return f"{action}: {comment}" if comment else action
+
+
 def _require_comment(transition: Transition, comment: str) -> str:
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
@@ -148,6 +153,8 @@ def _move(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
+    # The conditional UPDATE fires no signal: record the new version in the audit history.
+    record_snapshot(entry, by=by, reason=_history_reason(transition.action, comment))
     record_event(
         entry,
         kind=ModerationEvent.Kind.MODERATION,
@@ -279,6 +286,7 @@ def set_verification(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
+    record_snapshot(entry, by=by, reason=_history_reason("set_verification", rationale))
     record_event(
         entry,
         kind=ModerationEvent.Kind.VERIFICATION,

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tracker.history import AuditHistory
 from tracker.models.base import (
     DatePrecision,
     ModeratedEntry,
@@ -77,6 +78,7 @@ class Claim(ModeratedEntry):
     sources = models.ManyToManyField(Source, through="Citation", related_name="claims")
 
     objects = ClaimQuerySet.as_manager()
+    history = AuditHistory(excluded_fields=["search_text"], m2m_fields=["categories", "tags"])
 
     class Meta:
         ordering = [models.F("event_start").desc(nulls_last=True), "-pk"]
@@ -165,6 +167,7 @@ class Citation(models.Model):
     )
 
     objects = CitationQuerySet.as_manager()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["pk"]

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tracker.history import AuditHistory
+
 
 class ModerationEvent(models.Model):
     """One moderation transition or verification change: who, when, from, to, comment."""
@@ -109,6 +111,8 @@ class Tip(models.Model):
     )
     sender_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tracker.history import AuditHistory
 from tracker.models.base import (
     DatePrecision,
     TimeStamped,
@@ -69,6 +70,7 @@ class Organization(TimeStamped):
     search_text = models.TextField(editable=False, default="")
 
     objects = OrganizationQuerySet.as_manager()
+    history = AuditHistory(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name"]
@@ -169,6 +171,7 @@ class Source(TimeStamped):
     search_text = models.TextField(editable=False, default="")
 
     objects = SourceQuerySet.as_manager()
+    history = AuditHistory(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-published_on", "title"]

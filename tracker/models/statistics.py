@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tracker.history import AuditHistory
 from tracker.models.base import (
     DatePrecision,
     ModeratedEntry,
@@ -96,6 +97,7 @@ class Statistic(ModeratedEntry):
     locator = models.CharField(_("page or locator"), max_length=200, blank=True)
 
     objects = StatisticQuerySet.as_manager()
+    history = AuditHistory(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["indicator", "as_of", "pk"]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tracker.history import AuditHistory
 from tracker.models.base import localized
 from tracker.querysets import LocationQuerySet, TaxonomyQuerySet
 
@@ -18,6 +19,7 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = TaxonomyQuerySet.as_manager()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +37,8 @@ class Category(models.Model):
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -68,6 +72,7 @@ class Location(models.Model):
     opened_year = models.PositiveSmallIntegerField(_("year opened"), null=True, blank=True)
 
     objects = LocationQuerySet.as_manager()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +106,7 @@ class Indicator(models.Model):
     )
 
     objects = TaxonomyQuerySet.as_manager()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]

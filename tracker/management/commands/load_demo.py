@@ -11,6 +11,7 @@ from django.db import transaction
 
 from tracker import moderation
 from tracker.demo import data
+from tracker.history import attributed_to
 from tracker.models import (
     Category,
     Citation,
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo users have published passwords: they are created only with DEBUG=1."
             )
-        with transaction.atomic():
+        with transaction.atomic(), attributed_to(None, reason=LOAD_COMMENT):
             created = self.load_entries()
             if with_users:
                 created += self.load_users()
