@@ -21,11 +21,13 @@ public_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include((public_patterns, "public"))),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Inside the prefix, so that set_language runs in the language of the page it came from
+    # and can translate that page's address into the chosen language (/es/x/ -> /en/x/).
+    path("i18n/", include("django.conf.urls.i18n")),
     prefix_default_language=True,
 )
