@@ -49,7 +49,10 @@ def assert_accessible(page, axe_source: str) -> None:
 
 
 def horizontal_overflow(page) -> int:
-    """How many CSS pixels the document is wider than the viewport (0 when it fits)."""
-    return page.evaluate(
-        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
-    )
+    """How many CSS pixels the document is wider than the screen (0 when it fits).
+
+    Compared with the configured viewport, not ``window.innerWidth``: a mobile browser widens
+    its layout viewport to fit content that overflows, which would hide the overflow.
+    """
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    return max(0, width - page.viewport_size["width"])
