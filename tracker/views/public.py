@@ -56,11 +56,7 @@ class ClaimListView(ListView):
 
 
 def public_citations():
-    return (
-        Citation.objects.public()
-        .select_related("source__organization")
-        .order_by("pk")
-    )
+    return Citation.objects.public().select_related("source__organization").order_by("pk")
 
 
 class ClaimDetailView(DetailView):
