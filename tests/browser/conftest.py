@@ -7,6 +7,7 @@ of every open page in ``test-artifacts/`` when a test fails. Every test here is 
 import os
 import re
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -76,14 +77,32 @@ def axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def migrated_apps(django_db_setup, django_db_blocker):
+    """The app registry as the migrations leave it, for re-running a data migration."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    with django_db_blocker.unblock():
+        return MigrationLoader(connection).project_state().apps
+
+
 @pytest.fixture
-def new_page(
-    request: pytest.FixtureRequest, browser, live_server, django_db_serialized_rollback
-) -> Iterator[Callable]:
+def roles(transactional_db, migrated_apps) -> None:
+    """Recreate the role groups of the data migration, which a transactional test's flush empties.
+
+    (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
+    snapshot was missing and the groups were not restored.)
+    """
+    import_module("tracker.migrations.0002_roles").create_groups(migrated_apps, None)
+
+
+@pytest.fixture
+def new_page(request: pytest.FixtureRequest, browser, live_server, roles) -> Iterator[Callable]:
     """Open a page in a fresh browser context; ``new_page(viewport=PHONE, locale="es-ES")``.
 
-    The database is transactional (the live server's thread sees what the test writes) and
-    restored after each test to its migrated state, roles included.
+    The database is transactional, so that the live server's thread sees what the test writes;
+    it is emptied after each test and starts with the role groups.
     """
     contexts = []
 
