@@ -80,7 +80,6 @@ tip_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -89,5 +88,8 @@ urlpatterns += i18n_patterns(
     path("workspace/", include((workspace_patterns, "workspace"))),
     path("review/", include((review_patterns, "review"))),
     path("report/", include((tip_patterns, "tips"))),
+    # Inside the prefix, so that set_language runs in the language of the page it came from
+    # and can translate that page's address into the chosen language (/es/x/ -> /en/x/).
+    path("i18n/", include("django.conf.urls.i18n")),
     prefix_default_language=True,
 )
