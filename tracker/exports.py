@@ -106,6 +106,14 @@ def citation_record(citation: Citation) -> dict:
     }
 
 
+def citations_of(claim: Claim) -> list[Citation]:
+    """The claim's prefetched public citations, listed once per row however many columns use them."""
+    cached = claim.__dict__.get("_export_citations")
+    if cached is None:
+        cached = claim.__dict__["_export_citations"] = list(claim.citations.all())
+    return cached
+
+
 def source_title(source: Source) -> str:
     return CONFIDENTIAL_SOURCE if source.confidential else source.title
 
@@ -147,18 +155,18 @@ CLAIM_COLUMNS = [
     Column("verification", lambda c: c.verification),
     Column("verification_rationale", lambda c: c.verification_rationale),
     Column("published_at", lambda c: c.published_at),
-    Column("citation_count", lambda c: len(c.citations.all())),
+    Column("citation_count", lambda c: len(citations_of(c))),
     Column(
         "source_titles",
-        lambda c: LINE_SEPARATOR.join(source_title(x.source) for x in c.citations.all()),
+        lambda c: LINE_SEPARATOR.join(source_title(x.source) for x in citations_of(c)),
     ),
     Column(
         "source_urls",
-        lambda c: LINE_SEPARATOR.join(source_url(x.source) for x in c.citations.all()),
+        lambda c: LINE_SEPARATOR.join(source_url(x.source) for x in citations_of(c)),
     ),
     Column(
         "citations",
-        lambda c: json.dumps([citation_record(x) for x in c.citations.all()], ensure_ascii=False),
+        lambda c: json.dumps([citation_record(x) for x in citations_of(c)], ensure_ascii=False),
     ),
 ]
 
