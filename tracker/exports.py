@@ -107,7 +107,7 @@ def citation_record(citation: Citation) -> dict:
 
 
 def citations_of(claim: Claim) -> list[Citation]:
-    """The claim's prefetched public citations, listed once per row however many columns use them."""
+    """The prefetched public citations, listed once per row however many columns use them."""
     cached = claim.__dict__.get("_export_citations")
     if cached is None:
         cached = claim.__dict__["_export_citations"] = list(claim.citations.all())
