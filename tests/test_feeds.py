@@ -47,6 +47,12 @@ def test_claims_feed_is_valid_atom(client):
     assert entry.find(f"{ATOM}link").get("href") == f"http://testserver/en/claims/{claim.pk}/"
 
 
+def test_claims_feed_entry_always_has_updated(client):
+    ClaimFactory(published_at=None)
+    entry = atom(client.get("/feeds/claims.atom")).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}updated")
+
+
 def test_claims_feed_lists_newest_published_first(client):
     ClaimFactory(title="Older claim", published_at=published(5))
     ClaimFactory(title="Newer claim", published_at=published(1))

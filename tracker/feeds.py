@@ -30,7 +30,8 @@ class LocalizedFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.published_at
+        # Atom requires <updated> on every entry; an entry always has its last change time.
+        return item.updated_at
 
 
 class NewClaimsFeed(LocalizedFeed):
