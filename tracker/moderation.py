@@ -185,6 +185,28 @@ def create_draft(entry: ModeratedEntry, *, by: AbstractBaseUser) -> ModeratedEnt
 
 
 @transaction.atomic
+def import_draft(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
+    """Save a new entry read from a spreadsheet as the importer's draft; the event says so."""
+    if not by.has_perm(f"tracker.add_{model_label(entry)}"):
+        raise TransitionRefused(_("You are not allowed to create entries."))
+    if entry.pk is not None:
+        raise TransitionRefused(_("This entry already exists."))
+    entry.status = S.DRAFT
+    entry.created_by = by
+    entry.last_edited_by = by
+    entry.save()
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.IMPORT,
+        action="import",
+        by=by,
+        to_value=S.DRAFT,
+        comment=comment,
+    )
+    return entry
+
+
+@transaction.atomic
 def submit(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -> ModeratedEntry:
     """Send a draft (or an entry sent back for changes) to the review queue."""
     if not (is_owner(entry, by) or can_review(by)):

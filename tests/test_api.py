@@ -1,0 +1,223 @@
+import pytest
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
+
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    IndicatorFactory,
+    LocationFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+    make_user,
+)
+from tracker.models import ModerationStatus
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = [state for state in ModerationStatus.values if state != ModerationStatus.PUBLISHED]
+PRIVATE_MARKERS = [
+    "PRIVATE-VICTIM",
+    "PRIVATE-NOTE",
+    "SECRET-SOURCE",
+    "secret.example",
+    "SECRET-ORG",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+
+
+@pytest.fixture
+def seeded():
+    """Published and hidden entries, with every kind of private detail."""
+    secret_org = OrganizationFactory(name="SECRET-ORG", slug="secret-org")
+    secret = SourceFactory(
+        title="SECRET-SOURCE",
+        url="https://secret.example/x",
+        confidential=True,
+        organization=secret_org,
+        private_notes="PRIVATE-NOTE source",
+    )
+    user = make_user("contributor", username="author-person", email="author@private.example")
+    place = LocationFactory(slug="cecot")
+    claims = []
+    for n in range(3):
+        claim = ClaimFactory(
+            title=f"Public claim {n}",
+            victim_identities="PRIVATE-VICTIM name",
+            private_notes="PRIVATE-NOTE claim",
+            created_by=user,
+            last_edited_by=user,
+            location=place,
+            verification="verified" if n == 0 else "unverified",
+        )
+        CitationFactory(claim=claim)
+        CitationFactory(claim=claim, source=secret)
+        claims.append(claim)
+    for state in HIDDEN_STATES:
+        ClaimFactory(title=f"Hidden claim {state}", status=state)
+        StatisticFactory(note=f"Hidden figure {state}", status=state)
+    StatisticFactory(
+        note="Public figure",
+        private_notes="PRIVATE-NOTE figure",
+        source=secret,
+        organization=OrganizationFactory(),
+    )
+    return claims
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/claims/",
+        "/api/statistics/",
+        "/api/sources/",
+        "/api/organizations/",
+        "/api/places/",
+        "/api/indicators/",
+    ],
+)
+def test_api_list_hides_unpublished_and_private_fields(client, seeded, path):
+    response = client.get(path)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Hidden" not in body
+    for marker in [*PRIVATE_MARKERS, "author-person", "private.example"]:
+        assert marker not in body
+
+
+def test_api_claims_list_shows_published_claims(client, seeded):
+    titles = {row["title"] for row in client.get("/api/claims/").json()["results"]}
+    assert titles == {"Public claim 0", "Public claim 1", "Public claim 2"}
+
+
+def test_api_claims_confidential_citation_only_said_to_exist(client, seeded):
+    claim = client.get(f"/api/claims/{seeded[0].pk}/").json()
+    confidential = [c["source"] for c in claim["citations"] if c["source"]["confidential"]]
+    assert confidential == [
+        {
+            "confidential": True,
+            "id": None,
+            "title": "confidential source on file",
+            "kind": "",
+            "url": "",
+            "archived_url": "",
+            "published_on": None,
+            "organization": None,
+        }
+    ]
+
+
+def test_api_claims_obey_the_claim_filter(client, seeded):
+    results = client.get("/api/claims/?grade=verified").json()["results"]
+    assert [row["title"] for row in results] == ["Public claim 0"]
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_api_unpublished_claim_detail_is_not_found(client, state):
+    claim = ClaimFactory(status=state)
+    assert client.get(f"/api/claims/{claim.pk}/").status_code == 404
+
+
+def test_api_sources_leave_out_confidential_sources(client, seeded):
+    titles = [row["title"] for row in client.get("/api/sources/").json()["results"]]
+    assert "SECRET-SOURCE" not in titles
+    assert len(titles) == 3
+
+
+def test_api_refuses_writes(client, contributor):
+    client.force_login(contributor)
+    response = client.post("/api/claims/", {"title": "x"}, content_type="application/json")
+    assert response.status_code == 405
+
+
+def test_api_claims_list_query_count(client, seeded, django_assert_num_queries):
+    # count, page, categories, tags, citations with sources
+    with django_assert_num_queries(5):
+        response = client.get("/api/claims/")
+    assert response.json()["count"] == 3
+
+
+def test_api_statistics_list_query_count(client, seeded, django_assert_num_queries):
+    StatisticFactory.create_batch(4)
+    with django_assert_num_queries(2):
+        response = client.get("/api/statistics/")
+    assert response.json()["count"] == 5
+
+
+def test_api_indicators_list_all_indicators(client):
+    IndicatorFactory(name="Deaths in custody", slug="deaths")
+    assert client.get("/api/indicators/deaths/").json()["name"] == "Deaths in custody"
+
+
+def test_api_schema_validates():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert {
+        "/api/claims/",
+        "/api/statistics/",
+        "/api/indicators/",
+        "/api/sources/",
+        "/api/organizations/",
+        "/api/places/",
+    } <= set(schema["paths"])
+
+
+def test_api_schema_is_served(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+def test_api_docs_load_scripts_from_our_static_files_only(client):
+    body = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in body
+    assert "<script>" not in body.replace(" ", "")
+    assert "unpkg.com" not in body and "cdn.jsdelivr" not in body
+
+
+@pytest.fixture
+def wsgi_app():
+    """The WSGI application, called in the test's transaction like Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_fuzzing_finds_no_server_error(seeded, wsgi_app):
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 12
+    calls = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=10,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def call(case):
+            cache.clear()
+            response = case.call()
+            calls.append(response.status_code)
+            case.validate_response(response, checks=[not_a_server_error])
+
+        call()
+    assert len(calls) >= len(operations)

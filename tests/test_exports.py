@@ -1,0 +1,254 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.http import QueryDict
+
+from tests.factories import (
+    CategoryFactory,
+    CitationFactory,
+    ClaimFactory,
+    LocationFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+    make_user,
+)
+from tracker.exports import CLAIM_COLUMNS, neutralize
+from tracker.facets import compute_facets
+from tracker.filters import CLAIM_FACETS, STATISTIC_FACETS, ClaimFilter, StatisticFilter
+from tracker.models import ModerationStatus
+from tracker.views import exports as export_views
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = [state for state in ModerationStatus.values if state != ModerationStatus.PUBLISHED]
+EXPORTS = [
+    f"/{name}.{suffix}"
+    for name in ("claims", "statistics", "sources", "organizations", "places")
+    for suffix in ("csv", "json")
+]
+PRIVATE_MARKERS = [
+    "PRIVATE-VICTIM",
+    "PRIVATE-NOTE",
+    "SECRET-SOURCE",
+    "secret.example",
+    "SECRET-ORG",
+    "author-person",
+    "private.example",
+]
+CLAIM_HEADER = [
+    "id", "page", "title", "summary", "categories", "country", "place", "place_details",
+    "event_start", "event_end", "ongoing", "date_precision", "victim_count",
+    "victim_description", "alleged_perpetrator", "tags", "verification",
+    "verification_rationale", "published_at", "citation_count", "source_titles", "source_urls",
+    "citations",
+]  # fmt: skip
+
+
+def body_of(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body_of(response))))
+
+
+@pytest.fixture
+def seeded():
+    """Published entries citing a confidential source, and hidden entries of every state."""
+    user = make_user("contributor", username="author-person", email="author@private.example")
+    secret_org = OrganizationFactory(
+        name="SECRET-ORG", slug="secret-org", private_notes="PRIVATE-NOTE org"
+    )
+    secret = SourceFactory(
+        title="SECRET-SOURCE", url="https://secret.example/x", confidential=True,
+        organization=secret_org, private_notes="PRIVATE-NOTE source",
+    )  # fmt: skip
+    public_org = OrganizationFactory(name="Public Org", slug="public-org")
+    place = LocationFactory(name="Public Place", slug="public-place")
+    category = CategoryFactory(name="Torture", slug="torture")
+    for n in range(3):
+        claim = ClaimFactory(
+            title=f"Public claim {n}",
+            victim_identities="PRIVATE-VICTIM name",
+            private_notes="PRIVATE-NOTE claim",
+            created_by=user,
+            last_edited_by=user,
+            location=place,
+            categories=[category],
+            verification="verified" if n == 0 else "unverified",
+        )
+        CitationFactory(claim=claim, source=SourceFactory(organization=public_org))
+        CitationFactory(claim=claim, source=secret, quote="words of a witness")
+    hidden_place = LocationFactory(name="Hidden Place", slug="hidden-place")
+    hidden_org = OrganizationFactory(name="Hidden Org", slug="hidden-org")
+    for state in HIDDEN_STATES:
+        hidden = ClaimFactory(title=f"Hidden claim {state}", status=state, location=hidden_place)
+        CitationFactory(
+            claim=hidden, source=SourceFactory(title="Hidden source", organization=hidden_org)
+        )
+        StatisticFactory(note=f"Hidden figure {state}", status=state, location=hidden_place)
+    StatisticFactory(
+        note="Public figure", private_notes="PRIVATE-NOTE figure", source=secret,
+        organization=public_org, created_by=user, location=place,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_export_leaves_out_unpublished_entries(client, seeded, path):
+    body = body_of(client.get(path))
+    assert "Hidden" not in body
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_export_leaves_out_private_fields(client, seeded, path):
+    body = body_of(client.get(path))
+    for marker in PRIVATE_MARKERS:
+        assert marker not in body
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_export_is_served_outside_the_language_prefix(client, seeded, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "text/csv" if path.endswith("csv") else "application/json"
+    )
+
+
+def test_claims_csv_header_is_the_documented_layout(client, seeded):
+    body = body_of(client.get("/claims.csv"))
+    assert body.splitlines()[0].split(",") == CLAIM_HEADER
+    assert [column.name for column in CLAIM_COLUMNS] == CLAIM_HEADER
+
+
+def test_claims_csv_columns_are_documented():
+    text = (Path(__file__).parents[1] / "docs" / "open-data.md").read_text(encoding="utf-8")
+    for name in CLAIM_HEADER:
+        assert f"`{name}`" in text
+
+
+def test_claims_csv_is_streamed(client, seeded):
+    assert client.get("/claims.csv").streaming
+
+
+def test_claims_csv_has_one_row_per_published_claim(client, seeded):
+    assert sorted(row["title"] for row in csv_rows(client.get("/claims.csv"))) == [
+        "Public claim 0", "Public claim 1", "Public claim 2"
+    ]  # fmt: skip
+
+
+def test_claims_csv_obeys_the_filters(client, seeded):
+    rows = csv_rows(client.get("/claims.csv?grade=verified"))
+    assert [row["title"] for row in rows] == ["Public claim 0"]
+
+
+def test_claims_csv_summarises_citations(client, seeded):
+    row = csv_rows(client.get("/claims.csv?grade=verified"))[0]
+    titles = row["source_titles"].split("\n")
+    assert row["citation_count"] == "2"
+    assert titles[1] == "confidential source on file"
+    assert row["source_urls"].split("\n")[1] == ""
+    assert json.loads(row["citations"])[1] == {
+        "confidential": True, "quote": "words of a witness", "locator": "", "stance": "supports"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_claims_csv_neutralises_formula_cells(client, start):
+    ClaimFactory(title=f"{start}HYPERLINK(1)", summary=f"{start}1+1")
+    row = csv_rows(client.get("/claims.csv"))[0]
+    assert row["title"] == f"'{start}HYPERLINK(1)"
+    assert row["summary"] == f"'{start}1+1"
+
+
+def test_neutralize_leaves_ordinary_text_alone():
+    assert neutralize("At least 480 people") == "At least 480 people"
+
+
+def test_statistics_csv_shows_confidential_source_only_as_such(client, seeded):
+    row = csv_rows(client.get("/statistics.csv"))[0]
+    assert row["source_title"] == "confidential source on file"
+    assert row["source_url"] == ""
+
+
+def test_places_csv_lists_only_places_of_published_entries(client, seeded):
+    assert [row["slug"] for row in csv_rows(client.get("/places.csv"))] == ["public-place"]
+
+
+def test_organizations_csv_obeys_the_filters(client, seeded):
+    rows = csv_rows(client.get("/organizations.csv?q=public"))
+    assert [row["slug"] for row in rows] == ["public-org"]
+
+
+def test_claims_csv_query_count_does_not_grow_with_rows(client, seeded, django_assert_num_queries):
+    ClaimFactory.create_batch(5)
+    # the claims with their places, then categories, tags and citations with their sources
+    with django_assert_num_queries(4):
+        rows = csv_rows(client.get("/claims.csv"))
+    assert len(rows) == 8
+
+
+def test_claims_json_has_results_count_and_problems(client, seeded):
+    data = client.get("/claims.json?grade=verified&event_from=bogus").json()
+    assert data["count"] == 1
+    assert [row["title"] for row in data["results"]] == ["Public claim 0"]
+    assert len(data["problems"]) == 1
+    assert "Happened on or after" in data["problems"][0]
+
+
+def test_claims_json_facets_equal_the_page_facets(client, seeded):
+    query = "grade=verified&category=torture"
+    data = client.get(f"/claims.json?{query}").json()
+    expected = compute_facets(ClaimFilter, QueryDict(query), CLAIM_FACETS)
+    assert data["facets"] == [facet.as_dict("/claims.json") for facet in expected]
+
+
+def test_statistics_json_facets_equal_the_page_facets(client, seeded):
+    data = client.get("/statistics.json").json()
+    expected = compute_facets(StatisticFilter, QueryDict(""), STATISTIC_FACETS)
+    assert data["facets"] == [facet.as_dict("/statistics.json") for facet in expected]
+
+
+def test_claims_json_facet_toggles_link_to_the_json_resource(client, seeded):
+    facets = client.get("/claims.json").json()["facets"]
+    grade = next(facet for facet in facets if facet["name"] == "grade")
+    assert {value["toggle"] for value in grade["values"]} == {
+        "/claims.json?grade=verified", "/claims.json?grade=unverified"
+    }  # fmt: skip
+
+
+def test_claims_json_links_next_and_previous_pages(client, seeded, monkeypatch):
+    monkeypatch.setattr(export_views, "JSON_PAGE_SIZE", 2)
+    first = client.get("/claims.json?country=SV").json()
+    second = client.get("/claims.json?country=SV&page=2").json()
+    assert first["next"] == "http://testserver/claims.json?country=SV&page=2"
+    assert first["previous"] is None
+    assert second["previous"] == "http://testserver/claims.json?country=SV&page=1"
+    assert second["next"] is None
+
+
+def test_claims_json_query_count(client, seeded, django_assert_num_queries):
+    ClaimFactory.create_batch(5)
+    # count, page, categories, tags, citations, then one query per facet
+    with django_assert_num_queries(5 + len(CLAIM_FACETS)):
+        data = client.get("/claims.json").json()
+    assert data["count"] == 8
+
+
+def test_statistics_json_query_count(client, seeded, django_assert_num_queries):
+    StatisticFactory.create_batch(5)
+    with django_assert_num_queries(2 + len(STATISTIC_FACETS)):
+        data = client.get("/statistics.json").json()
+    assert data["count"] == 6
+
+
+def test_sources_json_query_count(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        data = client.get("/sources.json").json()
+    assert data["count"] == 3

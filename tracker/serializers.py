@@ -1,0 +1,232 @@
+"""Public representations of the published data, shared by the JSON exports and the API.
+
+Every field here is public. Private fields (victims' identities, private notes, who created or
+edited an entry, confidential sources' details) are never listed, so they can never leak.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tracker.models import Citation, Claim, Indicator, Location, Organization, Source, Statistic
+
+CONFIDENTIAL_SOURCE = _("confidential source on file")
+
+
+def page_url(obj, request=None) -> str:
+    """The public page of ``obj`` in the default language, absolute when a request is known."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = obj.get_absolute_url()
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class PageUrlField(serializers.Field):
+    """The address of the entry's public page."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return page_url(value, self.context.get("request"))
+
+
+extend_schema_field({"type": "string", "format": "uri"})(PageUrlField)
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["slug", "name"]
+
+
+class CitedSourceSerializer(serializers.Serializer):
+    """A cited source; a confidential one is only said to exist."""
+
+    confidential = serializers.BooleanField()
+    id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    kind = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    archived_url = serializers.CharField(allow_blank=True)
+    published_on = serializers.DateField(allow_null=True)
+    organization = OrganizationRefSerializer(allow_null=True)
+
+    def to_representation(self, source: Source) -> dict:
+        if source.confidential:
+            return {
+                "confidential": True,
+                "id": None,
+                "title": str(CONFIDENTIAL_SOURCE),
+                "kind": "",
+                "url": "",
+                "archived_url": "",
+                "published_on": None,
+                "organization": None,
+            }
+        return {
+            "confidential": False,
+            "id": source.pk,
+            "title": source.title,
+            "kind": source.kind,
+            "url": source.url,
+            "archived_url": source.archived_url,
+            "published_on": source.published_on.isoformat() if source.published_on else None,
+            "organization": (
+                {"slug": source.organization.slug, "name": source.organization.name}
+                if source.organization_id
+                else None
+            ),
+        }
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = CitedSourceSerializer()
+
+    class Meta:
+        model = Citation
+        fields = ["source", "quote", "locator", "stance"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    country = serializers.CharField(source="country.code", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "title",
+            "summary",
+            "categories",
+            "country",
+            "place",
+            "place_details",
+            "event_start",
+            "event_end",
+            "ongoing",
+            "date_precision",
+            "victim_count",
+            "victim_description",
+            "alleged_perpetrator",
+            "tags",
+            "verification",
+            "verification_rationale",
+            "published_at",
+            "citations",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    category = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Indicator
+        fields = ["slug", "url", "name", "name_es", "unit", "unit_es", "description", "category"]
+
+
+class StatisticSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    organization = OrganizationRefSerializer()
+    source = CitedSourceSerializer()
+    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = Statistic
+        fields = [
+            "id",
+            "url",
+            "indicator",
+            "qualifier",
+            "value",
+            "value_high",
+            "as_of",
+            "as_of_precision",
+            "period_start",
+            "period_start_precision",
+            "country",
+            "place",
+            "organization",
+            "source",
+            "note",
+            "quote",
+            "locator",
+            "verification",
+            "verification_rationale",
+            "published_at",
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A public source: public() already leaves confidential ones out."""
+
+    page = PageUrlField()
+    organization = OrganizationRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "page",
+            "title",
+            "kind",
+            "organization",
+            "author",
+            "url",
+            "archived_url",
+            "published_on",
+            "published_precision",
+            "accessed_on",
+            "language",
+            "summary",
+        ]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "reliability",
+            "reliability_rationale",
+        ]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "kind",
+            "country",
+            "description",
+            "opened_year",
+        ]

@@ -1,0 +1,67 @@
+"""sitemap.xml: the public pages only, each with its alternates in every language."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from tracker.models import Claim, Indicator, Location, Organization, Source, Statistic
+
+
+class PublicSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class HomeSitemap(PublicSitemap):
+    def items(self):
+        return ["public:home", "public:claim_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ClaimSitemap(PublicSitemap):
+    def items(self):
+        return Claim.objects.public().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class StatisticSitemap(PublicSitemap):
+    def items(self):
+        return Statistic.objects.public().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class IndicatorSitemap(PublicSitemap):
+    def items(self):
+        return Indicator.objects.public().order_by("pk")
+
+
+class LocationSitemap(PublicSitemap):
+    def items(self):
+        return Location.objects.public().order_by("pk")
+
+
+class OrganizationSitemap(PublicSitemap):
+    def items(self):
+        return Organization.objects.public().order_by("pk")
+
+
+class SourceSitemap(PublicSitemap):
+    def items(self):
+        return Source.objects.public().order_by("pk")
+
+
+SITEMAPS = {
+    "pages": HomeSitemap,
+    "claims": ClaimSitemap,
+    "statistics": StatisticSitemap,
+    "indicators": IndicatorSitemap,
+    "places": LocationSitemap,
+    "organizations": OrganizationSitemap,
+    "sources": SourceSitemap,
+}
