@@ -41,5 +41,6 @@ def test_statistic_cells_are_named_by_their_column(client):
 
     body = client.get(facility.get_absolute_url()).content.decode()
 
-    for label in ("Figure", "As of", "Organisation", "Source", "Grade"):
+    assert '<th scope="row" data-label="Indicator">' in body
+    for label in ("Figure", "As of", "Source"):
         assert f'<td data-label="{label}">' in body
