@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 
 from tracker.models import (
     Category,
@@ -97,6 +98,7 @@ def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.annotate(search_rank=rank)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Filter by one or several slugs of a related model (OR within the filter)."""
 
