@@ -1,6 +1,5 @@
 import io
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from tests.factories import make_user
+from tests.processes import child_env
 from tracker.backup import sha256_stream
 from tracker.models import Claim, Source, Tip
 
@@ -175,7 +175,7 @@ def fresh_database(folder: Path):
 
 
 def manage(*args: str, database_url: str, media_root: Path) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root)}
+    env = {**child_env(), "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root)}
     env["DJANGO_SETTINGS_MODULE"] = "tracker.settings_test"
     result = subprocess.run(
         [sys.executable, "manage.py", *args],

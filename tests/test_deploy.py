@@ -1,4 +1,3 @@
-import os
 import re
 import socket
 import subprocess
@@ -13,6 +12,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.processes import child_env
 from tracker.middleware import ContentSecurityPolicyMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def run(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     """Run a command in the project folder with production settings, as a server would."""
     env = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in child_env().items()
         if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
         and not key.startswith(("SECURE_", "GUNICORN_", "WEB_CONCURRENCY"))
     }
@@ -239,7 +239,7 @@ def gunicorn_site(tmp_path_factory):
         result = run(sys.executable, "manage.py", *command, **env)
         assert result.returncode == 0, result.stderr
     port = free_port()
-    server_env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    server_env = {key: value for key, value in child_env().items() if key != "DEBUG"}
     server_env.update(
         {**PRODUCTION_ENV, **env, "DJANGO_SETTINGS_MODULE": "tracker.settings"},
         GUNICORN_BIND=f"127.0.0.1:{port}",

@@ -1,7 +1,8 @@
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.processes import child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -9,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_check(**env_overrides) -> subprocess.CompletedProcess:
     env = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in child_env().items()
         if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(env_overrides)
