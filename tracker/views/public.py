@@ -1,6 +1,8 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView
 
@@ -29,6 +31,7 @@ from tracker.models import (
     VerificationGrade,
 )
 from tracker.moderation import history
+from tracker.public_cache import get_or_compute, public_version
 from tracker.views.listing import FilteredListView
 
 
@@ -207,14 +210,36 @@ class IndicatorDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        statistics = list(
-            statistics_for_tables()
-            .filter(indicator=self.object)
-            .order_by("organization__name", "as_of", "pk")
+        indicator = self.object
+
+        def render_figures() -> tuple[bool, str]:
+            statistics = list(
+                statistics_for_tables()
+                .filter(indicator=indicator)
+                .order_by("organization__name", "as_of", "pk")
+            )
+            html = render_to_string(
+                "tracker/includes/indicator_figures.html",
+                {
+                    "indicator": indicator,
+                    "statistics": sorted(statistics, key=lambda s: (s.as_of, s.pk)),
+                    "chart_data": chart_series(statistics),
+                    "qualifiers": Qualifier,
+                },
+                request=self.request,
+            )
+            return bool(statistics), html
+
+        # The figures (hundreds of rows at scale) change only with the public data: render
+        # them once per public-data version and language.
+        has_statistics, html = get_or_compute(
+            "indicator-figures",
+            public_version(self.get_queryset().db),
+            (str(indicator.pk), get_language() or ""),
+            render_figures,
         )
-        context["statistics"] = sorted(statistics, key=lambda s: (s.as_of, s.pk))
-        context["chart_data"] = chart_series(statistics)
-        context["qualifiers"] = Qualifier
+        context["has_statistics"] = has_statistics
+        context["figures_html"] = mark_safe(html)  # rendered by our own template, escaped there
         return context
 
 
