@@ -37,6 +37,9 @@ TARGETS = {
     "claim list": 60,
     "claim list, 3 filters": 60,
     "claim list, search": 100,
+    "claim list, cold cache": 250,
+    "claim list, 3 filters, cold cache": 250,
+    "claim list, search, cold cache": 250,
     "claim page": 15,
     "indicator page": 30,
     "CSV export, all claims": 15_000,
@@ -267,6 +270,24 @@ def measure(args, endpoint_path: str, *, count: int, warmup: int, cookie="", che
     return timing
 
 
+def measure_cold(args, endpoint_path: str, *, count: int, decide) -> Timing:
+    """Each request is the first after a workflow decision: the cached counts are stale."""
+    timing = Timing()
+    for _ in range(count):
+        decide()
+        status, elapsed, headers, _, _ = request(args.port, endpoint_path, timeout=300)
+        if status != 200:
+            timing.status = f"error ({status})"
+            return timing
+        timing.client_ms.append(elapsed)
+        duration = re.search(r"dur=([\d.]+)", headers.get("Server-Timing", ""))
+        if duration:
+            timing.server_ms.append(float(duration.group(1)))
+        if "X-Bench-Queries" in headers:
+            timing.queries.append(int(headers["X-Bench-Queries"]))
+    return timing
+
+
 def capture_statements(client, path: str) -> list[str]:
     """The SQL that serving ``path`` runs, captured in this process with Django's test client."""
     from django.db import connection
@@ -434,6 +455,26 @@ def run(args, results_dir: Path) -> int:
             totals, *_ = sql_floor(args.database_url, statements, max(3, args.requests // 4))
             row["admin"]["floor_p50"] = statistics.median(totals) if totals else None
         rows.append(row)
+
+    # Cold cache: before each request a reviewer's grade change (through the workflow, as on the
+    # site) bumps the public-data version, so the request recomputes its count and facets.
+    from tracker.moderation import set_verification
+
+    grades = iter(["corroborated", "unverified"] * args.requests * 3)
+    graded = claims.exclude(pk=claim.pk).first()
+
+    def decide() -> None:
+        graded.refresh_from_db()
+        grade = next(grades)
+        if grade == graded.verification:
+            grade = next(grades)
+        set_verification(graded, by=None, grade=grade, rationale="Benchmark: a decision.")
+
+    for endpoint in endpoints[:3]:
+        name = f"{endpoint.name}, cold cache"
+        print(f"measuring {name}...", file=sys.stderr)
+        timing = measure_cold(args, endpoint.path, count=max(3, args.requests // 2), decide=decide)
+        rows.append({"request": name, "path": endpoint.path, **summary(timing)})
 
     header = (
         f"Benchmark, {args.claims:,} published synthetic claims, PostgreSQL, gunicorn "
