@@ -359,10 +359,31 @@ def test_claim_page_query_count_is_pinned(client, django_assert_num_queries, rev
         CitationFactory(claim=claim)
         StatisticFactory(location=claim.location)
     set_verification(claim, by=reviewer, grade="corroborated", rationale="Two sources.")
-    # claim, categories, tags, citations, grade changes, related figures
-    with django_assert_num_queries(6):
+    # claim, public-data version, categories, tags, citations, grade changes, related figures
+    with django_assert_num_queries(7):
         response = client.get(reverse("public:claim_detail", args=[claim.pk]))
     assert response.status_code == 200
+
+
+def test_claim_page_query_count_on_a_warm_cache_is_fixed(client, django_assert_num_queries):
+    claim = ClaimFactory(title="Cached claim page")
+    CitationFactory.create_batch(3, claim=claim)
+    url = reverse("public:claim_detail", args=[claim.pk])
+    client.get(url)
+    # claim, public-data version; the page's body is cached
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.content.decode().count('class="citation stance-') == 3
+
+
+def test_claim_page_shows_a_grade_change_made_after_it_was_cached(client, reviewer):
+    from tracker.moderation import set_verification
+
+    claim = ClaimFactory()
+    url = reverse("public:claim_detail", args=[claim.pk])
+    client.get(url)
+    set_verification(claim, by=reviewer, grade="disputed", rationale="The ministry denies it.")
+    assert "The ministry denies it." in client.get(url).content.decode()
 
 
 def test_indicator_page_shows_two_series_for_deaths_in_custody(client, demo_data):
