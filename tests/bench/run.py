@@ -244,8 +244,18 @@ def request(port: int, path: str, cookie: str = "", timeout: float = 60) -> tupl
 
 
 def measure(args, endpoint_path: str, *, count: int, warmup: int, cookie="", check=None):
+    """Time ``endpoint_path``; a response cut short (a worker timeout) is reported, not raised."""
+    try:
+        return measure_or_raise(
+            args, endpoint_path, count=count, warmup=warmup, cookie=cookie, check=check
+        )
+    except (http.client.HTTPException, OSError) as error:
+        return Timing(status=f"failed ({type(error).__name__})")
+
+
+def measure_or_raise(args, endpoint_path: str, *, count: int, warmup: int, cookie, check):
     timing = Timing()
-    status, _, _, body, _ = request(args.port, endpoint_path, cookie, timeout=120)
+    status, _, _, body, _ = request(args.port, endpoint_path, cookie, timeout=300)
     if status != 200:
         timing.status = "missing (404)" if status == 404 else f"error ({status})"
         return timing
@@ -275,7 +285,11 @@ def measure_cold(args, endpoint_path: str, *, count: int, decide) -> Timing:
     timing = Timing()
     for _ in range(count):
         decide()
-        status, elapsed, headers, _, _ = request(args.port, endpoint_path, timeout=300)
+        try:
+            status, elapsed, headers, _, _ = request(args.port, endpoint_path, timeout=300)
+        except (http.client.HTTPException, OSError) as error:
+            timing.status = f"failed ({type(error).__name__})"
+            return timing
         if status != 200:
             timing.status = f"error ({status})"
             return timing
@@ -425,8 +439,9 @@ def run(args, results_dir: Path) -> int:
     rows, plans, workers = [], [], set()
     for endpoint in endpoints:
         print(f"measuring {endpoint.name}...", file=sys.stderr)
-        count = 3 if endpoint.streamed else args.requests
-        warmup = 1 if endpoint.streamed else args.warmup
+        # A streamed export: its first (checked) request is the warm-up, then two timed ones.
+        count = 2 if endpoint.streamed else args.requests
+        warmup = 0 if endpoint.streamed else args.warmup
         peaks_before = worker_peak_mb(workers) if endpoint.streamed else {}
         timing = measure(args, endpoint.path, count=count, warmup=warmup, check=endpoint.check)
         workers |= timing.pids
