@@ -15,6 +15,7 @@ from tests.factories import (
     StatisticFactory,
 )
 from tracker.models import ModerationStatus, Statistic
+from tracker.moderation import approve
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +142,24 @@ def seed_statistics(count: int) -> None:
 
 
 LIST_QUERIES = {
-    # count, page, prefetch of categories, one grouped query per facet (6)
-    "public:claim_list": 9,
-    # count, page, one grouped query per facet (6)
-    "public:statistic_list": 8,
-    # count, page, one grouped query per facet (3)
-    "public:source_list": 5,
-    # count, page, one grouped query per facet (2)
-    "public:organization_list": 4,
-    "public:location_list": 4,
+    # On a cold cache: the public-data version, count, page, prefetch of categories, one grouped
+    # query per facet (6)
+    "public:claim_list": 10,
+    # version, count, page, one grouped query per facet (6)
+    "public:statistic_list": 9,
+    # version, count, page, one grouped query per facet (3)
+    "public:source_list": 6,
+    # version, count, page, one grouped query per facet (2)
+    "public:organization_list": 5,
+    "public:location_list": 5,
+}
+# With the count and facets cached: the public-data version, the page (and its prefetch).
+WARM_LIST_QUERIES = {
+    "public:claim_list": 3,
+    "public:statistic_list": 2,
+    "public:source_list": 2,
+    "public:organization_list": 2,
+    "public:location_list": 2,
 }
 
 
@@ -159,6 +169,19 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries, url_name, 
     seed_claims(rows)
     seed_statistics(rows)
     with django_assert_num_queries(LIST_QUERIES[url_name]):
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url_name", WARM_LIST_QUERIES)
+@pytest.mark.parametrize("rows", [3, 12])
+def test_list_query_count_on_a_warm_cache_is_fixed(
+    client, django_assert_num_queries, url_name, rows
+):
+    seed_claims(rows)
+    seed_statistics(rows)
+    client.get(reverse(url_name))
+    with django_assert_num_queries(WARM_LIST_QUERIES[url_name]):
         response = client.get(reverse(url_name))
     assert response.status_code == 200
 
@@ -336,10 +359,31 @@ def test_claim_page_query_count_is_pinned(client, django_assert_num_queries, rev
         CitationFactory(claim=claim)
         StatisticFactory(location=claim.location)
     set_verification(claim, by=reviewer, grade="corroborated", rationale="Two sources.")
-    # claim, categories, tags, citations, grade changes, related figures
-    with django_assert_num_queries(6):
+    # claim, public-data version, categories, tags, citations, grade changes, related figures
+    with django_assert_num_queries(7):
         response = client.get(reverse("public:claim_detail", args=[claim.pk]))
     assert response.status_code == 200
+
+
+def test_claim_page_query_count_on_a_warm_cache_is_fixed(client, django_assert_num_queries):
+    claim = ClaimFactory(title="Cached claim page")
+    CitationFactory.create_batch(3, claim=claim)
+    url = reverse("public:claim_detail", args=[claim.pk])
+    client.get(url)
+    # claim, public-data version; the page's body is cached
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.content.decode().count('class="citation stance-') == 3
+
+
+def test_claim_page_shows_a_grade_change_made_after_it_was_cached(client, reviewer):
+    from tracker.moderation import set_verification
+
+    claim = ClaimFactory()
+    url = reverse("public:claim_detail", args=[claim.pk])
+    client.get(url)
+    set_verification(claim, by=reviewer, grade="disputed", rationale="The ministry denies it.")
+    assert "The ministry denies it." in client.get(url).content.decode()
 
 
 def test_indicator_page_shows_two_series_for_deaths_in_custody(client, demo_data):
@@ -421,7 +465,8 @@ def test_home_page_has_a_search_box(client):
 DETAIL_QUERIES = {
     "home": (lambda: reverse("public:home"), 3),
     "statistic": (lambda: Statistic.objects.first().get_absolute_url(), 1),
-    "indicator": (lambda: reverse("public:indicator_detail", args=["deaths"]), 2),
+    # indicator, public-data version, figures (cached afterwards: see the warm test)
+    "indicator": (lambda: reverse("public:indicator_detail", args=["deaths"]), 3),
     "place": (lambda: reverse("public:location_detail", args=["cecot-figures"]), 3),
     "organization": (lambda: Statistic.objects.first().organization.get_absolute_url(), 5),
     "source": (lambda: Statistic.objects.first().source.get_absolute_url(), 3),
@@ -438,6 +483,24 @@ def test_page_query_count_is_pinned(client, django_assert_num_queries, page):
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_indicator_page_query_count_on_a_warm_cache_is_fixed(client, django_assert_num_queries):
+    seed_statistics(6)
+    url = reverse("public:indicator_detail", args=["deaths"])
+    client.get(url)
+    # indicator, public-data version; the figures' rendering is cached
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.content.decode().count('data-label="Reported by"') == 6
+
+
+def test_indicator_page_shows_a_figure_published_after_it_was_cached(client, reviewer):
+    statistic = StatisticFactory(value=777, status=ModerationStatus.SUBMITTED)
+    url = statistic.indicator.get_absolute_url()
+    client.get(url)
+    approve(statistic, by=reviewer, comment="")
+    assert "777" in client.get(url).content.decode()
 
 
 # Nothing unpublished and no private field on any public page.

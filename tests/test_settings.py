@@ -38,3 +38,24 @@ def test_settings_start_with_a_secret_key_in_production():
 def test_settings_start_without_secret_key_in_development():
     result = run_check(DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def cache_backend(**env_overrides) -> str:
+    env = {key: value for key, value in os.environ.items() if key not in {"CACHE_URL", "REDIS_URL"}}
+    env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="tracker.settings", **env_overrides)
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_settings_cache_is_local_memory_by_default():
+    assert cache_backend() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_settings_cache_is_redis_with_redis_url():
+    backend = cache_backend(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert backend == "django.core.cache.backends.redis.RedisCache"

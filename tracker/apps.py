@@ -6,3 +6,8 @@ class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Claim tracker")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from tracker import signals
+
+        signals.connect(self)

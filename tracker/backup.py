@@ -22,6 +22,7 @@ from typing import Any
 import django
 from django.apps import apps
 from django.core import serializers
+from django.core.cache import caches
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -30,12 +31,15 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from tracker.public_cache import CACHE_ALIAS, bump_public_version
+
 FORMAT = 1
 # Django's JSON, with timestamps kept to the microsecond (see tracker.exact_json).
 SERIALIZATION_FORMAT = "trackerjson"
 # Rebuilt by migrate (content types, permissions), or worthless in another database (sessions,
 # login-failure logs and lockouts).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# The public-data version only keys caches: a restore bumps the target's own (see below).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "tracker.publicdataversion"]
 # Rows that a freshly migrated database already has (the role groups of a data migration).
 SEEDED_BY_MIGRATIONS = {"auth.group"}
 
@@ -260,10 +264,13 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
                 }
                 if differing:
                     raise BackupError(f"Rows restored differ from the archive: {differing}")
+                # Counts cached before the restore must not be served for the restored data.
+                bump_public_version(using=database)
     except Exception:
         for name in written:
             default_storage.delete(name)
         raise
     finally:
         archive.close()
+    caches[CACHE_ALIAS].clear()  # a shared cache (Redis) may hold the restored version's keys
     return manifest

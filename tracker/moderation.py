@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tracker.history import record_snapshot
 from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
 from tracker.models.base import ModeratedEntry
+from tracker.public_cache import bump_public_version
 
 S = ModerationStatus
 
@@ -153,6 +154,8 @@ def _move(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
+    if S.PUBLISHED in (previous, transition.target):
+        bump_public_version()
     # The conditional UPDATE fires no signal: record the new version in the audit history.
     record_snapshot(entry, by=by, reason=_history_reason(transition.action, comment))
     record_event(
@@ -308,6 +311,8 @@ def set_verification(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
+    if entry.status == S.PUBLISHED:
+        bump_public_version()
     record_snapshot(entry, by=by, reason=_history_reason("set_verification", rationale))
     record_event(
         entry,
@@ -560,6 +565,7 @@ def approve_revision(revision, *, by: AbstractBaseUser, comment: str = "") -> Mo
     entry.last_edited_by = revision.created_by
     entry.version = entry.version + 1
     _apply(entry, revision.data, by=revision.created_by)
+    bump_public_version()
     record_event(
         entry, kind=ModerationEvent.Kind.REVISION, action="approve_revision", by=by, comment=comment
     )
@@ -698,6 +704,7 @@ def save_record(record, *, by: AbstractBaseUser, expected_version: int | None):
     _claim_version(record, expected_version)
     record.version = expected_version + 1
     record.save()
+    bump_public_version()
     return record
 
 

@@ -270,6 +270,28 @@ if DATABASE_REPLICA_URL:
         "tracker.routers.ReplicaReadsMiddleware",
     )
 
+# Caches: the public lists' counts and facets and the rendered bodies of claim and indicator
+# pages, keyed by the public-data version (tracker/public_cache.py), so a decision is never
+# followed by a stale page. Local memory, one cache per app process, by default; CACHE_URL (or
+# REDIS_URL) set to a redis:// address shares one Redis between processes (install `redis`).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tracker",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # Timing and query-count headers for `make bench` only: they describe the server's internals.
 if env_bool("BENCH_HEADERS"):
     MIDDLEWARE.insert(0, "tracker.middleware.ServerTimingMiddleware")

@@ -4,6 +4,7 @@ from tracker.models.base import (
     VerificationGrade,
     format_imprecise_date,
 )
+from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim
 from tracker.models.moderation import ModerationEvent, Revision, Tip
 from tracker.models.sources import Organization, Source
@@ -20,6 +21,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationStatus",
     "Organization",
+    "PublicDataVersion",
     "Qualifier",
     "Revision",
     "Source",

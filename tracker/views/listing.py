@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from tracker.facets import NOT_FILTERS, Facet, compute_facets
+from tracker.public_cache import get_or_compute, public_version
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,28 @@ def query_without(params: QueryDict, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator given its total, so that it does not count the rows a second time."""
+
+    def __init__(self, object_list, per_page, *, total: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+
+def canonical_query(params: QueryDict, *without: str) -> str:
+    """The query string with its parameters and values in a fixed order (for cache keys)."""
+    return "&".join(
+        f"{name}={value}"
+        for name in sorted(params)
+        if name not in without
+        for value in sorted(params.getlist(name))
+    )
 
 
 class FilteredListView(ListView):
@@ -53,8 +78,32 @@ class FilteredListView(ListView):
         self.notices = list(self.filterset.problems())
         return self.optimise(self.filterset.qs)
 
+    def summary(self, queryset) -> tuple[int, list[Facet]]:
+        """The total and the facets of the current filters, cached by the public-data version.
+
+        One primary-key lookup per request when cached; on a miss, one count and one grouped
+        query per facet.
+        """
+        if not hasattr(self, "_summary"):
+            params = self.request.GET
+
+            def compute() -> tuple[int, list[Facet]]:
+                facets = self.compute_facets()
+                # Plain strings: the cached facets must not depend on lazy translation objects.
+                facets = [Facet(facet.param, str(facet.label), facet.values) for facet in facets]
+                return queryset.count(), facets
+
+            parts = (
+                f"{type(self).__module__}.{type(self).__qualname__}",
+                get_language() or "",
+                canonical_query(params, self.page_kwarg),
+            )
+            self._summary = get_or_compute("list", public_version(queryset.db), parts, compute)
+        return self._summary
+
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        total, _facets = self.summary(queryset)
+        paginator = KnownCountPaginator(queryset, page_size, total=total)
         raw = self.request.GET.get(self.page_kwarg, "1")
         try:
             number = int(raw)
@@ -75,10 +124,13 @@ class FilteredListView(ListView):
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def get_facets(self) -> list[Facet]:
+    def compute_facets(self) -> list[Facet]:
         if not self.facet_specs:
             return []
         return compute_facets(self.filterset_class, self.request.GET, self.facet_specs)
+
+    def get_facets(self) -> list[Facet]:
+        return self.summary(self.object_list)[1]
 
     def get_active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
         params = self.request.GET

@@ -1,6 +1,10 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView
 
@@ -17,6 +21,7 @@ from tracker.filters import (
     StatisticFilter,
 )
 from tracker.models import (
+    Category,
     Citation,
     Claim,
     Indicator,
@@ -29,6 +34,7 @@ from tracker.models import (
     VerificationGrade,
 )
 from tracker.moderation import history
+from tracker.public_cache import get_or_compute, public_version
 from tracker.views.listing import FilteredListView
 
 
@@ -160,22 +166,30 @@ class ClaimDetailView(DetailView):
     context_object_name = "claim"
 
     def get_queryset(self):
-        return (
-            Claim.objects.public()
-            .select_related("location")
-            .prefetch_related("categories", "tags", Prefetch("citations", public_citations()))
-        )
+        return Claim.objects.public().select_related("location")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = self.object
+
+        def with_relations() -> Claim:
+            prefetch_related_objects(
+                [claim], "categories", "tags", Prefetch("citations", public_citations())
+            )
+            return claim
+
+        # The page's body is cached per public-data version (see the template): the relations,
+        # the grade history and the related figures are only queried when it is rendered.
+        context["claim"] = SimpleLazyObject(with_relations)
+        context["public_version"] = public_version(self.get_queryset().db)
+        context["today"] = timezone.localdate().isoformat()
         # Only what the public may know of each change: when, from, to and why; never who.
         context["grade_changes"] = (
             history(claim)
             .filter(kind=ModerationEvent.Kind.VERIFICATION)
             .values("created_at", "from_value", "to_value", "comment")
         )
-        related = Q(indicator__category__in=[c.pk for c in claim.categories.all()])
+        related = Q(indicator__category__in=Category.objects.filter(claims=claim).values("pk"))
         if claim.location_id:
             related |= Q(location=claim.location_id)
         context["related_figures"] = (
@@ -207,14 +221,36 @@ class IndicatorDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        statistics = list(
-            statistics_for_tables()
-            .filter(indicator=self.object)
-            .order_by("organization__name", "as_of", "pk")
+        indicator = self.object
+
+        def render_figures() -> tuple[bool, str]:
+            statistics = list(
+                statistics_for_tables()
+                .filter(indicator=indicator)
+                .order_by("organization__name", "as_of", "pk")
+            )
+            html = render_to_string(
+                "tracker/includes/indicator_figures.html",
+                {
+                    "indicator": indicator,
+                    "statistics": sorted(statistics, key=lambda s: (s.as_of, s.pk)),
+                    "chart_data": chart_series(statistics),
+                    "qualifiers": Qualifier,
+                },
+                request=self.request,
+            )
+            return bool(statistics), html
+
+        # The figures (hundreds of rows at scale) change only with the public data: render
+        # them once per public-data version and language.
+        has_statistics, html = get_or_compute(
+            "indicator-figures",
+            public_version(self.get_queryset().db),
+            (str(indicator.pk), get_language() or ""),
+            render_figures,
         )
-        context["statistics"] = sorted(statistics, key=lambda s: (s.as_of, s.pk))
-        context["chart_data"] = chart_series(statistics)
-        context["qualifiers"] = Qualifier
+        context["has_statistics"] = has_statistics
+        context["figures_html"] = mark_safe(html)  # rendered by our own template, escaped there
         return context
 
 

@@ -41,6 +41,7 @@ from tracker.models import (
     VerificationGrade,
 )
 from tracker.models.base import normalize_search_text, truncate_to_precision
+from tracker.public_cache import bump_public_version
 
 MARK = {"en": "[SYNTHETIC]", "es": "[SINTÉTICO]"}
 SLUG_PREFIX = "synthetic-"
@@ -230,6 +231,8 @@ class Command(BaseCommand):
             self.create_statistics(claims // 2)
             self.check_foreign_keys(first)
             self.reset_sequences()
+            # Rows written in bulk bypass the workflow: mark the public data as changed here.
+            bump_public_version()
         if self.show:
             self.stdout.write(self.style.SUCCESS(f"{claims:,} published synthetic claims added."))
 

@@ -1,0 +1,61 @@
+"""Counts and facets of the public lists, cached by the public-data version.
+
+Published data changes only through the workflow (``tracker.moderation``), and every decision
+there bumps ``PublicDataVersion`` with an UPDATE inside the decision's own transaction. A request
+reads the version with one primary-key lookup and uses it in its cache keys, so once a decision
+has committed, no app process (each with its own local-memory cache, or all sharing Redis) can
+serve a count or facet computed before it: their keys name the old version.
+
+The version is read through the same database alias as the data it describes (the replica when
+one is configured), so a lagging replica's counts are cached under its own, older version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import caches
+from django.db import router
+from django.db.models import F
+
+from tracker.models import PublicDataVersion
+
+CACHE_ALIAS = "default"
+VERSION_PK = 1
+TIMEOUT = 24 * 3600  # entries of old versions are never read again; let them expire
+
+
+def bump_public_version(using: str | None = None) -> None:
+    """Mark the public data as changed. Call inside the transaction that changes it."""
+    using = using or router.db_for_write(PublicDataVersion)
+    manager = PublicDataVersion.objects.using(using)
+    if not manager.filter(pk=VERSION_PK).update(value=F("value") + 1):
+        manager.get_or_create(pk=VERSION_PK, defaults={"value": 1})
+
+
+def public_version(using: str | None = None) -> int:
+    """The current public-data version: one primary-key lookup."""
+    using = using or router.db_for_read(PublicDataVersion)
+    value = (
+        PublicDataVersion.objects.using(using)
+        .filter(pk=VERSION_PK)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return value or 0
+
+
+def cache_key(kind: str, version: int, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"tracker:public:{version}:{kind}:{digest}"
+
+
+def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute):
+    """The cached value for ``parts`` at ``version``, computed and stored on a miss."""
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(kind, version, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
