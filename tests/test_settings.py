@@ -41,7 +41,9 @@ def test_settings_start_without_secret_key_in_development():
 
 
 def cache_backend(**env_overrides) -> str:
-    env = {key: value for key, value in os.environ.items() if key not in {"CACHE_URL", "REDIS_URL"}}
+    env = {
+        key: value for key, value in child_env().items() if key not in {"CACHE_URL", "REDIS_URL"}
+    }
     env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="tracker.settings", **env_overrides)
     code = "import django; django.setup(); from django.conf import settings; "
     code += "print(settings.CACHES['default']['BACKEND'])"
