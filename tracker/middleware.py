@@ -89,7 +89,8 @@ class NullCharacterMiddleware:
         if self.has_null(request):
             return HttpResponseBadRequest(
                 _(
-                    "The request contains a NUL character, which no field accepts. Remove it and try again."
+                    "The request contains a NUL character, which no field accepts. "
+                    "Remove it and try again."
                 ),
                 content_type="text/plain; charset=utf-8",
             )
