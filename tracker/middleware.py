@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -87,13 +87,13 @@ class NullCharacterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.has_null(request):
-            return HttpResponseBadRequest(
-                _(
-                    "The request contains a NUL character, which no field accepts. "
-                    "Remove it and try again."
-                ),
-                content_type="text/plain; charset=utf-8",
+            message = _(
+                "The request contains a NUL character, which no field accepts. "
+                "Remove it and try again."
             )
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     def has_null(self, request: HttpRequest) -> bool:

@@ -269,7 +269,9 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.object = entry = self.get_object()
         form = RestoreForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid() and ("history_id" in form.errors or "version" in form.errors):
+            form.add_error(None, _("This page is out of date: reload it and try again."))
+        elif form.is_valid():
             record = entry.history.filter(history_id=form.cleaned_data["history_id"]).first()
             if record is None:
                 form.add_error(None, _("This version does not exist."))
