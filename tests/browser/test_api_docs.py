@@ -1,4 +1,4 @@
-"""The API documentation (Swagger UI) renders in Chromium under the strict Content-Security-Policy."""
+"""The API documentation (Swagger UI) renders in Chromium under the strict CSP."""
 
 from django.urls import reverse
 
