@@ -38,7 +38,14 @@ def run(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' session for their own process.
+        if key
+        not in {
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "SECURE_SSL_REDIRECT",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
         and not key.startswith(("SECURE_", "GUNICORN_", "WEB_CONCURRENCY"))
     }
     env.update({**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "tracker.settings"})
