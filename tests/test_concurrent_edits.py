@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from http.cookies import SimpleCookie
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -79,9 +80,14 @@ class Browser:
 
 
 @pytest.fixture
-def gunicorn_on_test_database():
+def gunicorn_on_test_database(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks across processes are a PostgreSQL property (run with DATABASE_URL)")
+    # A transactional test's flush empties the role groups of the data migration: recreate them.
+    from django.db.migrations.loader import MigrationLoader
+
+    apps = MigrationLoader(connection).project_state().apps
+    import_module("tracker.migrations.0002_roles").create_groups(apps, None)
     settings = connection.settings_dict
     database_url = (
         f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}"

@@ -35,11 +35,16 @@ def payload(field: str) -> str:
     return f"{field} {SCRIPT}{ATTRIBUTE}{SVG}{DIALOG}"
 
 
+def short_payload(field: str) -> str:
+    """For names of at most 80 characters."""
+    return f"{field} {SCRIPT}{ATTRIBUTE}"
+
+
 @pytest.fixture
 def hostile_data(roles, demo_users):
     """Payloads in every text field that reaches a page, public or staff."""
     reviewer, contributor = demo_users["reviewer"], demo_users["contributor"]
-    category = CategoryFactory(name=payload("category"), description=payload("category text"))
+    category = CategoryFactory(name=short_payload("category"), description=payload("category text"))
     location = LocationFactory(name=payload("place"), description=payload("place text"))
     organization = OrganizationFactory(
         name=payload("organisation"), description=payload("organisation text"), website=URL
@@ -51,7 +56,7 @@ def hostile_data(roles, demo_users):
         summary=payload("source summary"),
         url=URL,
     )
-    tag = Tag.objects.create(name=payload("tag")[:80], slug="hostile-tag")
+    tag = Tag.objects.create(name=short_payload("tag"), slug="hostile-tag")
     claim = ClaimFactory(
         title=payload("claim title"),
         summary=payload("claim summary"),
