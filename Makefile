@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format install install-test serve migrate demo messages bench clean backup restore
+.PHONY: run test lint format install install-test serve migrate demo messages bench load clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ test: install-test lint
 # Loads synthetic data into PostgreSQL (BENCH_CLAIMS, default 100000) and measures over HTTP.
 bench: install
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# A bounded load run on loopback (gunicorn + PostgreSQL): list, search and claim page, zero errors.
+load: install
+	$(BIN)/python tests/bench/load.py $(LOAD_ARGS)
 
 # Backups: with SECRET_KEY in the environment (production) the environment is used as it is;
 # without it, the development database.

@@ -402,3 +402,16 @@ class TipForm(forms.ModelForm):
         if len(what) < 10:
             raise forms.ValidationError(_("Please say a little more about what happened."))
         return what
+
+
+class RestoreForm(forms.Form):
+    """Bring back an earlier version of an entry (reviewed like any edit)."""
+
+    history_id = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("why restore this version"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )

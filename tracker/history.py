@@ -248,3 +248,32 @@ def _display(field: models.Field, value, labels) -> str:
     if isinstance(value, datetime.date | datetime.datetime):
         return formats.localize(value)
     return str(value)
+
+
+def version_data(record: models.Model, names: list[str]) -> dict:
+    """The values of ``names`` in a recorded version, as the workflow's edit data.
+
+    The shape is the one ``tracker.moderation`` takes from a form (``{"fields": ..., "m2m": ...}``),
+    so restoring a version is an edit like any other.
+    """
+    model = record.instance_type
+    history_model = type(record)
+    m2m_names = {field.name for field in history_model._history_m2m_fields}
+    fields, m2m = {}, {}
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            if name in m2m_names:
+                target = f"{_m2m_target(field)}_id"
+                m2m[name] = sorted(getattr(record, name).values_list(target, flat=True))
+            continue
+        value = getattr(record, field.attname)
+        if value is None or isinstance(value, bool | int | str):
+            fields[name] = value
+        elif hasattr(value, "code"):  # a django-countries Country
+            fields[name] = value.code
+        elif hasattr(value, "isoformat"):
+            fields[name] = value.isoformat()
+        else:
+            fields[name] = str(value)
+    return {"fields": fields, "m2m": m2m}

@@ -13,10 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from tracker.history import record_snapshot
+from tracker.history import record_snapshot, version_data
 from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
@@ -532,6 +532,34 @@ def edit(entry: ModeratedEntry, *, by: AbstractBaseUser, expected_version: int, 
     """Save an edit: directly on a draft, as a pending revision on a published entry."""
     if entry.status == S.PUBLISHED:
         return propose_revision(entry, by=by, expected_version=expected_version, data=data)
+    return save_edit(entry, by=by, expected_version=expected_version, data=data)
+
+
+def restore_version(
+    entry: ModeratedEntry,
+    record,
+    *,
+    by: AbstractBaseUser,
+    expected_version: int,
+    fields: list[str],
+    comment: str = "",
+):
+    """Bring back the values ``fields`` had in a recorded version, through the workflow.
+
+    On a published entry the old values become a pending revision that a second reviewer
+    approves; on a draft they are saved as an edit. Either way the version check applies.
+    """
+    if record.id != entry.pk or record.instance_type is not type(entry):
+        raise TransitionRefused(_("This version belongs to another entry."))
+    data = version_data(record, fields)
+    reason = _("Restores the version of %(when)s.") % {
+        "when": formats.localize(timezone.localtime(record.history_date))
+    }
+    comment = f"{reason} {(comment or '').strip()}".strip()
+    if entry.status == S.PUBLISHED:
+        return propose_revision(
+            entry, by=by, expected_version=expected_version, data=data, comment=comment
+        )
     return save_edit(entry, by=by, expected_version=expected_version, data=data)
 
 

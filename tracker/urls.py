@@ -76,6 +76,16 @@ review_patterns = [
     path("claims/<int:pk>/", review.EntryReviewView.as_view(model=Claim), name="claim"),
     path("statistics/<int:pk>/", review.EntryReviewView.as_view(model=Statistic), name="statistic"),
     path("revisions/<int:pk>/", review.RevisionReviewView.as_view(), name="revision"),
+    path(
+        "claims/<int:pk>/history/",
+        review.EntryHistoryView.as_view(model=Claim),
+        name="claim_history",
+    ),
+    path(
+        "statistics/<int:pk>/history/",
+        review.EntryHistoryView.as_view(model=Statistic),
+        name="statistic_history",
+    ),
 ]
 
 tip_patterns = [

@@ -2,12 +2,21 @@
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from tracker import moderation
 from tracker.filters import ReviewQueueFilter
-from tracker.forms import DecisionForm, RevisionDecisionForm, VerificationForm
+from tracker.forms import (
+    ClaimForm,
+    DecisionForm,
+    RestoreForm,
+    RevisionDecisionForm,
+    StatisticForm,
+    VerificationForm,
+)
+from tracker.history import entry_versions
 from tracker.models import Citation, Claim, Revision, Source, Statistic
 from tracker.views.mixins import ReviewerRequiredMixin
 
@@ -152,6 +161,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             history=moderation.history(entry),
             revisions=moderation.pending_revisions(entry).select_related("created_by"),
             is_claim=self.model is Claim,
+            history_url=reverse(f"review:{entry._meta.model_name}_history", args=[entry.pk]),
             tip=getattr(entry, "tip", None) if self.model is Claim else None,
         )
         if self.model is Claim:
@@ -225,4 +235,66 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("Decision recorded."))
+        return HttpResponseRedirect(request.path)
+
+
+class EntryHistoryView(ReviewerRequiredMixin, DetailView):
+    """Every recorded version of an entry with what changed; restoring one goes through review."""
+
+    template_name = "tracker/review/versions.html"
+    context_object_name = "entry"
+    # Old versions hold unpublished and private values: reviewers hold both permissions.
+    permission_required = (moderation.REVIEW_PERMISSION, moderation.PREVIEW_PERMISSION)
+
+    def get_queryset(self):
+        return self.model._default_manager.all()
+
+    def restorable_fields(self) -> list[str]:
+        form_class = ClaimForm if self.model is Claim else StatisticForm
+        return list(form_class._meta.fields)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.object
+        versions = entry_versions(entry)
+        context.update(
+            versions=versions,
+            form=form,
+            version=entry.version,
+            review_url=reverse(f"review:{entry._meta.model_name}", args=[entry.pk]),
+            is_published=entry.status == moderation.S.PUBLISHED,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = entry = self.get_object()
+        form = RestoreForm(request.POST)
+        if not form.is_valid() and ("history_id" in form.errors or "version" in form.errors):
+            form.add_error(None, _("This page is out of date: reload it and try again."))
+        elif form.is_valid():
+            record = entry.history.filter(history_id=form.cleaned_data["history_id"]).first()
+            if record is None:
+                form.add_error(None, _("This version does not exist."))
+            else:
+                try:
+                    result = moderation.restore_version(
+                        entry,
+                        record,
+                        by=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        fields=self.restorable_fields(),
+                        comment=form.cleaned_data["comment"],
+                    )
+                except moderation.TransitionRefused as refused:
+                    form.add_error(None, refused.message)
+        if form.errors:
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 400
+            return response
+        if isinstance(result, Revision):
+            messages.success(
+                request, _("The old version awaits review as a correction of the entry.")
+            )
+            return HttpResponseRedirect(reverse("review:revision", args=[result.pk]))
+        messages.success(request, _("The old version was restored."))
         return HttpResponseRedirect(request.path)
