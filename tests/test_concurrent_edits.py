@@ -7,7 +7,6 @@ committed (transactional test) so that the workers see them.
 
 import html
 import http.client
-import os
 import re
 import socket
 import subprocess
@@ -24,6 +23,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.factories import ClaimFactory, make_user
+from tests.processes import child_env
 from tests.test_workspace import edit_post
 from tracker.models import Claim, ModerationStatus
 
@@ -96,7 +96,7 @@ def gunicorn_on_test_database(transactional_db):
     port = free_port()
     env = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in child_env().items()
         if not key.startswith(("GUNICORN_", "WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE", "DEBUG"))
     }
     env.update(
