@@ -35,3 +35,12 @@ def media_root(settings, tmp_path):
     """Keep uploaded files of each test in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Restore the language after each test: a request to /es/ leaves Spanish active."""
+    from django.utils import translation
+
+    with translation.override(None):
+        yield
