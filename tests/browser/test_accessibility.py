@@ -21,7 +21,13 @@ def test_phone_home_has_no_serious_axe_violations(phone_page, demo_data, axe_sou
 
 def test_axe_check_reports_a_serious_violation(page, demo_data, axe_source):
     page.goto(page_path("home", "en"))
-    page.evaluate("() => document.querySelector('#home-search').labels[0].remove()")
+    page.evaluate(
+        """() => {
+          const search = document.querySelector('#home-search');
+          search.labels[0].remove();
+          search.removeAttribute('placeholder');
+        }"""
+    )
 
     with pytest.raises(AssertionError, match=r"\[critical\] label"):
         assert_accessible(page, axe_source)
