@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from tests.factories import ClaimFactory
+from tests.factories import CategoryFactory, ClaimFactory, IndicatorFactory
 from tracker import moderation
 from tracker.models import ModerationStatus
 from tracker.models.statistics import format_number
@@ -97,3 +97,25 @@ def test_decision_email_in_spanish(contributor, reviewer, django_capture_on_comm
 
     assert mail.outbox[-1].subject == f"Decisión sobre “{claim.title}”"
     assert "devuelta para que se hagan cambios" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    ("path", "factory", "english", "spanish"),
+    [
+        ("/es/workspace/claims/new/", CategoryFactory, "Torture", "Tortura"),
+        (
+            "/es/workspace/statistics/new/",
+            IndicatorFactory,
+            "Deaths in custody",
+            "Muertes bajo custodia",
+        ),
+    ],
+)
+def test_entry_form_names_choices_in_spanish(client, contributor, path, factory, english, spanish):
+    factory(name=english, name_es=spanish)
+    client.force_login(contributor)
+
+    content = client.get(path).content.decode()
+
+    assert spanish in content
+    assert english not in content
