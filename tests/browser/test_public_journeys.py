@@ -117,3 +117,14 @@ def test_public_claim_to_indicator_chart(page, demo_data, language):
     )
     assert painted > 1000
     assert problems == []
+
+
+def test_phone_stacked_table_labels_stay_in_their_cells(phone_page, demo_data):
+    phone_page.goto(page_path("indicator", "es"))
+
+    overflowing = phone_page.eval_on_selector_all(
+        ".stack-table td, .stack-table th[scope=row]",
+        "cells => cells.filter(c => c.scrollHeight > c.clientHeight + 1).map(c => c.dataset.label)",
+    )
+
+    assert overflowing == []
