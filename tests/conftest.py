@@ -40,7 +40,8 @@ def media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def default_language():
     """Restore the language after each test: a request to /es/ leaves Spanish active."""
+    from django.conf import settings
     from django.utils import translation
 
-    with translation.override(None):
+    with translation.override(settings.LANGUAGE_CODE):
         yield
