@@ -1,9 +1,14 @@
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 
+from tests.factories import CategoryFactory, ClaimFactory, IndicatorFactory
+from tracker import moderation
+from tracker.models import ModerationStatus
 from tracker.models.statistics import format_number
 
 
@@ -50,3 +55,67 @@ def test_root_redirects_to_browser_language(client, db, accept_language, expecte
 def test_format_number_follows_language(language, value, expected):
     with translation.override(language):
         assert format_number(Decimal(value)) == expected
+
+
+def test_not_found_page_in_spanish(client, db):
+    response = client.get("/es/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+
+
+def test_forbidden_page_in_spanish(client, contributor):
+    client.force_login(contributor)
+
+    response = client.get("/es/review/")
+
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.content.decode()
+
+
+def test_server_error_page_renders_in_spanish_without_request_context(rf):
+    with translation.override("es"):
+        response = server_error(rf.get("/es/"))
+
+    assert response.status_code == 500
+    assert '<html lang="es">' in response.content.decode()
+    assert "Algo salió mal" in response.content.decode()
+
+
+def test_password_reset_email_in_spanish(client, contributor):
+    client.post("/es/accounts/password_reset/", {"email": contributor.email})
+
+    assert "Elija una contraseña nueva" in mail.outbox[0].body
+    assert "/es/accounts/reset/" in mail.outbox[0].body
+
+
+def test_decision_email_in_spanish(contributor, reviewer, django_capture_on_commit_callbacks):
+    claim = ClaimFactory(status=ModerationStatus.SUBMITTED, created_by=contributor)
+
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        moderation.request_changes(claim, by=reviewer, comment="Añada una fuente.")
+
+    assert mail.outbox[-1].subject == f"Decisión sobre “{claim.title}”"
+    assert "devuelta para que se hagan cambios" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    ("path", "factory", "english", "spanish"),
+    [
+        ("/es/workspace/claims/new/", CategoryFactory, "Torture", "Tortura"),
+        (
+            "/es/workspace/statistics/new/",
+            IndicatorFactory,
+            "Deaths in custody",
+            "Muertes bajo custodia",
+        ),
+    ],
+)
+def test_entry_form_names_choices_in_spanish(client, contributor, path, factory, english, spanish):
+    factory(name=english, name_es=spanish)
+    client.force_login(contributor)
+
+    content = client.get(path).content.decode()
+
+    assert spanish in content
+    assert english not in content

@@ -72,6 +72,11 @@ class VersionedForm(forms.ModelForm):
         return {"fields": fields, "m2m": m2m}
 
 
+def localized_label(record) -> str:
+    """A category's or indicator's name in the reader's language, for choice lists."""
+    return record.localized_name
+
+
 class ClaimForm(VersionedForm):
     class Meta:
         model = Claim
@@ -101,6 +106,10 @@ class ClaimForm(VersionedForm):
             "private_notes": forms.Textarea(attrs={"rows": 2}),
             "categories": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].label_from_instance = localized_label
 
     def clean(self):
         cleaned = super().clean()
@@ -243,6 +252,10 @@ class StatisticForm(VersionedForm):
             "private_notes",
         ]
         widgets = {"as_of": DATE_INPUT, "period_start": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].label_from_instance = localized_label
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -95,7 +96,11 @@ def record_snapshot(entry: models.Model, *, by: models.Model | None, reason: str
 # Bookkeeping that changes on every save and says nothing to a reviewer.
 NOT_DIFFED = {"id", "updated_at", "version", "search_text"}
 
-KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+KIND_LABELS = {
+    "+": pgettext_lazy("version kind", "created"),
+    "~": pgettext_lazy("version kind", "changed"),
+    "-": pgettext_lazy("version kind", "deleted"),
+}
 
 
 @dataclass(frozen=True)

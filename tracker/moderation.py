@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.history import record_snapshot, version_data
 from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
@@ -361,7 +362,8 @@ def publish_from_trusted_source(
 # citation row is ``{"source": pk | None, "new_source": {...} | None, "quote", "locator",
 # "stance"}``. Values are JSON: primary keys for relations, ISO strings for dates.
 
-STALE_MESSAGE = _(
+# Lazy: module-level text is translated when it is shown, in the reader's language.
+STALE_MESSAGE = gettext_lazy(
     "Someone else saved this entry while you were editing it. Your text is still in the form: "
     "compare it with the current version (open the entry in a new tab), then save again."
 )
@@ -693,12 +695,12 @@ def notify_reviewers(item) -> None:
 
 
 DECISION_LABELS = {
-    "approve": _("approved and published"),
-    "request_changes": _("sent back for changes"),
-    "reject": _("rejected"),
-    "withdraw": _("withdrawn from the public site"),
-    "approve_revision": _("revision approved"),
-    "reject_revision": _("revision rejected"),
+    "approve": gettext_lazy("approved and published"),
+    "request_changes": gettext_lazy("sent back for changes"),
+    "reject": gettext_lazy("rejected"),
+    "withdraw": gettext_lazy("withdrawn from the public site"),
+    "approve_revision": gettext_lazy("revision approved"),
+    "reject_revision": gettext_lazy("revision rejected"),
 }
 
 

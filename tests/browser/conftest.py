@@ -159,3 +159,22 @@ def demo_users(transactional_db):
         role: make_user(role, username=role, password=f"{role}-demo-2026")
         for role in ("contributor", "reviewer", "admin")
     }
+
+
+@pytest.fixture
+def log_in_as(live_server) -> Callable:
+    """Give a page's browser context the session of ``user``, without the log-in form.
+
+    The log-in form has its own tests; the other staff tests start logged in.
+    """
+    from django.test import Client
+
+    def log_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": session.key, "value": session.value, "url": live_server.url}]
+        )
+
+    return log_in

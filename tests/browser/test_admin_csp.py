@@ -4,20 +4,20 @@ import pytest
 
 from tests.factories import CitationFactory, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def claim_citation(transactional_db):
+def claim_citation(roles):
     """An admin and a claim with a citation."""
     make_user("admin", username="csp-admin")
     return CitationFactory(quote="An excerpt to edit")
 
 
 @pytest.fixture
-def admin_page(page):
-    """A page that records its console messages and page errors."""
+def page(new_page):
+    """A page that keeps its console messages, to find Content-Security-Policy reports."""
+    page = new_page()
     page.console_messages = []
     page.on("console", lambda message: page.console_messages.append(message.text))
     page.on("pageerror", lambda error: page.console_messages.append(str(error)))
@@ -28,17 +28,14 @@ def csp_violations(page) -> list[str]:
     return [text for text in page.console_messages if "Content Security Policy" in text]
 
 
-def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(
-    live_server, claim_citation, admin_page
-):
-    page = admin_page
+def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(claim_citation, page):
     citation = claim_citation
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto("/admin/login/")
     page.fill("#id_username", "csp-admin")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    response = page.goto(f"{live_server.url}/admin/tracker/claim/{citation.claim.pk}/change/")
+    page.wait_for_url("**/admin/")
+    response = page.goto(f"/admin/tracker/claim/{citation.claim.pk}/change/")
     page.wait_for_load_state("networkidle")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     # The admin's own scripts ran: autocomplete widgets and the inline's "add" link exist.

@@ -4,13 +4,11 @@ import pytest
 
 from tests.factories import IndicatorFactory, OrganizationFactory, SourceFactory, StatisticFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
 
 
 @pytest.fixture
-def two_series():
+def two_series(transactional_db):
     """Two organisations' figures for one indicator."""
     indicator = IndicatorFactory(slug="deaths")
     for name, value, as_of in (("SJH", 301, (2024, 6, 10)), ("Cristosal", 261, (2024, 4, 1))):

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.browser.pages import page_path
+from tracker.models import Tip
 
 FOCUS_STYLE = """e => {
   const style = getComputedStyle(e);
@@ -65,3 +66,31 @@ def test_keyboard_language_switch(page, demo_data):
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/es/claims/")
+
+
+def test_keyboard_filter_form_reaches_results(page, demo_data):
+    page.goto(page_path("claim_list", "en"))
+    assert tab_until(page, "#id_sort")
+
+    page.keyboard.press("End")  # the last sort order, chosen with the keyboard
+    assert tab_until(page, ".filter-form button[type=submit]", limit=3)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/claims/?*sort=relevance*")
+    assert tab_until(page, ".list-main .card-title a", limit=60)
+
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/claims/*/")
+
+
+def test_keyboard_tip_form_sends_tip(page, demo_data):
+    page.goto(page_path("tip_form", "es"))
+    assert tab_until(page, "#id_what")
+
+    page.keyboard.type("Detainees at CECOT have had no visits since March 2023.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("CECOT")
+    assert tab_until(page, "main form button[type=submit]", limit=6)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/es/report/thanks/")
+    assert Tip.objects.get().where == "CECOT"

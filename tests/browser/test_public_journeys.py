@@ -1,8 +1,13 @@
+import csv
+from pathlib import Path
+
 import pytest
 
 from tests.browser.helpers import horizontal_overflow
 from tests.browser.pages import DEPORTATION_CLAIM, PUBLIC_PAGES, page_path
 from tracker.models import Claim, Location
+
+DEATHS_CLAIM = "deaths-in-state-custody-during-the-state-of-exception"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -60,3 +65,66 @@ def test_phone_touch_targets_are_large_enough(phone_page, demo_data):
     ]
 
     assert small == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_public_search_filter_and_download_csv(page, demo_data, language):
+    page.goto(f"/{language}/")
+    page.locator("#home-search").fill("juridico")
+    page.locator("#home-search").press("Enter")
+    page.wait_for_url("**/claims/?q=juridico")
+    assert "Jurídico" in page.locator(".list-main").text_content()
+
+    page.locator(".chip-clear").click()
+    page.locator("a.facet-link[href*='grade=corroborated']").click()
+    page.wait_for_url("**grade=corroborated**")
+    page.locator("a.facet-link[href*='place=cecot']").click()
+    page.wait_for_url("**place=cecot**")
+    shown = page.locator(".list-main .card-title a").all_text_contents()
+    with page.expect_download() as download_info:
+        page.locator(".downloads a[type='text/csv']").click()
+    rows = list(csv.DictReader(Path(download_info.value.path()).read_text("utf-8").splitlines()))
+    page.get_by_role("link", name=shown[0]).click()
+
+    expected = Claim.objects.public().filter(verification="corroborated", location__slug="cecot")
+    assert Claim.objects.public().count() > len(rows) > 0
+    assert sorted(int(row["id"]) for row in rows) == sorted(claim.pk for claim in expected)
+    assert {(row["verification"], row["place"]) for row in rows} == {("corroborated", "cecot")}
+    assert sorted(row["title"] for row in rows) == sorted(shown)
+    page.wait_for_url(f"**/{language}/claims/*/")
+    assert page.locator("h1").text_content() == shown[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_public_claim_to_indicator_chart(page, demo_data, language):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    claim = Claim.objects.get(slug=DEATHS_CLAIM)
+    page.goto(f"/{language}/claims/{claim.pk}/")
+
+    page.locator("#related-heading ~ * a[href*='/indicators/']").first.click()
+    page.wait_for_url(f"**/{language}/indicators/*/")
+    page.wait_for_function("!document.getElementById('indicator-chart').hidden")
+    page.wait_for_timeout(300)  # the chart's entry animation
+
+    painted = page.eval_on_selector(
+        "#indicator-chart-canvas",
+        """canvas => {
+          const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+          return pixels.data.filter((value, index) => index % 4 === 3 && value > 0).length;
+        }""",
+    )
+    assert painted > 1000
+    assert problems == []
+
+
+def test_phone_stacked_table_labels_stay_in_their_cells(phone_page, demo_data):
+    phone_page.goto(page_path("indicator", "es"))
+
+    overflowing = phone_page.eval_on_selector_all(
+        ".stack-table td, .stack-table th[scope=row]",
+        "cells => cells.filter(c => c.scrollHeight > c.clientHeight + 1).map(c => c.dataset.label)",
+    )
+
+    assert overflowing == []

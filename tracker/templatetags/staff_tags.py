@@ -1,28 +1,28 @@
 """Labels for the staff pages: moderation states and recorded actions in words."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tracker.models import ModerationStatus, VerificationGrade
 
 register = template.Library()
 
 ACTION_LABELS = {
-    "create": _("created"),
-    "edit": _("edited"),
-    "submit": _("submitted for review"),
-    "retract_submission": _("took the submission back"),
-    "approve": _("approved"),
-    "request_changes": _("requested changes"),
-    "reject": _("rejected"),
-    "withdraw": _("withdrew"),
-    "set_verification": _("changed the grade"),
-    "propose_revision": _("proposed a correction"),
-    "approve_revision": _("approved a correction"),
-    "reject_revision": _("rejected a correction"),
-    "receive_tip": _("received from the public"),
-    "load": _("loaded"),
-    "publish_trusted": _("published from reviewed data"),
+    "create": pgettext_lazy("history event", "created"),
+    "edit": pgettext_lazy("history event", "edited"),
+    "submit": pgettext_lazy("history event", "submitted for review"),
+    "retract_submission": pgettext_lazy("history event", "took the submission back"),
+    "approve": pgettext_lazy("history event", "approved"),
+    "request_changes": pgettext_lazy("history event", "requested changes"),
+    "reject": pgettext_lazy("history event", "rejected"),
+    "withdraw": pgettext_lazy("history event", "withdrew"),
+    "set_verification": pgettext_lazy("history event", "changed the grade"),
+    "propose_revision": pgettext_lazy("history event", "proposed a correction"),
+    "approve_revision": pgettext_lazy("history event", "approved a correction"),
+    "reject_revision": pgettext_lazy("history event", "rejected a correction"),
+    "receive_tip": pgettext_lazy("history event", "received from the public"),
+    "load": pgettext_lazy("history event", "loaded"),
+    "publish_trusted": pgettext_lazy("history event", "published from reviewed data"),
 }
 
 
