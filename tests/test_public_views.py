@@ -584,3 +584,9 @@ def test_pages_of_entries_used_only_by_unpublished_ones_are_not_found(client, st
         statistic.location.get_absolute_url(),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_methodology_names_each_reliability_grade_once(client):
+    body = client.get(reverse("public:methodology")).content.decode()
+    assert body.count("A: completely reliable") == 1
+    assert "<strong>A</strong>" not in body
