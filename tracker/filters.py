@@ -121,7 +121,16 @@ SORTS_CLAIM = [
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    """Common behaviour: invalid values are reported, not raised."""
+    """Common behaviour: the model's public() rows by default; invalid values are reported,
+    not raised."""
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self._meta.model.objects.public()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return search_queryset(queryset, value)
 
     def problems(self) -> list[str]:
         """One readable sentence per rejected parameter."""
@@ -196,14 +205,6 @@ class ClaimFilter(PublicFilterSet):
     class Meta:
         model = Claim
         fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Claim.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
-
-    def filter_search(self, queryset, name, value):
-        return search_queryset(queryset, value)
 
     def filter_organization(self, queryset, name, value):
         if not value:
@@ -289,14 +290,6 @@ class StatisticFilter(PublicFilterSet):
         model = Statistic
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Statistic.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
-
-    def filter_search(self, queryset, name, value):
-        return search_queryset(queryset, value)
-
     def filter_year(self, queryset, name, value):
         if not value:
             return queryset
@@ -323,14 +316,6 @@ class SourceFilter(PublicFilterSet):
         model = Source
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Source.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
-
-    def filter_search(self, queryset, name, value):
-        return search_queryset(queryset, value)
-
 
 class OrganizationFilter(PublicFilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
@@ -343,14 +328,6 @@ class OrganizationFilter(PublicFilterSet):
         model = Organization
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Organization.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
-
-    def filter_search(self, queryset, name, value):
-        return search_queryset(queryset, value)
-
 
 class LocationFilter(PublicFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
@@ -362,11 +339,6 @@ class LocationFilter(PublicFilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Location.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
 
 
 @dataclass(frozen=True)
