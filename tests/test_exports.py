@@ -194,6 +194,46 @@ def test_claims_csv_query_count_does_not_grow_with_rows(client, seeded, django_a
     assert len(rows) == 8
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sort=recently_published",
+        "sort=most_cited",
+        "q=claim&sort=relevance",
+        "q=claim",
+        "organization=public-org&sort=most_cited",
+        "organization=public-org&q=claim",
+    ],
+)
+def test_claims_csv_lists_what_the_json_lists_in_the_same_order(client, seeded, query):
+    for n in range(4):
+        claim = ClaimFactory(title=f"Another claim {n}", categories=[CategoryFactory()])
+        for _ in range(n):
+            CitationFactory(claim=claim, source=SourceFactory(organization=None))
+    rows = csv_rows(client.get(f"/claims.csv?{query}"))
+    results = client.get(f"/claims.json?{query}").json()["results"]
+    assert rows and [int(row["id"]) for row in rows] == [claim["id"] for claim in results]
+    for row, claim in zip(rows, results, strict=True):
+        assert row["page"] == f"/en/claims/{claim['id']}/"
+        assert row["title"] == claim["title"]
+        assert int(row["citation_count"]) == len(claim["citations"])
+
+
+def test_claims_csv_rows_span_chunks_with_their_own_relations(client, monkeypatch):
+    monkeypatch.setattr("tracker.exports.CHUNK_SIZE", 2)
+    category = CategoryFactory(slug="only-the-fourth")
+    claims = [ClaimFactory(title=f"Claim {n}") for n in range(5)]
+    claims[3].categories.add(category)
+    CitationFactory(claim=claims[3], source=SourceFactory(title="Fourth source"))
+    rows = {row["title"]: row for row in csv_rows(client.get("/claims.csv"))}
+    assert len(rows) == 5
+    assert rows["Claim 3"]["categories"] == "only-the-fourth"
+    assert rows["Claim 3"]["source_titles"] == "Fourth source"
+    assert all(rows[f"Claim {n}"]["categories"] == "" for n in (0, 1, 2, 4))
+    assert all(rows[f"Claim {n}"]["citation_count"] == "0" for n in (0, 1, 2, 4))
+
+
 def test_claims_json_has_results_count_and_problems(client, seeded):
     data = client.get("/claims.json?grade=verified&event_from=bogus").json()
     assert data["count"] == 1

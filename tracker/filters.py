@@ -151,8 +151,7 @@ class PublicFilterSet(django_filters.FilterSet):
 class ClaimFilter(PublicFilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     category = SlugMultipleChoiceFilter(
-        field_name="categories__slug",
-        to_field_name="slug",
+        method="filter_category",
         queryset=Category.objects.public(),
         label=_("Category"),
     )
@@ -206,14 +205,24 @@ class ClaimFilter(PublicFilterSet):
         model = Claim
         fields: list[str] = []
 
+    # Filters on many-valued relations are subqueries, not joins: a join repeats a claim once
+    # per matching row and would need DISTINCT over whole rows, in the list, count and facets.
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        in_categories = Claim.categories.through.objects.filter(category__in=value)
+        return queryset.filter(pk__in=in_categories.values("claim_id"))
+
     def filter_organization(self, queryset, name, value):
         if not value:
             return queryset
         # Only citations of non-confidential sources: filtering must not reveal who is behind
         # a confidential source.
-        return queryset.filter(
-            citations__source__organization__in=value, citations__source__confidential=False
-        ).distinct()
+        citing = Citation.objects.filter(
+            source__organization__in=value, source__confidential=False
+        ).values("claim_id")
+        return queryset.filter(pk__in=citing)
 
     def filter_year(self, queryset, name, value):
         if not value:

@@ -26,9 +26,8 @@ class ExportView(View):
 class CsvExportView(ExportView):
     def get(self, request: HttpRequest):
         filterset = self.resource.filterset(request.GET)
-        queryset = self.resource.queryset(filterset)
         response = StreamingHttpResponse(
-            stream_csv(self.resource, queryset), content_type="text/csv; charset=utf-8"
+            stream_csv(self.resource, filterset), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.resource.name}.csv"'
         if filterset.problems():
