@@ -1,9 +1,11 @@
 import csv
+import datetime
 import io
 import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from tests.factories import (
@@ -16,10 +18,11 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker.exports import CLAIM_COLUMNS, neutralize
+from tracker import exports
+from tracker.exports import CLAIM_COLUMNS, RESOURCES, neutralize
 from tracker.facets import compute_facets
 from tracker.filters import CLAIM_FACETS, STATISTIC_FACETS, ClaimFilter, StatisticFilter
-from tracker.models import ModerationStatus
+from tracker.models import Claim, ModerationStatus, Tag
 from tracker.views import exports as export_views
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +191,9 @@ def test_organizations_csv_obeys_the_filters(client, seeded):
 
 def test_claims_csv_query_count_does_not_grow_with_rows(client, seeded, django_assert_num_queries):
     ClaimFactory.create_batch(5)
-    # the claims with their places, then categories, tags and citations with their sources
-    with django_assert_num_queries(4):
+    # PostgreSQL: one COPY; elsewhere the claims with their places, then categories, tags and
+    # citations with their sources (per chunk of rows)
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
         rows = csv_rows(client.get("/claims.csv"))
     assert len(rows) == 8
 
@@ -292,3 +296,68 @@ def test_sources_json_query_count(client, seeded, django_assert_num_queries):
     with django_assert_num_queries(2):
         data = client.get("/sources.json").json()
     assert data["count"] == 3
+
+
+@pytest.fixture
+def awkward_claims():
+    """Published claims with every kind of cell a CSV writer can get wrong."""
+    org = OrganizationFactory(slug="=org")
+    with_org = SourceFactory(title='Report, "quoted"', organization=org, author="A. Author")
+    no_org = SourceFactory(title="Sin organización", organization=None, published_on=None)
+    secret = SourceFactory(title="SECRET-SOURCE", url="https://secret.example", confidential=True)
+    first = ClaimFactory(
+        title="=HYPERLINK(1)",
+        summary='Line one\r\nLine two\rthree\nfour, with "quotes" and ünïcödé ✓',
+        place_details="+ near the gate",
+        event_start=datetime.date(2022, 3, 27),
+        event_end=datetime.date(2022, 4, 2),
+        ongoing=True,
+        victim_count=480,
+        victim_description="-480",
+        alleged_perpetrator="@state",
+        verification_rationale="\ttabbed",
+        location=LocationFactory(slug="cecot"),
+        categories=[CategoryFactory(name="B", slug="-b"), CategoryFactory(name="A", slug="a")],
+    )
+    first.tags.add(
+        Tag.objects.create(name="z tag", slug="z"), Tag.objects.create(name="a", slug="a")
+    )
+    CitationFactory(claim=first, source=with_org, quote='He said "no"\n', locator="p. 3")
+    CitationFactory(claim=first, source=secret, quote="\u0001control")
+    CitationFactory(claim=first, source=no_org, quote="")
+    Claim.objects.filter(pk=first.pk).update(
+        published_at=datetime.datetime(2025, 1, 2, 3, 4, 5, 678, tzinfo=datetime.UTC)
+    )
+    second = ClaimFactory(title="Plain", summary="", event_start=None, victim_count=None)
+    Claim.objects.filter(pk=second.pk).update(
+        published_at=datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    )
+    ClaimFactory(title="Never cited", summary="claim")
+    ClaimFactory(title="Hidden", status=ModerationStatus.SUBMITTED)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize(
+    "query", ["", "sort=most_cited", "sort=recently_published", "q=claim", "organization==org"]
+)
+def test_claims_csv_from_postgresql_copy_is_byte_for_byte_the_python_rows(awkward_claims, query):
+    resource = RESOURCES["claims"]
+    params = QueryDict(query)
+    copied = b"".join(exports.copy_csv(resource, resource.ordered(resource.filterset(params))))
+    written = "".join(exports.csv_rows(resource.columns, resource.rows(resource.filterset(params))))
+    assert copied.decode() == written
+    assert len(list(csv.reader(io.StringIO(written)))) > 1
+
+
+def test_claims_csv_copy_writes_every_documented_column():
+    assert list(exports.CLAIM_COPY_COLUMNS) == CLAIM_HEADER
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_claims_csv_is_written_by_copy_on_postgresql(client, awkward_claims, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("the rows were written in Python")
+
+    monkeypatch.setattr(exports, "csv_rows", refuse)
+    rows = csv_rows(client.get("/claims.csv"))
+    assert sorted(row["title"] for row in rows) == ["'=HYPERLINK(1)", "Never cited", "Plain"]

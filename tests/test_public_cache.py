@@ -1,5 +1,7 @@
 """Cached counts and facets: every decision of the workflow shows on the very next request."""
 
+import datetime
+
 import pytest
 from django.core.cache import caches
 from django.db import transaction
@@ -68,6 +70,48 @@ def test_public_cache_revision_approval_shows_the_new_count(client, contributor,
     assert listed_count(client, "?country=HN") == 0
     moderation.approve_revision(revision, by=reviewer)
     assert listed_count(client, "?country=HN") == 1
+
+
+def listed_titles(client, query: str = "") -> list[str]:
+    return [claim.title for claim in client.get(reverse(LIST) + query).context["claims"]]
+
+
+def test_public_cache_serves_the_page_rows_without_sorting_again(client):
+    ClaimFactory(title="Only")
+    assert listed_titles(client) == ["Only"]
+    ClaimFactory(title="Behind the workflow's back")  # not on the cached page: no decision
+    assert listed_titles(client) == ["Only"]
+
+
+def test_public_cache_approve_shows_the_entry_on_the_page(client, contributor, reviewer):
+    ClaimFactory(title="Older", event_start=datetime.date(2020, 1, 1))
+    claim = ClaimFactory(
+        title="Newer",
+        event_start=datetime.date(2024, 1, 1),
+        status=ModerationStatus.SUBMITTED,
+        created_by=contributor,
+    )
+    assert listed_titles(client) == ["Older"]
+    moderation.approve(claim, by=reviewer)
+    assert listed_titles(client) == ["Newer", "Older"]
+
+
+def test_public_cache_withdraw_takes_the_entry_off_the_page(client, reviewer):
+    claim = ClaimFactory(title="Withdrawn later")
+    ClaimFactory(title="Stays")
+    assert sorted(listed_titles(client)) == ["Stays", "Withdrawn later"]
+    moderation.withdraw(claim, by=reviewer, comment="The source retracted it.")
+    assert listed_titles(client) == ["Stays"]
+
+
+def test_public_cache_revision_shows_the_new_text_on_the_page(client, contributor, reviewer):
+    claim = ClaimFactory(title="Before")
+    assert listed_titles(client) == ["Before"]
+    revision = moderation.propose_revision(
+        claim, by=contributor, expected_version=claim.version, data={"fields": {"title": "After"}}
+    )
+    moderation.approve_revision(revision, by=reviewer)
+    assert listed_titles(client) == ["After"]
 
 
 def test_public_cache_grade_change_of_a_draft_keeps_the_version(reviewer):

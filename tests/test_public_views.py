@@ -142,18 +142,19 @@ def seed_statistics(count: int) -> None:
 
 
 LIST_QUERIES = {
-    # On a cold cache: the public-data version, count, page, prefetch of categories, one grouped
-    # query per facet (6)
-    "public:claim_list": 10,
-    # version, count, page, one grouped query per facet (6)
-    "public:statistic_list": 9,
-    # version, count, page, one grouped query per facet (3)
-    "public:source_list": 6,
-    # version, count, page, one grouped query per facet (2)
-    "public:organization_list": 5,
-    "public:location_list": 5,
+    # On a cold cache: the public-data version, count, the page's ids, its rows, prefetch of
+    # categories, one grouped query per facet (6)
+    "public:claim_list": 11,
+    # version, count, page ids, page rows, one grouped query per facet (6)
+    "public:statistic_list": 10,
+    # version, count, page ids, page rows, one grouped query per facet (3)
+    "public:source_list": 7,
+    # version, count, page ids, page rows, one grouped query per facet (2)
+    "public:organization_list": 6,
+    "public:location_list": 6,
 }
-# With the count and facets cached: the public-data version, the page (and its prefetch).
+# With the count, facets and page ids cached: the public-data version, the page's rows by id
+# (and their prefetch).
 WARM_LIST_QUERIES = {
     "public:claim_list": 3,
     "public:statistic_list": 2,

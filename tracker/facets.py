@@ -118,9 +118,11 @@ def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -
         if spec.extra_filter is not None:
             base = base.filter(spec.extra_filter)
         group_by = F(spec.group_by) if isinstance(spec.group_by, str) else spec.group_by
+        # A filter that joins a many-valued relation makes the base repeat entries too.
+        distinct = spec.repeats or base.query.distinct
         rows = (
             base.values(*spec.label_fields, key=group_by)
-            .annotate(count=Count("pk", distinct=True))
+            .annotate(count=Count("pk", distinct=distinct))
             .exclude(key__isnull=True)
             .order_by("-count", "key")[:MAX_VALUES_PER_FACET]
         )

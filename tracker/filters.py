@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
     Count,
+    Expression,
     F,
     Func,
     IntegerField,
@@ -48,7 +49,7 @@ SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Py
 
 
 class SearchTextVector(Func):
-    """``to_tsvector('simple', search_text)``: exactly the expression the GIN indexes cover.
+    """``to_tsvector('simple', search_text)``, for a table without a stored vector.
 
     Django's ``SearchVector`` wraps the column in ``COALESCE(...::text, '')``, which no index
     matches; ``search_text`` is never NULL, so the bare column is both correct and indexable.
@@ -59,6 +60,47 @@ class SearchTextVector(Func):
 
     def __init__(self, column: str = "search_text"):
         super().__init__(F(column))
+
+
+# Tables with the stored, GIN-indexed ``search_vector`` column (migration 0007, PostgreSQL).
+STORED_VECTOR_TABLES = frozenset({"tracker_claim", "tracker_statistic", "tracker_source"})
+
+
+class StoredSearchVector(Expression):
+    """The row's stored ``search_vector`` column: the same vector, neither parsed nor computed.
+
+    It is not a model field (SQLite has no tsvector), so it resolves to the query's base table
+    alias and follows that alias when the query is relabelled as a subquery, as a column does.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name("search_vector")
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def search_vector(queryset: QuerySet) -> Expression:
+    if queryset.model._meta.db_table in STORED_VECTOR_TABLES:
+        return StoredSearchVector()
+    return SearchTextVector()
 
 
 def word_occurrences(word: str) -> Func:
@@ -82,7 +124,7 @@ def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     if not folded:
         return queryset
     if is_postgresql(queryset):
-        vector = SearchTextVector()
+        vector = search_vector(queryset)
         query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(search_vector=vector)
@@ -104,7 +146,6 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("distinct", True)
         super().__init__(*args, **kwargs)
 
 
@@ -128,6 +169,11 @@ class PublicFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = self._meta.model.objects.public()
         super().__init__(data, queryset=queryset, **kwargs)
+        # No filter here joins a many-valued relation (those are subquery methods), so none can
+        # repeat a row; django-filter's multiple-choice default of DISTINCT would only make the
+        # list, its count and every facet de-duplicate whole rows for nothing.
+        for filter_ in self.filters.values():
+            filter_.distinct = False
 
     def filter_search(self, queryset, name, value):
         return search_queryset(queryset, value)
@@ -360,6 +406,10 @@ class FacetSpec:
     label_fields: tuple[str, ...] = ()
     extra_filter: Q | None = None
     choices: tuple[tuple[str, object], ...] = ()  # labels of a choice field's values
+    # True when one entry can reach the same value through several rows (a claim citing two
+    # sources of one organisation): its count must then be of distinct entries, which costs a
+    # sort. Single-valued fields and many-to-many links (one row per pair) count rows.
+    repeats: bool = False
 
 
 CLAIM_FACETS = [
@@ -375,6 +425,7 @@ CLAIM_FACETS = [
         "citations__source__organization__slug",
         ("citations__source__organization__name",),
         Q(citations__source__confidential=False),
+        repeats=True,
     ),
     FacetSpec("year", _("Year"), ExtractYear("event_start")),
 ]
