@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F
-from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django_countries import countries
 
@@ -92,29 +91,30 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
     return key
 
 
-def filterset_without_validation(filterset_class, data: QueryDict, valid: dict):
-    """A bound FilterSet whose form takes already-validated values for the keys in ``data``."""
-    filterset = filterset_class(data)
-    filterset.form.cleaned_data = {
-        name: value for name, value in valid.items() if name in data and name not in NOT_FILTERS
-    }
-    filterset.form._errors = ErrorDict()
-    return filterset
+def compute_facets(
+    filterset_class, params: QueryDict, specs: list[FacetSpec], filterset=None
+) -> list[Facet]:
+    """One grouped query per facet over the result set without that facet's own filter.
 
-
-def compute_facets(filterset_class, params: QueryDict, specs: list[FacetSpec]) -> list[Facet]:
-    """One grouped query per facet over the result set without that facet's own filter."""
+    ``filterset``, when given, is the page's own FilterSet of ``params``, already validated.
+    """
     facets = []
-    # Validate the query string once (choices of related models cost a query each), then give
-    # each facet's FilterSet the valid values without its own parameter.
-    form = filterset_class(params).form
+    # Validate the query string once (choices of related models cost a query each), then apply
+    # the valid filters of that one FilterSet to each facet's base, leaving the facet's own out.
+    filterset = filterset if filterset is not None else filterset_class(params)
+    form = filterset.form
     form.is_valid()
-    valid = getattr(form, "cleaned_data", {})
+    valid = {
+        name: value
+        for name, value in getattr(form, "cleaned_data", {}).items()
+        if name in params and name not in NOT_FILTERS
+    }
     for spec in specs:
-        others = params.copy()
-        for name in (spec.param, *NOT_FILTERS):
-            others.pop(name, None)
-        base = filterset_without_validation(filterset_class, others, valid).qs.order_by()
+        base = filterset.queryset.all()
+        for name, value in valid.items():
+            if name != spec.param:
+                base = filterset.filters[name].filter(base, value)
+        base = base.order_by()
         if spec.extra_filter is not None:
             base = base.filter(spec.extra_filter)
         group_by = F(spec.group_by) if isinstance(spec.group_by, str) else spec.group_by

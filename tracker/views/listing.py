@@ -148,7 +148,9 @@ class FilteredListView(ListView):
     def compute_facets(self) -> list[Facet]:
         if not self.facet_specs:
             return []
-        return compute_facets(self.filterset_class, self.request.GET, self.facet_specs)
+        return compute_facets(
+            self.filterset_class, self.request.GET, self.facet_specs, filterset=self.filterset
+        )
 
     def get_facets(self) -> list[Facet]:
         return self.summary(self.object_list)[1]
