@@ -279,8 +279,10 @@ def test_claims_json_links_next_and_previous_pages(client, seeded, monkeypatch):
 
 def test_claims_json_query_count(client, seeded, django_assert_num_queries):
     ClaimFactory.create_batch(5)
-    # count, page, categories, tags, citations, then one query per facet
-    with django_assert_num_queries(5 + len(CLAIM_FACETS)):
+    # count, page, categories, tags, citations, then the facets: one statement on PostgreSQL,
+    # one grouped query per facet elsewhere
+    facet_queries = 1 if connection.vendor == "postgresql" else len(CLAIM_FACETS)
+    with django_assert_num_queries(5 + facet_queries):
         data = client.get("/claims.json").json()
     assert data["count"] == 8
 
