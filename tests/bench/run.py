@@ -82,6 +82,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8027")))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        help="gunicorn's worker timeout in seconds: the CSV export of all claims must fit in it.",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     parser.add_argument("--seed", type=int, default=1)
@@ -187,7 +193,7 @@ def start_gunicorn(args, log_path: Path) -> subprocess.Popen:
             "tracker.wsgi:application",
             f"--bind={HOST}:{args.port}",
             f"--workers={args.workers}",
-            "--timeout=120",
+            f"--timeout={args.timeout}",
             "--log-level=warning",
         ],
         cwd=ROOT,
