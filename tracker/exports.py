@@ -8,10 +8,11 @@ documented in docs/open-data.md and are stable: add columns at the end, never re
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 
@@ -188,56 +189,39 @@ def source_url(row: dict, prefix: str = "source_") -> str:
 class Column:
     name: str
     value: Callable[[dict], object]
+    reads: tuple[str, ...] = ()  # the ``values()`` paths that ``value`` reads from a row
 
 
-def key(name: str) -> Callable[[dict], object]:
-    return itemgetter(name)
+def field(name: str, path: str = "", *, optional: bool = False) -> Column:
+    """A column holding one field's value (``path``, by default the column's name); with
+    ``optional``, a missing value of an optional relation is an empty cell."""
+    path = path or name
+    value = (lambda row: row[path] or "") if optional else itemgetter(path)
+    return Column(name, value, (path,))
 
 
-def text_or_empty(name: str) -> Callable[[dict], object]:
-    """A value that may be missing (an optional relation's field) as an empty cell."""
-    return lambda row: row[name] or ""
-
-
-CLAIM_FIELDS = (
-    "pk",
-    "title",
-    "summary",
-    "country",
-    "location__slug",
-    "place_details",
-    "event_start",
-    "event_end",
-    "ongoing",
-    "date_precision",
-    "victim_count",
-    "victim_description",
-    "alleged_perpetrator",
-    "verification",
-    "verification_rationale",
-    "published_at",
-)
+PAGE = Column("page", itemgetter("page"))  # added to every row by ``Resource.rows``
 
 CLAIM_COLUMNS = [
-    Column("id", key("pk")),
-    Column("page", key("page")),
-    Column("title", key("title")),
-    Column("summary", key("summary")),
+    field("id", "pk"),
+    PAGE,
+    field("title"),
+    field("summary"),
     Column("categories", lambda r: LIST_SEPARATOR.join(r["categories"])),
-    Column("country", key("country")),
-    Column("place", text_or_empty("location__slug")),
-    Column("place_details", key("place_details")),
-    Column("event_start", key("event_start")),
-    Column("event_end", key("event_end")),
-    Column("ongoing", key("ongoing")),
-    Column("date_precision", key("date_precision")),
-    Column("victim_count", key("victim_count")),
-    Column("victim_description", key("victim_description")),
-    Column("alleged_perpetrator", key("alleged_perpetrator")),
+    field("country"),
+    field("place", "location__slug", optional=True),
+    field("place_details"),
+    field("event_start"),
+    field("event_end"),
+    field("ongoing"),
+    field("date_precision"),
+    field("victim_count"),
+    field("victim_description"),
+    field("alleged_perpetrator"),
     Column("tags", lambda r: LIST_SEPARATOR.join(r["tags"])),
-    Column("verification", key("verification")),
-    Column("verification_rationale", key("verification_rationale")),
-    Column("published_at", key("published_at")),
+    field("verification"),
+    field("verification_rationale"),
+    field("published_at"),
     Column("citation_count", lambda r: len(r["citations"])),
     Column("source_titles", lambda r: LINE_SEPARATOR.join(map(source_title, r["citations"]))),
     Column("source_urls", lambda r: LINE_SEPARATOR.join(map(source_url, r["citations"]))),
@@ -247,128 +231,77 @@ CLAIM_COLUMNS = [
     ),
 ]
 
-STATISTIC_FIELDS = (
-    "pk",
-    "indicator__slug",
-    "indicator__name",
-    "indicator__unit",
-    "qualifier",
-    "value",
-    "value_high",
-    "as_of",
-    "as_of_precision",
-    "period_start",
-    "period_start_precision",
-    "country",
-    "location__slug",
-    "organization__slug",
-    "organization__name",
-    "source__confidential",
-    "source__title",
-    "source__url",
-    "note",
-    "quote",
-    "locator",
-    "verification",
-    "verification_rationale",
-    "published_at",
-)
-
 STATISTIC_COLUMNS = [
-    Column("id", key("pk")),
-    Column("page", key("page")),
-    Column("indicator", key("indicator__slug")),
-    Column("indicator_name", key("indicator__name")),
-    Column("unit", key("indicator__unit")),
-    Column("qualifier", key("qualifier")),
-    Column("value", key("value")),
-    Column("value_high", key("value_high")),
-    Column("as_of", key("as_of")),
-    Column("as_of_precision", key("as_of_precision")),
-    Column("period_start", key("period_start")),
-    Column("period_start_precision", key("period_start_precision")),
-    Column("country", key("country")),
-    Column("place", text_or_empty("location__slug")),
-    Column("organization", key("organization__slug")),
-    Column("organization_name", key("organization__name")),
-    Column("source_title", lambda r: source_title(r, "source__")),
-    Column("source_url", lambda r: source_url(r, "source__")),
-    Column("note", key("note")),
-    Column("quote", key("quote")),
-    Column("locator", key("locator")),
-    Column("verification", key("verification")),
-    Column("verification_rationale", key("verification_rationale")),
-    Column("published_at", key("published_at")),
+    field("id", "pk"),
+    PAGE,
+    field("indicator", "indicator__slug"),
+    field("indicator_name", "indicator__name"),
+    field("unit", "indicator__unit"),
+    field("qualifier"),
+    field("value"),
+    field("value_high"),
+    field("as_of"),
+    field("as_of_precision"),
+    field("period_start"),
+    field("period_start_precision"),
+    field("country"),
+    field("place", "location__slug", optional=True),
+    field("organization", "organization__slug"),
+    field("organization_name", "organization__name"),
+    Column(
+        "source_title",
+        lambda r: source_title(r, "source__"),
+        ("source__confidential", "source__title"),
+    ),
+    Column(
+        "source_url", lambda r: source_url(r, "source__"), ("source__confidential", "source__url")
+    ),
+    field("note"),
+    field("quote"),
+    field("locator"),
+    field("verification"),
+    field("verification_rationale"),
+    field("published_at"),
 ]
-
-SOURCE_FIELDS = (
-    "pk",
-    "title",
-    "kind",
-    "organization__slug",
-    "organization__name",
-    "author",
-    "url",
-    "archived_url",
-    "published_on",
-    "published_precision",
-    "accessed_on",
-    "language",
-    "summary",
-)
 
 SOURCE_COLUMNS = [
-    Column("id", key("pk")),
-    Column("page", key("page")),
-    Column("title", key("title")),
-    Column("kind", key("kind")),
-    Column("organization", text_or_empty("organization__slug")),
-    Column("organization_name", text_or_empty("organization__name")),
-    Column("author", key("author")),
-    Column("url", key("url")),
-    Column("archived_url", key("archived_url")),
-    Column("published_on", key("published_on")),
-    Column("published_precision", key("published_precision")),
-    Column("accessed_on", key("accessed_on")),
-    Column("language", key("language")),
-    Column("summary", key("summary")),
+    field("id", "pk"),
+    PAGE,
+    field("title"),
+    field("kind"),
+    field("organization", "organization__slug", optional=True),
+    field("organization_name", "organization__name", optional=True),
+    field("author"),
+    field("url"),
+    field("archived_url"),
+    field("published_on"),
+    field("published_precision"),
+    field("accessed_on"),
+    field("language"),
+    field("summary"),
 ]
-
-ORGANIZATION_FIELDS = (
-    "slug",
-    "name",
-    "acronym",
-    "kind",
-    "country",
-    "website",
-    "description",
-    "reliability",
-    "reliability_rationale",
-)
 
 ORGANIZATION_COLUMNS = [
-    Column("slug", key("slug")),
-    Column("page", key("page")),
-    Column("name", key("name")),
-    Column("acronym", key("acronym")),
-    Column("kind", key("kind")),
-    Column("country", key("country")),
-    Column("website", key("website")),
-    Column("description", key("description")),
-    Column("reliability", key("reliability")),
-    Column("reliability_rationale", key("reliability_rationale")),
+    field("slug"),
+    PAGE,
+    field("name"),
+    field("acronym"),
+    field("kind"),
+    field("country"),
+    field("website"),
+    field("description"),
+    field("reliability"),
+    field("reliability_rationale"),
 ]
 
-PLACE_FIELDS = ("slug", "name", "kind", "country", "description", "opened_year")
-
 PLACE_COLUMNS = [
-    Column("slug", key("slug")),
-    Column("page", key("page")),
-    Column("name", key("name")),
-    Column("kind", key("kind")),
-    Column("country", key("country")),
-    Column("description", key("description")),
-    Column("opened_year", key("opened_year")),
+    field("slug"),
+    PAGE,
+    field("name"),
+    field("kind"),
+    field("country"),
+    field("description"),
+    field("opened_year"),
 ]
 
 
@@ -534,18 +467,23 @@ class Resource:
     filterset_class: type
     serializer_class: type
     columns: list[Column]
-    fields: tuple[str, ...]
     page_view: str  # the public page of one entry, reversed with the row's ``page_key``
     page_key: str = "pk"
     for_listing: Callable[[QuerySet], QuerySet] = unchanged
     attach: Callable[[list[dict]], None] | None = None
     # PostgreSQL: the SELECT (and its parameters) writing the CSV rows of a queryset.
     copy_sql: Callable[[QuerySet, Callable[[object], str]], tuple[str, list]] | None = None
-    facets: list = field(default_factory=list)
+    facets: list = dataclasses.field(default_factory=list)
     default_ordering: tuple[str, ...] = ()
 
     def filterset(self, params):
         return self.filterset_class(params)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The ``values()`` paths the columns read, and the page link's key."""
+        reads = (path for column in self.columns for path in column.reads)
+        return tuple(dict.fromkeys((self.page_key, *reads)))
 
     def ordered(self, filterset) -> QuerySet:
         queryset = filterset.qs
@@ -577,7 +515,6 @@ RESOURCES = {
         filters.ClaimFilter,
         ClaimSerializer,
         CLAIM_COLUMNS,
-        CLAIM_FIELDS,
         "public:claim_detail",
         for_listing=claims_for_listing,
         attach=attach_claim_relations,
@@ -590,7 +527,6 @@ RESOURCES = {
         filters.StatisticFilter,
         StatisticSerializer,
         STATISTIC_COLUMNS,
-        STATISTIC_FIELDS,
         "public:statistic_detail",
         for_listing=statistics_for_listing,
         facets=filters.STATISTIC_FACETS,
@@ -601,7 +537,6 @@ RESOURCES = {
         filters.SourceFilter,
         SourceSerializer,
         SOURCE_COLUMNS,
-        SOURCE_FIELDS,
         "public:source_detail",
         for_listing=sources_for_listing,
         default_ordering=("-published_on", "title", "pk"),
@@ -612,7 +547,6 @@ RESOURCES = {
         filters.OrganizationFilter,
         OrganizationSerializer,
         ORGANIZATION_COLUMNS,
-        ORGANIZATION_FIELDS,
         "public:organization_detail",
         page_key="slug",
         default_ordering=("name", "pk"),
@@ -623,7 +557,6 @@ RESOURCES = {
         filters.LocationFilter,
         LocationSerializer,
         PLACE_COLUMNS,
-        PLACE_FIELDS,
         "public:location_detail",
         page_key="slug",
         default_ordering=("name", "pk"),

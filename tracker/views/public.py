@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView
 
+from tracker.exports import public_citations
 from tracker.filters import (
     CLAIM_FACETS,
     LOCATION_FACETS,
@@ -155,10 +156,6 @@ class LocationListView(FilteredListView):
 
     def optimise(self, queryset):
         return queryset.select_related("parent").order_by("name", "pk")
-
-
-def public_citations():
-    return Citation.objects.public().select_related("source__organization").order_by("pk")
 
 
 class ClaimDetailView(DetailView):
