@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.run import HOST, ROOT, manage, prepare_database, start_gunicorn  # noqa: E402
+from tests.bench.run import (  # noqa: E402
+    HOST,
+    ROOT,
+    manage,
+    prepare_database,
+    production_environment,
+    start_gunicorn,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_load"
 
@@ -45,17 +52,7 @@ def main() -> int:
     args = parser.parse_args()
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("the load run only targets a local database")
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        DJANGO_SETTINGS_MODULE="tracker.settings",
-        DEBUG="0",
-        SECRET_KEY="load-only-secret-key-not-for-production",
-        ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("DATABASE_REPLICA_URL", None)
-    os.environ.pop("BENCH_HEADERS", None)
+    production_environment(args.database_url, bench_headers=False)
     results_dir = ROOT / "bench-results"
     results_dir.mkdir(exist_ok=True)
 

@@ -102,23 +102,13 @@ def main() -> int:
         args.claims = 1_000_000
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("the benchmark only runs against a local database")
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        DJANGO_SETTINGS_MODULE="tracker.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-not-for-production",
-        ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="0",
-        BENCH_HEADERS="1",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("DATABASE_REPLICA_URL", None)
+    production_environment(args.database_url, bench_headers=True)
     results_dir = ROOT / "bench-results"
     results_dir.mkdir(exist_ok=True)
 
     prepare_database(args)
     manage("collectstatic", "--noinput", "-v0")
-    server = start_gunicorn(args, results_dir / "gunicorn.log")
+    server = start_gunicorn(args, results_dir / "gunicorn.log", timeout=args.timeout)
     try:
         return run(args, results_dir)
     finally:
@@ -127,6 +117,25 @@ def main() -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def production_environment(database_url: str, *, bench_headers: bool) -> None:
+    """Production settings for the server and this process, on ``database_url`` only (no
+    replica), with the timing headers when ``bench_headers``."""
+    os.environ.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production",
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("DATABASE_REPLICA_URL", None)
+    if bench_headers:
+        os.environ["BENCH_HEADERS"] = "1"
+    else:
+        os.environ.pop("BENCH_HEADERS", None)
 
 
 # -- the data ---------------------------------------------------------------------------------
@@ -188,7 +197,7 @@ def prepare_database(args) -> None:
 # -- the server -------------------------------------------------------------------------------
 
 
-def start_gunicorn(args, log_path: Path) -> subprocess.Popen:
+def start_gunicorn(args, log_path: Path, *, timeout: int = 120) -> subprocess.Popen:
     with socket.socket() as probe:
         if probe.connect_ex((HOST, args.port)) == 0:
             sys.exit(f"Port {args.port} is already in use.")
@@ -199,7 +208,7 @@ def start_gunicorn(args, log_path: Path) -> subprocess.Popen:
             "tracker.wsgi:application",
             f"--bind={HOST}:{args.port}",
             f"--workers={args.workers}",
-            f"--timeout={args.timeout}",
+            f"--timeout={timeout}",
             "--log-level=warning",
         ],
         cwd=ROOT,
