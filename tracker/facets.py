@@ -95,7 +95,9 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
 def compute_facets(
     filterset_class, params: QueryDict, specs: list[FacetSpec], filterset=None
 ) -> list[Facet]:
-    """One grouped query per facet over the result set without that facet's own filter.
+    """Each facet's values counted over the result set without that facet's own filter: one
+    statement for all facets on PostgreSQL when every facet has its SQL, else one grouped query
+    per facet.
 
     ``filterset``, when given, is the page's own FilterSet of ``params``, already validated.
     """

@@ -81,8 +81,8 @@ class FilteredListView(ListView):
     def summary(self, queryset) -> tuple[int, list[Facet]]:
         """The total and the facets of the current filters, cached by the public-data version.
 
-        One primary-key lookup per request when cached; on a miss, one count and one grouped
-        query per facet.
+        One primary-key lookup per request when cached; on a miss, one count and the facets'
+        queries (see ``compute_facets``).
         """
         if not hasattr(self, "_summary"):
 
