@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 
 from tests.factories import make_user
@@ -57,3 +59,23 @@ def default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(scope="session")
+def migrated_apps(django_db_setup, django_db_blocker):
+    """The app registry as the migrations leave it, for re-running a data migration."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    with django_db_blocker.unblock():
+        return MigrationLoader(connection).project_state().apps
+
+
+@pytest.fixture
+def roles(transactional_db, migrated_apps) -> None:
+    """Recreate the role groups of the data migration, which a transactional test's flush empties.
+
+    (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
+    snapshot was missing and the groups were not restored.)
+    """
+    import_module("tracker.migrations.0002_roles").create_groups(migrated_apps, None)

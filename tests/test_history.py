@@ -10,7 +10,7 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.history import AuditHistory, attributed_to, entry_versions
 from tracker.models import (
     Category,
@@ -117,9 +117,9 @@ def test_history_of_demo_data_names_the_loader(demo_data):
 
 
 def test_history_records_workflow_transitions_with_the_reviewer(contributor, reviewer):
-    claim = moderation.create_draft(ClaimFactory.build(status="draft"), by=contributor)
-    moderation.submit(claim, by=contributor)
-    moderation.approve(claim, by=reviewer, comment="Checked against the report")
+    claim = workflow.create_draft(ClaimFactory.build(status="draft"), by=contributor)
+    workflow.submit(claim, by=contributor)
+    workflow.approve(claim, by=reviewer, comment="Checked against the report")
     latest = claim.history.first()
     assert (latest.status, latest.history_user, latest.history_change_reason) == (
         ModerationStatus.PUBLISHED,
@@ -130,7 +130,7 @@ def test_history_records_workflow_transitions_with_the_reviewer(contributor, rev
 
 def test_history_records_verification_changes(reviewer):
     claim = ClaimFactory()
-    moderation.set_verification(claim, by=reviewer, grade="verified", rationale="Court record")
+    workflow.set_verification(claim, by=reviewer, grade="verified", rationale="Court record")
     latest = claim.history.first()
     assert (latest.verification, latest.verification_rationale, latest.history_user) == (
         "verified",
@@ -179,7 +179,7 @@ def test_entry_versions_shows_choice_labels_and_related_names(reviewer):
     claim = ClaimFactory(location=LocationFactory(name="CECOT"))
     claim.location = LocationFactory(name="La Esperanza")
     claim.save()
-    moderation.set_verification(claim, by=reviewer, grade="disputed", rationale="Contradicted")
+    workflow.set_verification(claim, by=reviewer, grade="disputed", rationale="Contradicted")
     grade_change, place_change = entry_versions(claim)[:2]
     assert ("verification", "Unverified", "Disputed") in [
         (c.field, c.old, c.new) for c in grade_change.changes
@@ -190,8 +190,8 @@ def test_entry_versions_shows_choice_labels_and_related_names(reviewer):
 
 
 def test_entry_versions_shows_status_changes_and_who_made_them(contributor):
-    claim = moderation.create_draft(ClaimFactory.build(status="draft"), by=contributor)
-    moderation.submit(claim, by=contributor)
+    claim = workflow.create_draft(ClaimFactory.build(status="draft"), by=contributor)
+    workflow.submit(claim, by=contributor)
     latest = entry_versions(claim)[0]
     assert latest.user == contributor
     assert [(c.field, c.old, c.new) for c in latest.changes] == [
@@ -268,7 +268,7 @@ def test_admin_history_page_refuses_everyone_but_admins(client, role):
 def test_admin_history_cannot_revert_around_the_workflow(client, admin_user, reviewer):
     claim = ClaimFactory(status=ModerationStatus.PUBLISHED)
     first = claim.history.get()
-    moderation.withdraw(claim, by=reviewer, comment="Source retracted")
+    workflow.withdraw(claim, by=reviewer, comment="Source retracted")
     client.force_login(admin_user)
     url = reverse("admin:tracker_claim_simple_history", args=[claim.pk, first.history_id])
     response = client.post(url, {"title": claim.title, "summary": claim.summary, "country": "SV"})

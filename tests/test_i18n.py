@@ -7,7 +7,7 @@ from django.utils import translation
 from django.views.defaults import server_error
 
 from tests.factories import CategoryFactory, ClaimFactory, IndicatorFactory
-from tracker import moderation
+from tracker import workflow
 from tracker.models import ModerationStatus
 from tracker.models.statistics import format_number
 
@@ -93,9 +93,9 @@ def test_decision_email_in_spanish(contributor, reviewer, django_capture_on_comm
     claim = ClaimFactory(status=ModerationStatus.SUBMITTED, created_by=contributor)
 
     with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
-        moderation.request_changes(claim, by=reviewer, comment="Añada una fuente.")
+        workflow.request_changes(claim, by=reviewer, comment="Añada una fuente.")
 
-    assert mail.outbox[-1].subject == f"Decisión sobre “{claim.title}”"
+    assert mail.outbox[-1].subject == f"Decisión sobre denuncia #{claim.pk}"
     assert "devuelta para que se hagan cambios" in mail.outbox[-1].body
 
 

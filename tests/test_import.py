@@ -281,7 +281,7 @@ def test_import_undoes_formula_neutralisation(contributor, vocabulary):
 
 
 def test_import_refused_for_a_user_without_permission(vocabulary):
-    from tracker.moderation import TransitionRefused
+    from tracker.workflow import TransitionRefused
 
     with pytest.raises(TransitionRefused):
         apply_import(read_claims_csv(sheet(good_row(1))), by=make_user("none"))

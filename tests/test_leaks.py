@@ -24,7 +24,7 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.models import (
     Claim,
     Location,
@@ -132,7 +132,7 @@ def private_material(db):
         created_by=author,
         comment=marker("revision comment"),
     )
-    moderation.record_event(
+    workflow.record_event(
         public_claim,
         kind="moderation",
         action="request_changes",

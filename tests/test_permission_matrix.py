@@ -24,7 +24,7 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.models import ModerationStatus, Tag, Tip
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def world(db):
     published_statistic = StatisticFactory(indicator=indicator, source=source)
     statistic.refresh_from_db()
     published_statistic.refresh_from_db()
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         published,
         by=contributor,
         expected_version=published.version,
@@ -82,7 +82,7 @@ def world(db):
     )
     tag = Tag.objects.create(name="matrix", slug="matrix")
     tip = Tip(what="Something happened in the matrix.", where="Here")
-    moderation.receive_tip(tip, title="A tip")
+    workflow.receive_tip(tip, title="A tip")
     objects = {
         "claim": draft,
         "statistic": statistic,

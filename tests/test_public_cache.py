@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests.factories import ClaimFactory
-from tracker import moderation, public_cache
+from tracker import public_cache, workflow
 from tracker.models import ModerationStatus, PublicDataVersion
 
 pytestmark = pytest.mark.django_db
@@ -43,32 +43,32 @@ def test_public_cache_approve_shows_the_new_count(client, contributor, reviewer)
     ClaimFactory.create_batch(2)
     claim = ClaimFactory(status=ModerationStatus.SUBMITTED, created_by=contributor)
     assert listed_count(client) == 2
-    moderation.approve(claim, by=reviewer)
+    workflow.approve(claim, by=reviewer)
     assert listed_count(client) == 3
 
 
 def test_public_cache_withdraw_shows_the_new_count(client, reviewer):
     claim, _other = ClaimFactory.create_batch(2)
     assert listed_count(client) == 2
-    moderation.withdraw(claim, by=reviewer, comment="The source retracted it.")
+    workflow.withdraw(claim, by=reviewer, comment="The source retracted it.")
     assert listed_count(client) == 1
 
 
 def test_public_cache_grade_change_shows_in_the_facets(client, reviewer):
     claim = ClaimFactory()
     assert grade_count(client, "disputed") == 0
-    moderation.set_verification(claim, by=reviewer, grade="disputed", rationale="Denied.")
+    workflow.set_verification(claim, by=reviewer, grade="disputed", rationale="Denied.")
     assert grade_count(client, "disputed") == 1
 
 
 def test_public_cache_revision_approval_shows_the_new_count(client, contributor, reviewer):
     claim = ClaimFactory(country="SV")
     assert listed_count(client, "?country=HN") == 0
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data={"fields": {"country": "HN"}}
     )
     assert listed_count(client, "?country=HN") == 0
-    moderation.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer)
     assert listed_count(client, "?country=HN") == 1
 
 
@@ -92,7 +92,7 @@ def test_public_cache_approve_shows_the_entry_on_the_page(client, contributor, r
         created_by=contributor,
     )
     assert listed_titles(client) == ["Older"]
-    moderation.approve(claim, by=reviewer)
+    workflow.approve(claim, by=reviewer)
     assert listed_titles(client) == ["Newer", "Older"]
 
 
@@ -100,24 +100,24 @@ def test_public_cache_withdraw_takes_the_entry_off_the_page(client, reviewer):
     claim = ClaimFactory(title="Withdrawn later")
     ClaimFactory(title="Stays")
     assert sorted(listed_titles(client)) == ["Stays", "Withdrawn later"]
-    moderation.withdraw(claim, by=reviewer, comment="The source retracted it.")
+    workflow.withdraw(claim, by=reviewer, comment="The source retracted it.")
     assert listed_titles(client) == ["Stays"]
 
 
 def test_public_cache_revision_shows_the_new_text_on_the_page(client, contributor, reviewer):
     claim = ClaimFactory(title="Before")
     assert listed_titles(client) == ["Before"]
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data={"fields": {"title": "After"}}
     )
-    moderation.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer)
     assert listed_titles(client) == ["After"]
 
 
 def test_public_cache_grade_change_of_a_draft_keeps_the_version(reviewer):
     claim = ClaimFactory(status=ModerationStatus.DRAFT)
     before = public_cache.public_version()
-    moderation.set_verification(claim, by=reviewer, grade="disputed", rationale="Denied.")
+    workflow.set_verification(claim, by=reviewer, grade="disputed", rationale="Denied.")
     assert public_cache.public_version() == before
 
 
@@ -125,7 +125,7 @@ def test_public_cache_version_is_bumped_inside_the_decision_transaction(reviewer
     claim = ClaimFactory()
     before = public_cache.public_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        moderation.withdraw(claim, by=reviewer, comment="Retracted.")
+        workflow.withdraw(claim, by=reviewer, comment="Retracted.")
         raise RuntimeError("the decision fails after the withdrawal")
     assert public_cache.public_version() == before
 
@@ -141,7 +141,7 @@ def test_public_cache_two_processes_never_serve_a_stale_count(
         return listed_count(client)
 
     assert (served_by("process-a"), served_by("process-b")) == (2, 2)
-    moderation.withdraw(claim, by=reviewer, comment="Retracted.")
+    workflow.withdraw(claim, by=reviewer, comment="Retracted.")
     assert (served_by("process-a"), served_by("process-b")) == (1, 1)
     assert caches["process-a"] is not caches["process-b"]
 

@@ -16,7 +16,7 @@ from tests.factories import (
     StatisticFactory,
 )
 from tracker.models import ModerationStatus, Statistic
-from tracker.moderation import approve
+from tracker.workflow import approve
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +315,7 @@ def test_claim_list_search_is_accent_insensitive(client):
 
 
 def test_claim_page_shows_grade_history_with_rationale_but_not_who(client, reviewer):
-    from tracker.moderation import set_verification
+    from tracker.workflow import set_verification
 
     claim = ClaimFactory()
     set_verification(claim, by=reviewer, grade="disputed", rationale="The ministry denies it.")
@@ -356,7 +356,7 @@ def test_claim_page_without_place_does_not_relate_figures_without_place(client):
 
 
 def test_claim_page_query_count_is_pinned(client, django_assert_num_queries, reviewer):
-    from tracker.moderation import set_verification
+    from tracker.workflow import set_verification
 
     claim = ClaimFactory(location=LocationFactory(), categories=[CategoryFactory()])
     for _ in range(5):
@@ -381,7 +381,7 @@ def test_claim_page_query_count_on_a_warm_cache_is_fixed(client, django_assert_n
 
 
 def test_claim_page_shows_a_grade_change_made_after_it_was_cached(client, reviewer):
-    from tracker.moderation import set_verification
+    from tracker.workflow import set_verification
 
     claim = ClaimFactory()
     url = reverse("public:claim_detail", args=[claim.pk])
@@ -533,7 +533,7 @@ def public_urls(claim, statistic) -> list[str]:
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_no_public_page_shows_unpublished_entries_or_private_fields(client, reviewer, state):
-    from tracker.moderation import set_verification
+    from tracker.workflow import set_verification
 
     place = LocationFactory()
     org = OrganizationFactory(private_notes=PRIVATE)

@@ -10,7 +10,7 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Revision
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def queue(contributor):
     claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Submitted claim")
     statistic = StatisticFactory(status=S.SUBMITTED, created_by=contributor)
     published = ClaimFactory(created_by=contributor, title="Published claim")
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         published,
         by=contributor,
         expected_version=published.version,
@@ -102,7 +102,7 @@ def test_queue_query_count_is_bounded(client, reviewer, contributor, django_asse
         ClaimFactory(status=S.SUBMITTED, created_by=contributor)
         StatisticFactory(status=S.SUBMITTED, created_by=contributor)
         published = ClaimFactory()
-        moderation.propose_revision(
+        workflow.propose_revision(
             published, by=contributor, expected_version=1, data={"fields": {"title": "New"}}
         )
     client.force_login(reviewer)
@@ -143,7 +143,7 @@ def test_reviewer_requests_changes_then_approves_through_pages(
     assert claim.status == S.CHANGES_REQUESTED
     assert mail.outbox[-1].to == [contributor.email]
     assert "Add a source." in mail.outbox[-1].body
-    moderation.submit(claim, by=contributor)
+    workflow.submit(claim, by=contributor)
     claim.refresh_from_db()
     client.post(url, {"action": "approve", "comment": "", "version": claim.version})
     claim.refresh_from_db()
@@ -198,7 +198,7 @@ def test_revision_page_shows_field_diff_with_citations(client, reviewer, contrib
             },
         ],
     }
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data=data
     )
     client.force_login(reviewer)
@@ -218,7 +218,7 @@ def test_revision_approval_through_page_publishes_the_edit(client, reviewer, que
 def test_revision_proposer_cannot_approve_it_through_page(client, queue):
     proposer_reviewer = make_user("reviewer")
     published = ClaimFactory()
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         published, by=proposer_reviewer, expected_version=1, data={"fields": {"title": "Mine"}}
     )
     client.force_login(proposer_reviewer)

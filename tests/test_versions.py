@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CategoryFactory, ClaimFactory, StatisticFactory
-from tracker import moderation
+from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Revision
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def history_url(entry) -> str:
 
 def retitle(entry, title, by):
     """Edit a draft's title through the workflow, as the workspace form does."""
-    moderation.save_edit(
+    workflow.save_edit(
         entry, by=by, expected_version=entry.version, data={"fields": {"title": title}}
     )
     entry.refresh_from_db()
@@ -93,7 +93,7 @@ def test_restoring_a_draft_with_a_stale_version_is_refused(client, contributor, 
         history_url(claim), {"history_id": first_record(claim).history_id, "version": stale}
     )
     assert response.status_code == 400
-    assert str(moderation.STALE_MESSAGE) in response.content.decode()
+    assert str(workflow.STALE_MESSAGE) in response.content.decode()
     claim.refresh_from_db()
     assert claim.title == "Newer wording"
 
@@ -124,23 +124,23 @@ def test_restored_revision_needs_a_second_reviewer(client, reviewer, second_revi
     retitle(claim, "Published wording", reviewer)
     Claim.objects.filter(pk=claim.pk).update(status=S.PUBLISHED)
     claim.refresh_from_db()
-    revision = moderation.restore_version(
+    revision = workflow.restore_version(
         claim,
         original,
         by=reviewer,
         expected_version=claim.version,
         fields=["title", "summary"],
     )
-    with pytest.raises(moderation.TransitionRefused):
-        moderation.approve_revision(revision, by=reviewer)
-    moderation.approve_revision(revision, by=second_reviewer)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=second_reviewer)
     claim.refresh_from_db()
     assert claim.title == "Original wording"
 
 
 def test_restoring_a_statistic_version_brings_back_its_value(client, reviewer):
     statistic = StatisticFactory(status=S.DRAFT, created_by=reviewer, value=100)
-    moderation.save_edit(
+    workflow.save_edit(
         statistic, by=reviewer, expected_version=statistic.version, data={"fields": {"value": 250}}
     )
     statistic.refresh_from_db()

@@ -11,7 +11,7 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_edit_of_published_claim_becomes_pending_revision(client, contributor):
 def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, contributor, reviewer):
     claim = ClaimFactory(status=S.DRAFT, created_by=contributor, title="First")
     stale_version = claim.version
-    moderation.save_edit(
+    workflow.save_edit(
         claim,
         by=reviewer,
         expected_version=stale_version,

@@ -1,5 +1,5 @@
 """Django admin for every model. Moderation status and grade are read-only here: the
-workflow module (``tracker.moderation``) owns them, and the admin actions call it."""
+workflow module (``tracker.workflow``) owns them, and the admin actions call it."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import moderation
+from tracker import workflow
 from tracker.models import (
     Category,
     Citation,
@@ -139,7 +139,7 @@ class ModeratedAdmin(HistoryAdmin):
         for entry in queryset:
             try:
                 transition(entry, by=request.user)
-            except moderation.TransitionRefused as refusal:
+            except workflow.TransitionRefused as refusal:
                 self.message_user(request, f"{entry}: {refusal.message}", messages.ERROR)
             else:
                 done += 1
@@ -151,7 +151,7 @@ class ModeratedAdmin(HistoryAdmin):
         self._apply(
             request,
             queryset,
-            moderation.submit,
+            workflow.submit,
             lambda n: (
                 ngettext("%(count)d entry submitted.", "%(count)d entries submitted.", n)
                 % {"count": n}
@@ -163,7 +163,7 @@ class ModeratedAdmin(HistoryAdmin):
         self._apply(
             request,
             queryset,
-            moderation.approve,
+            workflow.approve,
             lambda n: (
                 ngettext("%(count)d entry published.", "%(count)d entries published.", n)
                 % {"count": n}

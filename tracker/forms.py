@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from tracker import workflow
 from tracker.models import (
     Citation,
     Claim,
@@ -54,7 +55,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].required = True
 
     def entry_data(self) -> dict:
-        """The edit as plain data (see ``tracker.moderation``)."""
+        """The edit as plain data (see ``tracker.workflow``)."""
         fields, m2m = {}, {}
         for name in self._meta.fields:
             value = self.cleaned_data.get(name)
@@ -361,15 +362,9 @@ class DecisionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    # The decisions that the workflow allows from each state.
-    ALLOWED = {
-        "submitted": ("approve", "request_changes", "reject"),
-        "published": ("withdraw",),
-    }
-
     def __init__(self, *args, status: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = self.ALLOWED.get(status, ())
+        allowed = workflow.decisions_from(status)
         self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in allowed]
 
 

@@ -258,7 +258,7 @@ def _display(field: models.Field, value, labels) -> str:
 def version_data(record: models.Model, names: list[str]) -> dict:
     """The values of ``names`` in a recorded version, as the workflow's edit data.
 
-    The shape is the one ``tracker.moderation`` takes from a form (``{"fields": ..., "m2m": ...}``),
+    The shape is the one ``tracker.workflow`` takes from a form (``{"fields": ..., "m2m": ...}``),
     so restoring a version is an edit like any other.
     """
     model = record.instance_type

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tracker import moderation
+from tracker import workflow
 from tracker.exports import CLAIM_COLUMNS, LINE_SEPARATOR, unneutralize
 from tracker.models import (
     Category,
@@ -456,7 +456,7 @@ def apply_import(
 ) -> list[Claim]:
     """Create every row as a draft of ``by``, with its citations: all rows, or none."""
     if not plan.is_valid:
-        raise moderation.TransitionRefused(_("The file has errors: nothing was imported."))
+        raise workflow.TransitionRefused(_("The file has errors: nothing was imported."))
     created_sources: dict[tuple[str, str], Source] = {}
     claims = []
     for index, row in enumerate(plan.rows, start=1):
@@ -465,7 +465,7 @@ def apply_import(
             "file": file_name or _("a spreadsheet"),
             "row": row.row,
         }
-        moderation.import_draft(claim, by=by, comment=comment)
+        workflow.import_draft(claim, by=by, comment=comment)
         claim.categories.set(row.category_ids)
         claim.tags.set(row.tag_ids)
         for planned in row.citations:

@@ -1,6 +1,6 @@
 """Counts and facets of the public lists, cached by the public-data version.
 
-Published data changes only through the workflow (``tracker.moderation``), and every decision
+Published data changes only through the workflow (``tracker.workflow``), and every decision
 there bumps ``PublicDataVersion`` with an UPDATE inside the decision's own transaction. A request
 reads the version with one primary-key lookup and uses it in its cache keys, so once a decision
 has committed, no app process (each with its own local-memory cache, or all sharing Redis) can

@@ -80,3 +80,18 @@ class TaxonomyQuerySet(models.QuerySet):
     def public(self) -> TaxonomyQuerySet:
         """Category and indicator names are managed by admins and are public."""
         return self.all()
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self) -> RevisionQuerySet:
+        """Revisions that await a reviewer's decision."""
+        from tracker.models import Revision
+
+        return self.filter(status=Revision.Status.PENDING)
+
+    def for_entry(self, entry: models.Model) -> RevisionQuerySet:
+        """Revisions of one entry."""
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(entry)
+        return self.filter(content_type=content_type, object_id=entry.pk)

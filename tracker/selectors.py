@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from tracker.models import Claim
+from tracker.models import Claim, Revision, Statistic
 from tracker.models.base import normalize_search_text
 
 
@@ -32,3 +32,12 @@ def likely_duplicates(title: str, *, exclude_pk: int | None = None, limit: int =
         for score, claim in sorted(scored, key=lambda pair: (-pair[0], -pair[1].pk))
         if score * 2 >= len(words)
     ][:limit]
+
+
+def awaiting_review_count() -> int:
+    """Submitted entries plus pending revisions: three bounded COUNT queries."""
+    return (
+        Claim.objects.awaiting_review().count()
+        + Statistic.objects.awaiting_review().count()
+        + Revision.objects.pending().count()
+    )

@@ -494,7 +494,7 @@ def run(args, results_dir: Path) -> int:
 
     # Cold cache: before each request a reviewer's grade change (through the workflow, as on the
     # site) bumps the public-data version, so the request recomputes its count and facets.
-    from tracker.moderation import set_verification
+    from tracker.workflow import set_verification
 
     grades = iter(["corroborated", "unverified"] * args.requests * 3)
     graded = claims.exclude(pk=claim.pk).first()

@@ -7,7 +7,6 @@ of every open page in ``test-artifacts/`` when a test fails. Every test here is 
 import os
 import re
 from collections.abc import Callable, Iterator
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -75,26 +74,6 @@ def axe_source() -> str:
     if not AXE_SCRIPT.exists():
         missing_tool(f"{AXE_SCRIPT} is missing (run `npm ci`, or `make install-test`)")
     return AXE_SCRIPT.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def migrated_apps(django_db_setup, django_db_blocker):
-    """The app registry as the migrations leave it, for re-running a data migration."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    with django_db_blocker.unblock():
-        return MigrationLoader(connection).project_state().apps
-
-
-@pytest.fixture
-def roles(transactional_db, migrated_apps) -> None:
-    """Recreate the role groups of the data migration, which a transactional test's flush empties.
-
-    (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
-    snapshot was missing and the groups were not restored.)
-    """
-    import_module("tracker.migrations.0002_roles").create_groups(migrated_apps, None)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
 )
-from tracker import moderation
+from tracker import workflow
 from tracker.models import ModerationStatus, Revision, Tag, Tip
 
 S = ModerationStatus
@@ -92,15 +92,15 @@ def hostile_data(roles, demo_users):
         link=URL,
         contact=payload("tip contact"),
     )
-    moderation.receive_tip(tip, title=payload("tip title")[:120])
+    workflow.receive_tip(tip, title=payload("tip title")[:120])
     submitted = ClaimFactory(status=S.DRAFT, title=payload("draft title"), created_by=contributor)
-    moderation.submit(submitted, by=contributor, comment=payload("submit comment"))
-    moderation.request_changes(submitted, by=reviewer, comment=payload("review comment"))
-    moderation.set_verification(
+    workflow.submit(submitted, by=contributor, comment=payload("submit comment"))
+    workflow.request_changes(submitted, by=reviewer, comment=payload("review comment"))
+    workflow.set_verification(
         claim, by=reviewer, grade="corroborated", rationale=payload("grade rationale")
     )
     claim.refresh_from_db()
-    revision = moderation.propose_revision(
+    revision = workflow.propose_revision(
         claim,
         by=contributor,
         expected_version=claim.version,

@@ -115,7 +115,7 @@ class TimeStamped(models.Model):
 class ModeratedEntry(TimeStamped):
     """An entry that goes through moderation and carries a verification grade.
 
-    Both state fields change only through ``tracker.moderation``; forms and the admin never
+    Both state fields change only through ``tracker.workflow``; forms and the admin never
     write them.
     """
 

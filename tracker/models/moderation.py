@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.history import AuditHistory
+from tracker.querysets import RevisionQuerySet
 
 
 class ModerationEvent(models.Model):
@@ -77,6 +78,8 @@ class Revision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     decision_comment = models.TextField(_("decision comment"), blank=True, editable=False)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

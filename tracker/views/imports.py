@@ -23,7 +23,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from tracker.imports import apply_import, max_bytes, read_claims_csv
-from tracker.moderation import TransitionRefused
+from tracker.workflow import TransitionRefused
 
 SESSION_KEY = "claim_import"
 STORAGE_FOLDER = "imports"

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from tracker import moderation
+from tracker import workflow
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -23,11 +23,11 @@ class StaffPermissionMixin(PermissionRequiredMixin):
 
 
 class ReviewerRequiredMixin(StaffPermissionMixin):
-    permission_required = moderation.REVIEW_PERMISSION
+    permission_required = workflow.REVIEW_PERMISSION
 
 
 class OwnerOrReviewerMixin(StaffPermissionMixin):
     def has_object_permission(self) -> bool:
         self.object = self.get_object()
         user = self.request.user
-        return moderation.is_owner(self.object, user) or moderation.can_review(user)
+        return workflow.is_owner(self.object, user) or workflow.can_review(user)

@@ -34,9 +34,9 @@ from tracker.models import (
     Statistic,
     VerificationGrade,
 )
-from tracker.moderation import history
 from tracker.public_cache import get_or_compute, public_version
 from tracker.views.listing import FilteredListView
+from tracker.workflow import history
 
 
 def permanent_url(request, entry) -> str:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from tracker import moderation
+from tracker import workflow
 from tracker.filters import ReviewQueueFilter
 from tracker.forms import (
     ClaimForm,
@@ -17,7 +17,7 @@ from tracker.forms import (
     VerificationForm,
 )
 from tracker.history import entry_versions
-from tracker.models import Citation, Claim, Revision, Source, Statistic
+from tracker.models import Citation, Claim, ModerationStatus, Revision, Source, Statistic
 from tracker.views.mixins import ReviewerRequiredMixin
 
 
@@ -109,7 +109,7 @@ def same_value(field, before, after) -> bool:
 
 def revision_diff(entry, data: dict) -> list[dict]:
     """Every field the revision changes: its label, the published value and the proposed one."""
-    current = moderation.snapshot(entry, data)
+    current = workflow.snapshot(entry, data)
     changes = []
     for group in ("fields", "m2m"):
         for name, proposed in data.get(group, {}).items():
@@ -141,7 +141,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
     template_name = "tracker/review/entry.html"
     context_object_name = "entry"
     # Showing an unpublished entry is a preview: reviewers hold both permissions.
-    permission_required = (moderation.REVIEW_PERMISSION, moderation.PREVIEW_PERMISSION)
+    permission_required = (workflow.REVIEW_PERMISSION, workflow.PREVIEW_PERMISSION)
 
     def get_queryset(self):
         if self.model is Claim:
@@ -158,8 +158,8 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             decision_form=decision_form or DecisionForm(initial=initial, status=entry.status),
             verification_form=verification_form
             or VerificationForm(initial={**initial, "grade": entry.verification}),
-            history=moderation.history(entry),
-            revisions=moderation.pending_revisions(entry).select_related("created_by"),
+            history=workflow.history(entry),
+            revisions=Revision.objects.pending().for_entry(entry).select_related("created_by"),
             is_claim=self.model is Claim,
             history_url=reverse(f"review:{entry._meta.model_name}_history", args=[entry.pk]),
             tip=getattr(entry, "tip", None) if self.model is Claim else None,
@@ -175,7 +175,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(verification_form=form))
             call = {
-                "function": moderation.set_verification,
+                "function": workflow.set_verification,
                 "grade": form.cleaned_data["grade"],
                 "rationale": form.cleaned_data["rationale"],
             }
@@ -184,16 +184,16 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(decision_form=form))
             call = {
-                "function": getattr(moderation, form.cleaned_data["action"]),
+                "function": getattr(workflow, form.cleaned_data["action"]),
                 "comment": form.cleaned_data["comment"],
             }
         if form.cleaned_data["version"] != entry.version:
-            form.add_error(None, moderation.STALE_MESSAGE)
+            form.add_error(None, workflow.STALE_MESSAGE)
         else:
             function = call.pop("function")
             try:
                 function(entry, by=request.user, **call)
-            except moderation.TransitionRefused as refused:
+            except workflow.TransitionRefused as refused:
                 form.add_error(None, refused.message)
         if form.errors:
             key = "verification_form" if isinstance(form, VerificationForm) else "decision_form"
@@ -216,7 +216,7 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
             entry=entry,
             diff=revision_diff(entry, self.object.data),
             form=form or RevisionDecisionForm(),
-            history=moderation.history(entry),
+            history=workflow.history(entry),
         )
         return context
 
@@ -227,10 +227,10 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
             comment = form.cleaned_data["comment"]
             try:
                 if form.cleaned_data["action"] == "approve":
-                    moderation.approve_revision(revision, by=request.user, comment=comment)
+                    workflow.approve_revision(revision, by=request.user, comment=comment)
                 else:
-                    moderation.reject_revision(revision, by=request.user, comment=comment)
-            except moderation.TransitionRefused as refused:
+                    workflow.reject_revision(revision, by=request.user, comment=comment)
+            except workflow.TransitionRefused as refused:
                 form.add_error(None, refused.message)
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
@@ -244,7 +244,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
     template_name = "tracker/review/versions.html"
     context_object_name = "entry"
     # Old versions hold unpublished and private values: reviewers hold both permissions.
-    permission_required = (moderation.REVIEW_PERMISSION, moderation.PREVIEW_PERMISSION)
+    permission_required = (workflow.REVIEW_PERMISSION, workflow.PREVIEW_PERMISSION)
 
     def get_queryset(self):
         return self.model._default_manager.all()
@@ -262,7 +262,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
             form=form,
             version=entry.version,
             review_url=reverse(f"review:{entry._meta.model_name}", args=[entry.pk]),
-            is_published=entry.status == moderation.S.PUBLISHED,
+            is_published=entry.status == ModerationStatus.PUBLISHED,
         )
         return context
 
@@ -277,7 +277,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
                 form.add_error(None, _("This version does not exist."))
             else:
                 try:
-                    result = moderation.restore_version(
+                    result = workflow.restore_version(
                         entry,
                         record,
                         by=request.user,
@@ -285,7 +285,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
                         fields=self.restorable_fields(),
                         comment=form.cleaned_data["comment"],
                     )
-                except moderation.TransitionRefused as refused:
+                except workflow.TransitionRefused as refused:
                     form.add_error(None, refused.message)
         if form.errors:
             response = self.render_to_response(self.get_context_data(form=form))

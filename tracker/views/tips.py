@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from tracker import moderation
+from tracker import workflow
 from tracker.forms import TipForm
 from tracker.models import Tip
 
@@ -51,7 +51,7 @@ class TipFormView(FormView):
         tip = form.save(commit=False)
         tip.sender_fingerprint = fingerprint
         title = Truncator(" ".join(tip.what.split())).chars(120)
-        moderation.receive_tip(tip, title=title)
+        workflow.receive_tip(tip, title=title)
         return thanks
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from tracker import moderation
+from tracker import workflow
 from tracker.forms import (
     CitationFormSet,
     ClaimForm,
@@ -75,7 +75,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
 
     def has_object_permission(self) -> bool:
         self.object = self.get_object() if "pk" in self.kwargs else None
-        return self.object is None or moderation.can_edit(self.object, self.request.user)
+        return self.object is None or workflow.can_edit(self.object, self.request.user)
 
     def get_forms(self, data=None):
         form = self.form_class(data=data, instance=self.object)
@@ -101,11 +101,11 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
         try:
             if self.object is None:
                 entry = form.save(commit=False)
-                entry = moderation.create_entry(entry, by=request.user, relations=data)
+                entry = workflow.create_entry(entry, by=request.user, relations=data)
                 messages.success(request, _("Draft saved. Submit it for review when ready."))
             else:
                 version = form.cleaned_data["version"]
-                result = moderation.edit(
+                result = workflow.edit(
                     self.object, by=request.user, expected_version=version, data=data
                 )
                 entry = self.object
@@ -116,7 +116,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                     )
                 else:
                     messages.success(request, _("Changes saved."))
-        except moderation.TransitionRefused as refused:
+        except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
             return self.render(form, formset)
         return HttpResponseRedirect(self.edit_url(entry))
@@ -141,8 +141,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 )
                 if self.object
                 else "",
-                history=moderation.history(self.object) if self.object else [],
-                pending=moderation.pending_revisions(self.object).exists()
+                history=workflow.history(self.object) if self.object else [],
+                pending=Revision.objects.pending().for_entry(self.object).exists()
                 if self.object
                 else False,
             )
@@ -168,8 +168,8 @@ class EntryActionView(OwnerOrReviewerMixin, SingleObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            getattr(moderation, self.action)(self.object, by=request.user)
-        except moderation.TransitionRefused as refused:
+            getattr(workflow, self.action)(self.object, by=request.user)
+        except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
         else:
             if self.action == "submit":
@@ -219,10 +219,10 @@ class RecordFormMixin(StaffPermissionMixin):
         if upload and "file" in form.changed_data:
             record.sha256 = sha256_of(upload)
         try:
-            self.object = moderation.save_record(
+            self.object = workflow.save_record(
                 record, by=self.request.user, expected_version=form.cleaned_data.get("version")
             )
-        except moderation.TransitionRefused as refused:
+        except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))

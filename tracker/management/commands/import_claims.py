@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.imports import apply_import, max_bytes, read_claims_csv
-from tracker.moderation import TransitionRefused
+from tracker.workflow import TransitionRefused
 
 BAR_WIDTH = 30
 

@@ -9,7 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tracker import moderation
+from tracker import workflow
 from tracker.demo import data
 from tracker.history import attributed_to
 from tracker.models import (
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             key = {name: row[name] for name in ("indicator", "organization", "source", "as_of")}
             if Statistic.objects.filter(**key).exists():
                 continue
-            moderation.publish_from_trusted_source(
+            workflow.publish_from_trusted_source(
                 Statistic(**row), grade="unverified", rationale="", comment=LOAD_COMMENT
             )
             created += 1
@@ -124,7 +124,7 @@ class Command(BaseCommand):
                     stance=citation["stance"],
                     quote=citation["quote"],
                 )
-            moderation.publish_from_trusted_source(
+            workflow.publish_from_trusted_source(
                 claim, grade=grade, rationale=rationale, comment=LOAD_COMMENT
             )
             created += 1

@@ -1,0 +1,87 @@
+"""The workflow: every moderation transition, verification change and edit, and who may make it.
+
+Views, admin actions, the API and management commands all call these functions; nothing else
+writes ``status`` or ``verification``. Each one is atomic, checks permissions, refuses what the
+rules do not allow with a message for the user (``TransitionRefused``) and records an event.
+
+- ``permissions``: who may do what.
+- ``transitions``: submit, approve, request changes, reject, withdraw, grade.
+- ``edits``: draft edits, pending revisions of published entries, restoring a version.
+- ``records``: sources and organisations.
+- ``tips``: tips from the public.
+- ``events`` and ``notify``: the record of decisions and the e-mail about them.
+"""
+
+from tracker.workflow.edits import (
+    approve_revision,
+    create_entry,
+    edit,
+    propose_revision,
+    reject_revision,
+    restore_version,
+    save_edit,
+    snapshot,
+)
+from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
+from tracker.workflow.events import history, record_event
+from tracker.workflow.permissions import (
+    PREVIEW_PERMISSION,
+    REVIEW_PERMISSION,
+    can_edit,
+    can_grade,
+    can_preview,
+    can_review,
+    is_owner,
+)
+from tracker.workflow.records import save_record
+from tracker.workflow.tips import receive_tip
+from tracker.workflow.transitions import (
+    approve,
+    create_draft,
+    decisions_from,
+    four_eyes_refusal,
+    import_draft,
+    publish_from_trusted_source,
+    reject,
+    request_changes,
+    retract_submission,
+    set_verification,
+    submit,
+    withdraw,
+)
+
+__all__ = [
+    "PREVIEW_PERMISSION",
+    "REVIEW_PERMISSION",
+    "STALE_MESSAGE",
+    "TransitionRefused",
+    "approve",
+    "approve_revision",
+    "can_edit",
+    "can_grade",
+    "can_preview",
+    "can_review",
+    "create_draft",
+    "create_entry",
+    "decisions_from",
+    "edit",
+    "four_eyes_refusal",
+    "history",
+    "import_draft",
+    "is_owner",
+    "propose_revision",
+    "publish_from_trusted_source",
+    "receive_tip",
+    "record_event",
+    "reject",
+    "reject_revision",
+    "request_changes",
+    "restore_version",
+    "retract_submission",
+    "save_edit",
+    "save_record",
+    "set_verification",
+    "snapshot",
+    "submit",
+    "withdraw",
+]

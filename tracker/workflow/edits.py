@@ -1,0 +1,267 @@
+"""Edits of entries: drafts saved directly, published entries through a pending revision.
+
+An edit travels as plain data, so that a draft edit and a pending revision share one format:
+``{"fields": {name: value}, "m2m": {name: [pk, ...]}, "citations": [row, ...]}``, where a
+citation row is ``{"source": pk | None, "new_source": {...} | None, "quote", "locator",
+"stance"}``. Values are JSON: primary keys for relations, ISO strings for dates.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from tracker.history import version_data
+from tracker.models import Citation, ModerationEvent, ModerationStatus, Revision, Source
+from tracker.models.base import ModeratedEntry
+from tracker.public_cache import bump_public_version
+from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
+from tracker.workflow.events import record_event
+from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
+from tracker.workflow.permissions import can_edit, can_review
+from tracker.workflow.transitions import create_draft
+
+S = ModerationStatus
+
+
+def _field_value(entry, name: str):
+    field = entry._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(entry_pk for entry_pk in getattr(entry, name).values_list("pk", flat=True))
+    if field.is_relation:
+        return getattr(entry, field.attname)
+    value = getattr(entry, name)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "code"):  # a django-countries Country
+        return value.code
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def snapshot(entry, data: dict) -> dict:
+    """The current values of the fields, relations and citations that ``data`` touches."""
+    result = {
+        "fields": {name: _field_value(entry, name) for name in data.get("fields", {})},
+        "m2m": {name: _field_value(entry, name) for name in data.get("m2m", {})},
+    }
+    if "citations" in data:
+        result["citations"] = citation_rows(entry)
+    return result
+
+
+def citation_rows(entry) -> list[dict]:
+    """An entry's citations in the edit format."""
+    return [
+        {
+            "source": citation.source_id,
+            "new_source": None,
+            "quote": citation.quote,
+            "locator": citation.locator,
+            "stance": citation.stance,
+        }
+        for citation in entry.citations.order_by("pk")
+    ]
+
+
+def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
+    """Write ``data`` onto a saved entry: fields, many-to-many relations and citations."""
+    for name, value in data.get("fields", {}).items():
+        field = entry._meta.get_field(name)
+        if field.is_relation:
+            setattr(entry, field.attname, value)
+        else:
+            setattr(entry, name, field.to_python(value))
+    entry.save()
+    for name, pks in data.get("m2m", {}).items():
+        getattr(entry, name).set(pks)
+    if "citations" in data:
+        entry.citations.all().delete()
+        for row in data["citations"]:
+            source_id = row.get("source")
+            if not source_id and row.get("new_source"):
+                source = Source(**row["new_source"], created_by=by)
+                source.save()
+                source_id = source.pk
+            Citation.objects.create(
+                claim=entry,
+                source_id=source_id,
+                quote=row.get("quote", ""),
+                locator=row.get("locator", ""),
+                stance=row.get("stance") or Citation.Stance.SUPPORTS,
+            )
+
+
+def lock_version(record, expected_version: int | None) -> None:
+    """Take the row lock and refuse a save made against an older version."""
+    current = (
+        type(record)
+        ._default_manager.select_for_update()
+        .filter(pk=record.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if expected_version is None or current is None or current != expected_version:
+        raise TransitionRefused(STALE_MESSAGE)
+
+
+@transaction.atomic
+def create_entry(
+    entry: ModeratedEntry, *, by: AbstractBaseUser, relations: dict | None = None
+) -> ModeratedEntry:
+    """Save a new entry as its author's draft, with its relations and citations."""
+    create_draft(entry, by=by)
+    if relations:
+        only = {"m2m": relations.get("m2m", {})}
+        if "citations" in relations:
+            only["citations"] = relations["citations"]
+        apply_data(entry, only, by=by)
+    return entry
+
+
+@transaction.atomic
+def save_edit(
+    entry: ModeratedEntry, *, by: AbstractBaseUser, expected_version: int, data: dict
+) -> ModeratedEntry:
+    """Save the author's (or a reviewer's) edit of a draft or of an entry sent back for changes."""
+    if entry.status not in (S.DRAFT, S.CHANGES_REQUESTED):
+        raise TransitionRefused(
+            _("This entry is “%(status)s”: it cannot be edited now.")
+            % {"status": entry.get_status_display()}
+        )
+    if not can_edit(entry, by):
+        raise TransitionRefused(_("You are not allowed to edit this entry."))
+    lock_version(entry, expected_version)
+    entry.last_edited_by = by
+    entry.version = expected_version + 1
+    apply_data(entry, data, by=by)
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.MODERATION,
+        action="edit",
+        by=by,
+        from_value=entry.status,
+        to_value=entry.status,
+    )
+    return entry
+
+
+@transaction.atomic
+def propose_revision(
+    entry: ModeratedEntry,
+    *,
+    by: AbstractBaseUser,
+    expected_version: int,
+    data: dict,
+    comment: str = "",
+) -> Revision:
+    """Hold an edit of a published entry for review; the public keeps the approved version."""
+    if entry.status != S.PUBLISHED:
+        raise TransitionRefused(_("Only a published entry takes a pending revision."))
+    if not can_edit(entry, by):
+        raise TransitionRefused(_("You are not allowed to edit this entry."))
+    lock_version(entry, expected_version)
+    revision = Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=entry.pk,
+        data=data,
+        base_version=expected_version,
+        comment=(comment or "").strip(),
+        created_by=by,
+    )
+    record_event(
+        entry, kind=ModerationEvent.Kind.REVISION, action="propose_revision", by=by, comment=comment
+    )
+    after_commit(notify_reviewers, revision)
+    return revision
+
+
+def edit(entry: ModeratedEntry, *, by: AbstractBaseUser, expected_version: int, data: dict):
+    """Save an edit: directly on a draft, as a pending revision on a published entry."""
+    if entry.status == S.PUBLISHED:
+        return propose_revision(entry, by=by, expected_version=expected_version, data=data)
+    return save_edit(entry, by=by, expected_version=expected_version, data=data)
+
+
+def restore_version(
+    entry: ModeratedEntry,
+    record,
+    *,
+    by: AbstractBaseUser,
+    expected_version: int,
+    fields: list[str],
+    comment: str = "",
+):
+    """Bring back the values ``fields`` had in a recorded version, through the workflow.
+
+    On a published entry the old values become a pending revision that a second reviewer
+    approves; on a draft they are saved as an edit. Either way the version check applies.
+    """
+    if record.id != entry.pk or record.instance_type is not type(entry):
+        raise TransitionRefused(_("This version belongs to another entry."))
+    data = version_data(record, fields)
+    reason = _("Restores the version of %(when)s.") % {
+        "when": formats.localize(timezone.localtime(record.history_date))
+    }
+    comment = f"{reason} {(comment or '').strip()}".strip()
+    if entry.status == S.PUBLISHED:
+        return propose_revision(
+            entry, by=by, expected_version=expected_version, data=data, comment=comment
+        )
+    return save_edit(entry, by=by, expected_version=expected_version, data=data)
+
+
+def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, comment: str):
+    updated = Revision.objects.filter(pk=revision.pk, status=Revision.Status.PENDING).update(
+        status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment
+    )
+    if not updated:
+        raise TransitionRefused(_("This revision has already been decided."))
+    revision.refresh_from_db()
+
+
+@transaction.atomic
+def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str = ""):
+    """Apply a pending revision to the published entry. The proposer cannot approve it."""
+    if not can_review(by):
+        raise TransitionRefused(_("Only reviewers can make this decision."))
+    if by.pk == revision.created_by_id:
+        raise TransitionRefused(_("You proposed this revision: a second reviewer must approve it."))
+    entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
+    if entry.status != S.PUBLISHED or entry.version != revision.base_version:
+        raise TransitionRefused(
+            _("The entry changed after this revision was proposed: reject it and edit again.")
+        )
+    comment = (comment or "").strip()
+    _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
+    entry.last_edited_by = revision.created_by
+    entry.version = entry.version + 1
+    apply_data(entry, revision.data, by=revision.created_by)
+    bump_public_version()
+    record_event(
+        entry, kind=ModerationEvent.Kind.REVISION, action="approve_revision", by=by, comment=comment
+    )
+    after_commit(notify_author, entry, "approve_revision", comment, revision.created_by)
+    return entry
+
+
+@transaction.atomic
+def reject_revision(revision: Revision, *, by: AbstractBaseUser, comment: str) -> Revision:
+    """Refuse a pending revision; the published version stays as it is."""
+    if not can_review(by):
+        raise TransitionRefused(_("Only reviewers can make this decision."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise TransitionRefused(_("A comment is required to explain this decision."))
+    _decide_revision(revision, by=by, status=Revision.Status.REJECTED, comment=comment)
+    record_event(
+        revision.entry,
+        kind=ModerationEvent.Kind.REVISION,
+        action="reject_revision",
+        by=by,
+        comment=comment,
+    )
+    after_commit(notify_author, revision.entry, "reject_revision", comment, revision.created_by)
+    return revision

@@ -1,0 +1,289 @@
+"""Moderation transitions and verification changes, each with its permission check.
+
+Nothing else writes ``status`` or ``verification``. Each function is atomic, refuses a
+transition from the wrong state with a clear message, and records a ``ModerationEvent``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.history import record_snapshot
+from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
+from tracker.models.base import ModeratedEntry
+from tracker.public_cache import bump_public_version
+from tracker.workflow.errors import TransitionRefused
+from tracker.workflow.events import history_reason, record_event
+from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
+from tracker.workflow.permissions import can_grade, can_review, is_owner, model_label
+
+S = ModerationStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    comment_required: bool = False
+
+
+SUBMIT = Transition("submit", (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED)
+RETRACT_SUBMISSION = Transition("retract_submission", (S.SUBMITTED,), S.DRAFT)
+APPROVE = Transition("approve", (S.SUBMITTED,), S.PUBLISHED)
+REQUEST_CHANGES = Transition("request_changes", (S.SUBMITTED,), S.CHANGES_REQUESTED, True)
+REJECT = Transition("reject", (S.SUBMITTED,), S.REJECTED, True)
+WITHDRAW = Transition("withdraw", (S.PUBLISHED,), S.WITHDRAWN, True)
+# Only for management commands loading reviewed files (see publish_from_trusted_source).
+PUBLISH_TRUSTED = Transition("publish_trusted", (S.DRAFT, S.SUBMITTED), S.PUBLISHED)
+
+# The decisions a reviewer takes on the review page, in the order they are offered.
+REVIEW_DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT, WITHDRAW)
+
+
+def decisions_from(status: str) -> list[str]:
+    """The reviewer's decisions that the workflow allows from ``status``."""
+    return [t.action for t in REVIEW_DECISIONS if status in t.sources]
+
+
+def _require_comment(transition: Transition, comment: str) -> str:
+    comment = (comment or "").strip()
+    if transition.comment_required and not comment:
+        raise TransitionRefused(_("A comment is required to explain this decision."))
+    return comment
+
+
+def _move(
+    entry: ModeratedEntry,
+    transition: Transition,
+    *,
+    by: AbstractBaseUser | None,
+    comment: str,
+    extra: dict | None = None,
+) -> ModeratedEntry:
+    """Change the status with a conditional UPDATE, so two concurrent decisions cannot both win."""
+    if entry.status not in transition.sources:
+        raise TransitionRefused(
+            _("This entry is “%(status)s”: it cannot be changed that way now.")
+            % {"status": entry.get_status_display()}
+        )
+    previous = entry.status
+    now = timezone.now()
+    values = {"status": transition.target, "updated_at": now, "version": F("version") + 1}
+    values.update(extra or {})
+    updated = (
+        type(entry)
+        ._default_manager.filter(pk=entry.pk, status=previous, version=entry.version)
+        .update(**values)
+    )
+    if not updated:
+        raise TransitionRefused(
+            _("Someone else changed this entry in the meantime. Reload it and try again.")
+        )
+    entry.refresh_from_db()
+    if S.PUBLISHED in (previous, transition.target):
+        bump_public_version()
+    # The conditional UPDATE fires no signal: record the new version in the audit history.
+    record_snapshot(entry, by=by, reason=history_reason(transition.action, comment))
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.MODERATION,
+        action=transition.action,
+        by=by,
+        from_value=previous,
+        to_value=transition.target,
+        comment=comment,
+    )
+    return entry
+
+
+def _save_new_draft(entry: ModeratedEntry, *, by: AbstractBaseUser) -> None:
+    if not by.has_perm(f"tracker.add_{model_label(entry)}"):
+        raise TransitionRefused(_("You are not allowed to create entries."))
+    if entry.pk is not None:
+        raise TransitionRefused(_("This entry already exists."))
+    entry.status = S.DRAFT
+    entry.created_by = by
+    entry.last_edited_by = by
+    entry.save()
+
+
+@transaction.atomic
+def create_draft(entry: ModeratedEntry, *, by: AbstractBaseUser) -> ModeratedEntry:
+    """Save a new entry as its author's draft."""
+    _save_new_draft(entry, by=by)
+    record_event(
+        entry, kind=ModerationEvent.Kind.MODERATION, action="create", by=by, to_value=S.DRAFT
+    )
+    return entry
+
+
+@transaction.atomic
+def import_draft(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
+    """Save a new entry read from a spreadsheet as the importer's draft; the event says so."""
+    _save_new_draft(entry, by=by)
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.IMPORT,
+        action="import",
+        by=by,
+        to_value=S.DRAFT,
+        comment=comment,
+    )
+    return entry
+
+
+@transaction.atomic
+def submit(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -> ModeratedEntry:
+    """Send a draft (or an entry sent back for changes) to the review queue."""
+    if not (is_owner(entry, by) or can_review(by)):
+        raise TransitionRefused(_("Only the author of an entry can submit it."))
+    entry = _move(entry, SUBMIT, by=by, comment=_require_comment(SUBMIT, comment))
+    after_commit(notify_reviewers, entry)
+    return entry
+
+
+@transaction.atomic
+def retract_submission(
+    entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = ""
+) -> ModeratedEntry:
+    """Take one's own submission back to draft before it is reviewed."""
+    if not is_owner(entry, by):
+        raise TransitionRefused(_("Only the author can take back a submission."))
+    return _move(
+        entry, RETRACT_SUBMISSION, by=by, comment=_require_comment(RETRACT_SUBMISSION, comment)
+    )
+
+
+def four_eyes_refusal(entry: ModeratedEntry, user: AbstractBaseUser | None) -> str:
+    """Why ``user`` may not approve ``entry`` (they wrote it), or "" when they may."""
+    if user is not None and user.pk in (entry.created_by_id, entry.last_edited_by_id):
+        return _("You created or last edited this entry: a second reviewer must approve it.")
+    return ""
+
+
+def _require_reviewer(entry: ModeratedEntry, by: AbstractBaseUser, *, four_eyes: bool) -> None:
+    if not can_review(by):
+        raise TransitionRefused(_("Only reviewers can make this decision."))
+    if four_eyes and (refusal := four_eyes_refusal(entry, by)):
+        raise TransitionRefused(refusal)
+
+
+@transaction.atomic
+def approve(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -> ModeratedEntry:
+    """Publish a submitted entry. Nobody approves an entry they created or last edited."""
+    _require_reviewer(entry, by, four_eyes=True)
+    extra = {} if entry.published_at else {"published_at": timezone.now()}
+    comment = _require_comment(APPROVE, comment)
+    entry = _move(entry, APPROVE, by=by, comment=comment, extra=extra)
+    after_commit(notify_author, entry, "approve", comment)
+    return entry
+
+
+@transaction.atomic
+def request_changes(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
+    """Send a submission back to its author with what to change."""
+    _require_reviewer(entry, by, four_eyes=False)
+    comment = _require_comment(REQUEST_CHANGES, comment)
+    entry = _move(entry, REQUEST_CHANGES, by=by, comment=comment)
+    after_commit(notify_author, entry, "request_changes", comment)
+    return entry
+
+
+@transaction.atomic
+def reject(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
+    """Refuse a submission for good, saying why."""
+    _require_reviewer(entry, by, four_eyes=False)
+    comment = _require_comment(REJECT, comment)
+    entry = _move(entry, REJECT, by=by, comment=comment)
+    after_commit(notify_author, entry, "reject", comment)
+    return entry
+
+
+@transaction.atomic
+def withdraw(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
+    """Take a published entry off the public site, saying why."""
+    _require_reviewer(entry, by, four_eyes=False)
+    comment = _require_comment(WITHDRAW, comment)
+    entry = _move(entry, WITHDRAW, by=by, comment=comment)
+    after_commit(notify_author, entry, "withdraw", comment)
+    return entry
+
+
+@transaction.atomic
+def set_verification(
+    entry: ModeratedEntry, *, by: AbstractBaseUser | None, grade: str, rationale: str
+) -> ModeratedEntry:
+    """Change an entry's verification grade; the rationale is kept and shown publicly."""
+    if by is not None and not can_grade(by):
+        raise TransitionRefused(_("Only reviewers can set verification grades."))
+    if grade not in VerificationGrade.values:
+        raise TransitionRefused(_("Unknown verification grade."))
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise TransitionRefused(_("A rationale is required to change the verification grade."))
+    previous = entry.verification
+    if grade == previous:
+        raise TransitionRefused(_("The entry already has this grade."))
+    updated = (
+        type(entry)
+        ._default_manager.filter(pk=entry.pk, verification=previous, version=entry.version)
+        .update(
+            verification=grade,
+            verification_rationale=rationale,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
+    )
+    if not updated:
+        raise TransitionRefused(
+            _("Someone else changed this entry in the meantime. Reload it and try again.")
+        )
+    entry.refresh_from_db()
+    if entry.status == S.PUBLISHED:
+        bump_public_version()
+    record_snapshot(entry, by=by, reason=history_reason("set_verification", rationale))
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.VERIFICATION,
+        action="set_verification",
+        by=by,
+        from_value=previous,
+        to_value=grade,
+        comment=rationale,
+    )
+    return entry
+
+
+@transaction.atomic
+def publish_from_trusted_source(
+    entry: ModeratedEntry, *, grade: str, rationale: str, comment: str
+) -> ModeratedEntry:
+    """Publish an entry loaded by a management command from a reviewed file (the demo data).
+
+    Used only by commands that run with the operator's authority, never by a view; the events
+    record that no person approved it through the site.
+    """
+    if entry.pk is None:
+        entry.status = S.DRAFT
+        entry.save()
+        record_event(
+            entry,
+            kind=ModerationEvent.Kind.IMPORT,
+            action="load",
+            by=None,
+            to_value=S.DRAFT,
+            comment=comment,
+        )
+    if entry.status != S.PUBLISHED:
+        extra = {} if entry.published_at else {"published_at": timezone.now()}
+        _move(entry, PUBLISH_TRUSTED, by=None, comment=comment, extra=extra)
+    if grade != entry.verification:
+        set_verification(entry, by=None, grade=grade, rationale=rationale)
+    return entry
