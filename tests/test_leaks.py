@@ -86,7 +86,12 @@ def private_material(db):
         author=marker("confidential author"),
         summary=marker("confidential summary"),
     )
-    CitationFactory(claim=public_claim, source=confidential, quote="Public words", locator="p. 1")
+    CitationFactory(
+        claim=public_claim,
+        source=confidential,
+        quote=marker("confidential quote"),
+        locator=marker("confidential locator"),
+    )
 
     indicator = IndicatorFactory(slug="public-indicator")
     StatisticFactory(
@@ -95,6 +100,13 @@ def private_material(db):
         organization=organization,
         location=public_place,
         private_notes=marker("statistic notes"),
+    )
+    StatisticFactory(
+        indicator=indicator,
+        source=confidential,
+        organization=organization,
+        quote=marker("confidential figure quote"),
+        locator=marker("confidential figure locator"),
     )
 
     for state in ModerationStatus.values:
@@ -159,6 +171,10 @@ def private_material(db):
         "confidential archive",
         "confidential author",
         "confidential summary",
+        "confidential quote",
+        "confidential locator",
+        "confidential figure quote",
+        "confidential figure locator",
         "statistic notes",
         "pending revision title",
         "revision comment",

@@ -151,13 +151,14 @@ def attach_claim_relations(rows: list[dict]) -> None:
 
 def citation_record(citation: dict) -> dict:
     """One citation as the ``citations`` cell holds it; a confidential source only as such."""
+    if citation["source_confidential"]:
+        # Nothing but the stance: a quote or a page of a confidential source can identify a witness.
+        return {"confidential": True, "stance": citation["stance"]}
     record = {
         "quote": citation["quote"],
         "locator": citation["locator"],
         "stance": citation["stance"],
     }
-    if citation["source_confidential"]:
-        return {"confidential": True, **record}
     published_on = citation["source_published_on"]
     return {
         "source_title": citation["source_title"],
@@ -180,6 +181,11 @@ def source_title(row: dict, prefix: str = "source_") -> str:
 
 def source_url(row: dict, prefix: str = "source_") -> str:
     return "" if row[f"{prefix}confidential"] else row[f"{prefix}url"]
+
+
+def excerpt(row: dict, name: str) -> str:
+    """A figure's quote or locator, or nothing when its source is confidential."""
+    return "" if row["source__confidential"] else row[name]
 
 
 # Columns ---------------------------------------------------------------------------------------
@@ -257,8 +263,8 @@ STATISTIC_COLUMNS = [
         "source_url", lambda r: source_url(r, "source__"), ("source__confidential", "source__url")
     ),
     field("note"),
-    field("quote"),
-    field("locator"),
+    Column("quote", lambda r: excerpt(r, "quote"), ("source__confidential", "quote")),
+    Column("locator", lambda r: excerpt(r, "locator"), ("source__confidential", "locator")),
     field("verification"),
     field("verification_rationale"),
     field("published_at"),
@@ -360,8 +366,6 @@ CITATION_JSON_SQL = (
     "CASE WHEN s.confidential THEN "
     + sql_json_object(
         ("confidential", "'true'"),
-        ("quote", sql_json_string("ci.quote")),
-        ("locator", sql_json_string("ci.locator")),
         ("stance", sql_json_string("ci.stance")),
     )
     + " ELSE "

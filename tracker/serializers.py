@@ -87,6 +87,8 @@ class CitedSourceSerializer(serializers.Serializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     source = CitedSourceSerializer()
+    quote = serializers.CharField(source="public_quote")
+    locator = serializers.CharField(source="public_locator")
 
     class Meta:
         model = Citation
@@ -143,6 +145,8 @@ class StatisticSerializer(serializers.ModelSerializer):
     source = CitedSourceSerializer()
     place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
     country = serializers.CharField(source="country.code", read_only=True)
+    quote = serializers.CharField(source="public_quote")
+    locator = serializers.CharField(source="public_locator")
 
     class Meta:
         model = Statistic

@@ -14,7 +14,7 @@ from tracker.models.base import (
     truncate_to_precision,
     unique_slug,
 )
-from tracker.models.sources import Source
+from tracker.models.sources import CitesASource, Source
 from tracker.models.taxonomy import Category, Location, Tag
 from tracker.querysets import CitationQuerySet, ClaimQuerySet
 
@@ -144,7 +144,7 @@ class Claim(ModeratedEntry):
         return start
 
 
-class Citation(models.Model):
+class Citation(CitesASource, models.Model):
     """A claim ← source link, with the words that support or contradict it."""
 
     class Stance(models.TextChoices):

@@ -88,6 +88,19 @@ class Organization(TimeStamped):
         return reverse("public:organization_detail", kwargs={"slug": self.slug})
 
 
+class CitesASource:
+    """Something that quotes a source: its quote and locator are public unless the source is
+    confidential, since the words or the page of a confidential source can identify a witness."""
+
+    @property
+    def public_quote(self) -> str:
+        return "" if self.source.confidential else self.quote
+
+    @property
+    def public_locator(self) -> str:
+        return "" if self.source.confidential else self.locator
+
+
 def sha256_of(file) -> str:
     """Hash a file in chunks, so a large upload never sits whole in memory."""
     digest = hashlib.sha256()

@@ -16,7 +16,7 @@ from tracker.models.base import (
     normalize_search_text,
     truncate_to_precision,
 )
-from tracker.models.sources import Organization, Source
+from tracker.models.sources import CitesASource, Organization, Source
 from tracker.models.taxonomy import Indicator, Location
 from tracker.querysets import StatisticQuerySet
 
@@ -38,7 +38,7 @@ def format_number(value: Decimal | None) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-class Statistic(ModeratedEntry):
+class Statistic(CitesASource, ModeratedEntry):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="statistics"
     )
