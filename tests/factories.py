@@ -94,6 +94,12 @@ class ClaimFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.categories.set(extracted)
 
+    @factory.post_generation
+    def cited(self, create, extracted, **kwargs):
+        """``cited=True``: cite one source with an address, so the claim passes the gate."""
+        if create and extracted:
+            CitationFactory(claim=self)
+
 
 class CitationFactory(factory.django.DjangoModelFactory):
     class Meta:

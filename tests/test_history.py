@@ -118,6 +118,7 @@ def test_history_of_demo_data_names_the_loader(demo_data):
 
 def test_history_records_workflow_transitions_with_the_reviewer(contributor, reviewer):
     claim = workflow.create_draft(ClaimFactory.build(status="draft"), by=contributor)
+    CitationFactory(claim=claim)
     workflow.submit(claim, by=contributor)
     workflow.approve(claim, by=reviewer, comment="Checked against the report")
     latest = claim.history.first()

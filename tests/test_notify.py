@@ -28,7 +28,7 @@ def test_decision_emails_the_author(
     contributor, reviewer, action, django_capture_on_commit_callbacks
 ):
     state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
-    claim = ClaimFactory(status=state, created_by=contributor)
+    claim = ClaimFactory(status=state, created_by=contributor, cited=True)
     with django_capture_on_commit_callbacks(execute=True):
         getattr(workflow, action)(claim, by=reviewer, comment="See the notes.")
     assert mail.outbox[-1].to == [contributor.email]

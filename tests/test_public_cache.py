@@ -41,7 +41,7 @@ def test_public_cache_serves_the_count_without_counting_again(client):
 
 def test_public_cache_approve_shows_the_new_count(client, contributor, reviewer):
     ClaimFactory.create_batch(2)
-    claim = ClaimFactory(status=ModerationStatus.SUBMITTED, created_by=contributor)
+    claim = ClaimFactory(status=ModerationStatus.SUBMITTED, created_by=contributor, cited=True)
     assert listed_count(client) == 2
     workflow.approve(claim, by=reviewer)
     assert listed_count(client) == 3
@@ -62,7 +62,7 @@ def test_public_cache_grade_change_shows_in_the_facets(client, reviewer):
 
 
 def test_public_cache_revision_approval_shows_the_new_count(client, contributor, reviewer):
-    claim = ClaimFactory(country="SV")
+    claim = ClaimFactory(country="SV", cited=True)
     assert listed_count(client, "?country=HN") == 0
     revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data={"fields": {"country": "HN"}}
@@ -90,6 +90,7 @@ def test_public_cache_approve_shows_the_entry_on_the_page(client, contributor, r
         event_start=datetime.date(2024, 1, 1),
         status=ModerationStatus.SUBMITTED,
         created_by=contributor,
+        cited=True,
     )
     assert listed_titles(client) == ["Older"]
     workflow.approve(claim, by=reviewer)
@@ -105,7 +106,7 @@ def test_public_cache_withdraw_takes_the_entry_off_the_page(client, reviewer):
 
 
 def test_public_cache_revision_shows_the_new_text_on_the_page(client, contributor, reviewer):
-    claim = ClaimFactory(title="Before")
+    claim = ClaimFactory(title="Before", cited=True)
     assert listed_titles(client) == ["Before"]
     revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data={"fields": {"title": "After"}}

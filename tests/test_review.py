@@ -22,9 +22,11 @@ QUEUE_QUERIES = 12
 
 @pytest.fixture
 def queue(contributor):
-    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Submitted claim")
+    claim = ClaimFactory(
+        status=S.SUBMITTED, created_by=contributor, title="Submitted claim", cited=True
+    )
     statistic = StatisticFactory(status=S.SUBMITTED, created_by=contributor)
-    published = ClaimFactory(created_by=contributor, title="Published claim")
+    published = ClaimFactory(created_by=contributor, title="Published claim", cited=True)
     revision = workflow.propose_revision(
         published,
         by=contributor,

@@ -99,7 +99,7 @@ def test_restoring_a_draft_with_a_stale_version_is_refused(client, contributor, 
 
 
 def test_restoring_a_published_claim_proposes_a_pending_revision(client, reviewer):
-    claim = ClaimFactory(status=S.DRAFT, created_by=reviewer, title="Original wording")
+    claim = ClaimFactory(status=S.DRAFT, created_by=reviewer, title="Original wording", cited=True)
     claim.categories.set([CategoryFactory()])
     original = first_record(claim)
     retitle(claim, "Published wording", reviewer)
@@ -119,7 +119,7 @@ def test_restoring_a_published_claim_proposes_a_pending_revision(client, reviewe
 
 
 def test_restored_revision_needs_a_second_reviewer(client, reviewer, second_reviewer):
-    claim = ClaimFactory(status=S.DRAFT, created_by=reviewer, title="Original wording")
+    claim = ClaimFactory(status=S.DRAFT, created_by=reviewer, title="Original wording", cited=True)
     original = first_record(claim)
     retitle(claim, "Published wording", reviewer)
     Claim.objects.filter(pk=claim.pk).update(status=S.PUBLISHED)

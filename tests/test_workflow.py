@@ -45,6 +45,7 @@ def test_create_draft_records_author_and_event(contributor):
 
 def test_full_path_submit_then_approve(contributor, reviewer):
     claim = draft_by(contributor)
+    CitationFactory(claim=claim)
     workflow.submit(claim, by=contributor)
     workflow.approve(claim, by=reviewer, comment="Checked the sources.")
     claim.refresh_from_db()
@@ -167,7 +168,9 @@ AUTHOR_ACTIONS = {"submit", "retract_submission"}
 @pytest.mark.parametrize("state", ALL_STATES)
 @pytest.mark.parametrize("action", list(ALLOWED_FROM))
 def test_transition_by_right_role_per_state(contributor, reviewer, action, state):
-    claim = ClaimFactory(status=state, created_by=contributor, last_edited_by=contributor)
+    claim = ClaimFactory(
+        status=state, created_by=contributor, last_edited_by=contributor, cited=True
+    )
     actor = contributor if action in AUTHOR_ACTIONS else reviewer
     if state in ALLOWED_FROM[action]:
         getattr(workflow, action)(claim, by=actor, comment="Because.")
@@ -274,7 +277,7 @@ def propose(claim, by, **fields):
 
 
 def test_pending_revision_is_invisible_until_approved(contributor, reviewer):
-    claim = ClaimFactory(title="Approved wording")
+    claim = ClaimFactory(title="Approved wording", cited=True)
     revision = propose(claim, contributor, title="Proposed wording")
     assert Claim.objects.public().get(pk=claim.pk).title == "Approved wording"
     workflow.approve_revision(revision, by=reviewer)
@@ -301,7 +304,11 @@ def test_revision_with_citations_and_m2m_is_applied_on_approval(contributor, rev
         "citations": [
             {
                 "source": None,
-                "new_source": {"title": "Brand-new report", "url": "", "kind": "report"},
+                "new_source": {
+                    "title": "Brand-new report",
+                    "url": "https://example.org/new",
+                    "kind": "report",
+                },
                 "quote": "q",
                 "locator": "p. 1",
                 "stance": "supports",
@@ -340,14 +347,14 @@ def test_reject_revision_needs_a_comment(contributor, reviewer):
 
 
 def test_revision_cannot_be_decided_twice(contributor, reviewer, second_reviewer):
-    revision = propose(ClaimFactory(), contributor, title="T")
+    revision = propose(ClaimFactory(cited=True), contributor, title="T")
     workflow.approve_revision(revision, by=reviewer)
     with pytest.raises(workflow.TransitionRefused):
         workflow.reject_revision(revision, by=second_reviewer, comment="Late.")
 
 
 def test_stale_revision_is_refused_after_another_was_approved(contributor, reviewer):
-    claim = ClaimFactory()
+    claim = ClaimFactory(cited=True)
     first = propose(claim, contributor, title="First")
     second = propose(claim, contributor, title="Second")
     workflow.approve_revision(first, by=reviewer)

@@ -40,6 +40,10 @@ class CitationQuerySet(models.QuerySet):
 
 
 class SourceQuerySet(models.QuerySet):
+    def traceable(self) -> SourceQuerySet:
+        """Sources the public can trace: an address, an archive, a stored file, or on file."""
+        return self.filter(~Q(url="") | ~Q(archived_url="") | ~Q(file="") | Q(confidential=True))
+
     def used_publicly(self) -> SourceQuerySet:
         """Sources that a published claim cites or a published figure comes from."""
         from tracker.models import Citation, Statistic

@@ -22,6 +22,7 @@ from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
+from tracker.workflow.provenance import missing_provenance_of_revision, require_provenance
 from tracker.workflow.transitions import create_draft
 
 S = ModerationStatus
@@ -234,6 +235,7 @@ def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str =
         raise TransitionRefused(
             _("The entry changed after this revision was proposed: reject it and edit again.")
         )
+    require_provenance(missing_provenance_of_revision(entry, revision.data))
     comment = (comment or "").strip()
     _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
     entry.last_edited_by = revision.created_by

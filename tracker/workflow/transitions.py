@@ -22,6 +22,7 @@ from tracker.workflow.errors import TransitionRefused
 from tracker.workflow.events import history_reason, record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_grade, can_review, is_owner, model_label
+from tracker.workflow.provenance import missing_provenance, require_provenance
 
 S = ModerationStatus
 
@@ -179,6 +180,7 @@ def _require_reviewer(entry: ModeratedEntry, by: AbstractBaseUser, *, four_eyes:
 def approve(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -> ModeratedEntry:
     """Publish a submitted entry. Nobody approves an entry they created or last edited."""
     _require_reviewer(entry, by, four_eyes=True)
+    require_provenance(missing_provenance(entry))
     extra = {} if entry.published_at else {"published_at": timezone.now()}
     comment = _require_comment(APPROVE, comment)
     entry = _move(entry, APPROVE, by=by, comment=comment, extra=extra)
@@ -268,7 +270,7 @@ def publish_from_trusted_source(
     """Publish an entry loaded by a management command from a reviewed file (the demo data).
 
     Used only by commands that run with the operator's authority, never by a view; the events
-    record that no person approved it through the site.
+    record that no person approved it through the site. The provenance gate applies as always.
     """
     if entry.pk is None:
         entry.status = S.DRAFT
@@ -282,6 +284,7 @@ def publish_from_trusted_source(
             comment=comment,
         )
     if entry.status != S.PUBLISHED:
+        require_provenance(missing_provenance(entry))
         extra = {} if entry.published_at else {"published_at": timezone.now()}
         _move(entry, PUBLISH_TRUSTED, by=None, comment=comment, extra=extra)
     if grade != entry.verification:
