@@ -1,5 +1,3 @@
-from importlib import import_module
-
 import pytest
 
 from tests.factories import make_user
@@ -78,4 +76,6 @@ def roles(transactional_db, migrated_apps) -> None:
     (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
     snapshot was missing and the groups were not restored.)
     """
-    import_module("tracker.migrations.0002_roles").create_groups(migrated_apps, None)
+    from tracker.roles import sync_groups
+
+    sync_groups(migrated_apps)

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from http.cookies import SimpleCookie
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from tests.factories import ClaimFactory, make_user
 from tests.processes import child_env
 from tests.test_workspace import edit_post
 from tracker.models import Claim, ModerationStatus
+from tracker.roles import sync_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,7 +87,7 @@ def gunicorn_on_test_database(transactional_db):
     from django.db.migrations.loader import MigrationLoader
 
     apps = MigrationLoader(connection).project_state().apps
-    import_module("tracker.migrations.0002_roles").create_groups(apps, None)
+    sync_groups(apps)
     settings = connection.settings_dict
     database_url = (
         f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}"

@@ -81,8 +81,7 @@ def world(db):
         data={"fields": {"title": "A correction"}},
     )
     tag = Tag.objects.create(name="matrix", slug="matrix")
-    tip = Tip(what="Something happened in the matrix.", where="Here")
-    workflow.receive_tip(tip, title="A tip")
+    tip = workflow.receive_tip(Tip(what="Something happened in the matrix.", where="Here"))
     objects = {
         "claim": draft,
         "statistic": statistic,
@@ -184,6 +183,7 @@ PATHS = {
     "en/workspace/sources/<int:pk>/file/": (
         lambda w: f"/en/workspace/sources/{w['objects']['source'].pk}/file/"
     ),
+    "en/workspace/tips/<int:pk>/": lambda w: f"/en/workspace/tips/{w['objects']['tip'].pk}/",
     "en/workspace/organizations/<int:pk>/edit/": (
         lambda w: f"/en/workspace/organizations/{w['objects']['organization'].pk}/edit/"
     ),
@@ -291,6 +291,8 @@ EXPECTED = {
     "en/workspace/statistics/<int:pk>/edit/": CONTRIBUTORS,
     "en/workspace/statistics/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/statistics/<int:pk>/retract/": STAFF_POST_ONLY,
+    "en/workspace/tips/": CONTRIBUTORS,
+    "en/workspace/tips/<int:pk>/": CONTRIBUTORS,
     "en/workspace/sources/": CONTRIBUTORS,
     "en/workspace/sources/new/": CONTRIBUTORS,
     "en/workspace/sources/<int:pk>/edit/": CONTRIBUTORS,

@@ -16,8 +16,8 @@ from tracker.models import Claim, ModerationStatus, Revision
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
 # Session, user, permissions (2), claims, figures, revisions, their entries, the three
-# counts of the navigation, organisations of the filter.
-QUEUE_QUERIES = 12
+# counts of the review link and the new-tips count of the navigation, organisations of the filter.
+QUEUE_QUERIES = 13
 
 
 @pytest.fixture

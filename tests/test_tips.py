@@ -1,9 +1,12 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
 from tests.factories import make_user
+from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Tip
+from tracker.selectors import awaiting_review_count
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +19,21 @@ TIP = {
 }
 
 
-def test_tip_lands_in_review_queue_as_public_tip(client):
+def test_tip_stays_a_private_tip_and_never_becomes_a_claim(client):
     response = client.post(reverse("tips:report"), TIP)
     assert response.status_code == 302
     assert response["Location"] == reverse("tips:thanks")
-    claim = Claim.objects.get()
-    assert claim.status == ModerationStatus.SUBMITTED
-    assert claim.origin == Claim.Origin.PUBLIC_TIP
-    assert Tip.objects.get().claim == claim
+    tip = Tip.objects.get()
+    assert (tip.status, tip.claim) == (Tip.Status.NEW, None)
+    assert not Claim.objects.exists()
+    assert awaiting_review_count(make_user("reviewer")) == 0
+
+
+def test_tip_is_not_in_the_review_queue(client):
+    client.post(reverse("tips:report"), TIP)
+    client.force_login(make_user("reviewer"))
+    page = client.get(reverse("review:queue")).content.decode()
+    assert "Guards beat detainees" not in page
 
 
 def test_tip_is_not_public_and_contact_never_shown(client):
@@ -34,11 +44,11 @@ def test_tip_is_not_public_and_contact_never_shown(client):
     assert "Mariona" not in thanks
 
 
-def test_tip_contact_is_stored_only_on_the_tip(client):
-    client.post(reverse("tips:report"), TIP)
-    claim = Claim.objects.get()
-    assert "secret-sender" not in claim.summary + claim.private_notes + claim.search_text
-    assert Tip.objects.get().contact == "secret-sender@example.org"
+def test_tip_thanks_page_says_what_happens_next_and_links_back(client):
+    page = client.get(reverse("tips:thanks")).content.decode()
+    assert "What happens next" in page
+    assert f'href="{reverse("public:claim_list")}"' in page
+    assert f'href="{reverse("public:home")}"' in page
 
 
 def test_tip_honeypot_keeps_nothing(client):
@@ -85,12 +95,18 @@ def test_tip_too_short_is_refused(client):
     assert not Tip.objects.exists()
 
 
-def test_tip_emails_reviewers(client, django_capture_on_commit_callbacks):
+def test_tip_emails_reviewers_without_a_word_of_the_tip(client, django_capture_on_commit_callbacks):
     reviewer = make_user("reviewer")
     make_user("contributor")
+    hostile = {**TIP, "what": "Guards beat detainees.\nBcc: everyone@example.org\nSubject: x"}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("tips:report"), TIP)
-    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+        client.post(reverse("tips:report"), hostile)
+    [message] = mail.outbox
+    tip = Tip.objects.get()
+    assert message.to == [reviewer.email]
+    assert message.subject == f"A tip from the public arrived: tip from the public #{tip.pk}"
+    assert "Guards" not in message.body and "secret-sender" not in message.body
+    assert message.bcc == []
 
 
 def test_tip_form_page_renders_hidden_honeypot(client):
@@ -107,9 +123,124 @@ def test_tip_rate_limit_uses_proxy_header_when_configured(client, settings):
     assert Tip.objects.count() == 2
 
 
-def test_tip_review_page_shows_contact_to_reviewers(client):
-    client.post(reverse("tips:report"), TIP)
-    client.force_login(make_user("reviewer"))
-    response = client.get(reverse("review:claim", args=[Claim.objects.get().pk]))
-    assert response.status_code == 200
-    assert "secret-sender@example.org" in response.content.decode()
+# --- The tip inbox ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tip(db):
+    return workflow.receive_tip(Tip(**TIP))
+
+
+@pytest.mark.parametrize("url_name", ["workspace:tip_inbox", "workspace:tip_detail"])
+def test_tip_inbox_permission_ladder(client, tip, url_name):
+    url = reverse(url_name, args=[tip.pk] if url_name.endswith("detail") else [])
+    assert reverse("login") in client.get(url)["Location"]
+    client.force_login(make_user("none"))
+    assert client.get(url).status_code == 403
+    for role in ("contributor", "reviewer"):
+        client.force_login(make_user(role))
+        assert client.get(url).status_code == 200
+
+
+def test_tip_inbox_lists_new_tips_for_contributors(client, contributor, tip):
+    client.force_login(contributor)
+    page = client.get(reverse("workspace:tip_inbox")).content.decode()
+    assert f"Tip #{tip.pk}" in page
+    assert "Guards beat detainees" in page
+
+
+def test_tip_detail_shows_the_private_contact_to_staff(client, contributor, tip):
+    client.force_login(contributor)
+    page = client.get(reverse("workspace:tip_detail", args=[tip.pk])).content.decode()
+    assert "secret-sender@example.org" in page
+    assert f"{reverse('workspace:claim_create')}?tip={tip.pk}" in page
+
+
+def claim_post(**extra) -> dict:
+    return {
+        "title": "Beatings reported in cellblock 3 of La Esperanza prison",
+        "summary": "Two former detainees describe beatings by guards.",
+        "country": "SV",
+        "date_precision": "month",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "50",
+        "citations-0-new_source_title": "Interview with two former detainees",
+        "citations-0-new_source_url": "https://example.org/interview",
+        "citations-0-new_source_kind": "testimony",
+        "citations-0-stance": "supports",
+        **extra,
+    }
+
+
+def test_staff_writes_a_draft_of_their_own_from_a_tip(client, contributor, tip):
+    client.force_login(contributor)
+    url = f"{reverse('workspace:claim_create')}?tip={tip.pk}"
+    assert "Guards beat detainees" in client.get(url).content.decode()
+    response = client.post(url, claim_post(tip=str(tip.pk)))
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    tip.refresh_from_db()
+    assert (claim.status, claim.created_by, claim.origin) == (
+        ModerationStatus.DRAFT,
+        contributor,
+        Claim.Origin.PUBLIC_TIP,
+    )
+    assert claim.summary == "Two former detainees describe beatings by guards."
+    assert (tip.status, tip.claim, tip.handled_by) == (Tip.Status.CONVERTED, claim, contributor)
+    assert [e.action for e in workflow.history(claim)] == ["create", "from_tip"]
+
+
+def test_a_tip_is_made_into_a_draft_only_once(client, contributor, tip):
+    client.force_login(contributor)
+    url = f"{reverse('workspace:claim_create')}?tip={tip.pk}"
+    client.post(url, claim_post(tip=str(tip.pk)))
+    assert client.get(url).status_code == 404
+    assert client.post(url, claim_post(tip=str(tip.pk))).status_code == 404
+    assert Claim.objects.count() == 1
+
+
+def test_a_draft_from_a_tip_cannot_be_published_by_its_writer(client, contributor, tip):
+    claim = workflow.start_claim_from_tip(
+        tip, Claim(title="From a tip", summary="Checked.", country="SV"), by=contributor
+    )
+    workflow.submit(claim, by=contributor)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.approve(claim, by=contributor)
+
+
+def test_archiving_a_tip_needs_a_reason(client, contributor, tip):
+    client.force_login(contributor)
+    url = reverse("workspace:tip_detail", args=[tip.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    tip.refresh_from_db()
+    assert tip.status == Tip.Status.NEW
+    response = client.post(url, {"reason": "A duplicate of tip #1."})
+    assert response.status_code == 302
+    tip.refresh_from_db()
+    assert (tip.status, tip.archive_reason, tip.handled_by) == (
+        Tip.Status.ARCHIVED,
+        "A duplicate of tip #1.",
+        contributor,
+    )
+
+
+def test_an_archived_tip_cannot_be_made_into_a_claim(contributor, reviewer, tip):
+    workflow.archive_tip(tip, by=reviewer, reason="Out of scope.")
+    with pytest.raises(workflow.TransitionRefused, match="already handled"):
+        workflow.start_claim_from_tip(
+            tip, Claim(title="Late", summary="Late.", country="SV"), by=contributor
+        )
+    assert not Claim.objects.exists()
+
+
+def test_users_without_the_tip_permission_cannot_write_from_a_tip(client, tip):
+    user = make_user("none")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_claim", "change_claim"])
+    )
+    client.force_login(user)
+    response = client.get(f"{reverse('workspace:claim_create')}?tip={tip.pk}")
+    assert response.status_code == 404

@@ -3,6 +3,9 @@
 import ast
 import gettext
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,3 +160,44 @@ def test_compiled_spanish_catalogue_matches_its_source(catalogue):
     compiled_messages = {key: text for key, text in compiled.items() if key not in ("", ("", 0))}
 
     assert compiled_messages == expected
+
+
+# Run makemessages on a copy of the catalogue, as a maintainer would: every string the code and
+# templates mark for translation must come out of it translated.
+EXTRACT = """
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+settings.LOCALE_PATHS = [{locale!r}]
+call_command(
+    "makemessages", locale=["es"], no_location=True, verbosity=0,
+    # "locale" too: makemessages would otherwise write into the app's own catalogue.
+    ignore_patterns=[".venv", "tests", "node_modules", "staticfiles", "test-artifacts", "locale"],
+)
+"""
+
+
+def test_every_marked_string_is_in_the_spanish_catalogue(tmp_path):
+    from tests.processes import child_env
+
+    if shutil.which("xgettext") is None:
+        pytest.fail("xgettext is missing (apt-get install gettext)")
+    copy = tmp_path / "es" / "LC_MESSAGES" / "django.po"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(CATALOGUE, copy)
+    before = CATALOGUE.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-c", EXTRACT.format(locale=str(tmp_path))],
+        cwd=settings.BASE_DIR,
+        env={**child_env(), "DJANGO_SETTINGS_MODULE": "tracker.settings_test"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert CATALOGUE.read_bytes() == before, "the extraction must not touch the catalogue"
+    extracted = [m for m in parse_po(copy) if m.msgid]
+    missing = [m.msgid[:80] for m in extracted if not all(m.translations) or "fuzzy" in m.flags]
+
+    assert missing == []

@@ -17,7 +17,6 @@ from tracker.models import (
     Statistic,
     VerificationGrade,
 )
-from tracker.selectors import awaiting_review_count
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -367,10 +366,3 @@ def test_propose_revision_refused_on_unpublished_entry(contributor):
     claim = ClaimFactory(status=S.DRAFT, created_by=contributor)
     with pytest.raises(workflow.TransitionRefused):
         propose(claim, contributor, title="X")
-
-
-def test_awaiting_review_count_counts_entries_and_revisions(contributor):
-    ClaimFactory(status=S.SUBMITTED)
-    StatisticFactory(status=S.SUBMITTED)
-    propose(ClaimFactory(), contributor, title="T")
-    assert awaiting_review_count() == 3

@@ -412,6 +412,15 @@ class TipForm(forms.ModelForm):
         return what
 
 
+class ArchiveTipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why archive this tip"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("For example: a duplicate of another tip, outside what we document."),
+    )
+
+
 class RestoreForm(forms.Form):
     """Bring back an earlier version of an entry (reviewed like any edit)."""
 

@@ -24,6 +24,10 @@ class ModeratedQuerySet(models.QuerySet):
     def owned_by(self, user) -> ModeratedQuerySet:
         return self.filter(created_by=user)
 
+    def decidable_by(self, reviewer) -> ModeratedQuerySet:
+        """Leave out what ``reviewer`` created or last edited: a second person must decide it."""
+        return self.exclude(created_by=reviewer).exclude(last_edited_by=reviewer)
+
 
 class ClaimQuerySet(ModeratedQuerySet):
     pass

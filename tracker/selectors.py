@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from tracker.models import Claim, Revision, Statistic
+from tracker.models import Claim, Revision, Statistic, Tip
 from tracker.models.base import normalize_search_text
 
 
@@ -34,10 +34,15 @@ def likely_duplicates(title: str, *, exclude_pk: int | None = None, limit: int =
     ][:limit]
 
 
-def awaiting_review_count() -> int:
-    """Submitted entries plus pending revisions: three bounded COUNT queries."""
+def awaiting_review_count(reviewer) -> int:
+    """Submitted entries and pending revisions that ``reviewer`` may decide: three COUNTs."""
     return (
-        Claim.objects.awaiting_review().count()
-        + Statistic.objects.awaiting_review().count()
-        + Revision.objects.pending().count()
+        Claim.objects.awaiting_review().decidable_by(reviewer).count()
+        + Statistic.objects.awaiting_review().decidable_by(reviewer).count()
+        + Revision.objects.pending().exclude(created_by=reviewer).count()
     )
+
+
+def new_tip_count() -> int:
+    """Tips from the public that nobody has handled yet."""
+    return Tip.objects.filter(status=Tip.Status.NEW).count()

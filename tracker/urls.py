@@ -56,6 +56,8 @@ workspace_patterns = [
         workspace.EntryActionView.as_view(model=Statistic, action="retract_submission"),
         name="statistic_retract",
     ),
+    path("tips/", tips.TipInboxView.as_view(), name="tip_inbox"),
+    path("tips/<int:pk>/", tips.TipDetailView.as_view(), name="tip_detail"),
     path("sources/", workspace.SourceListView.as_view(), name="source_list"),
     path("sources/new/", workspace.SourceCreateView.as_view(), name="source_create"),
     path("sources/<int:pk>/edit/", workspace.SourceUpdateView.as_view(), name="source_edit"),

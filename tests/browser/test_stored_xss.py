@@ -92,7 +92,7 @@ def hostile_data(roles, demo_users):
         link=URL,
         contact=payload("tip contact"),
     )
-    workflow.receive_tip(tip, title=payload("tip title")[:120])
+    workflow.receive_tip(tip)
     submitted = ClaimFactory(status=S.DRAFT, title=payload("draft title"), created_by=contributor)
     workflow.submit(submitted, by=contributor, comment=payload("submit comment"))
     workflow.request_changes(submitted, by=reviewer, comment=payload("review comment"))
@@ -111,7 +111,7 @@ def hostile_data(roles, demo_users):
         "claim": claim,
         "statistic": statistic,
         "submitted": submitted,
-        "tip_claim": tip.claim,
+        "tip": tip,
         "revision": revision,
         "category": category,
         "location": location,
@@ -199,7 +199,7 @@ def test_stored_xss_never_runs_on_staff_pages(page, hostile_data, no_csp):
     data = hostile_data
     dialogs = watch_dialogs(page)
     login(page, "reviewer", "reviewer-demo-2026")
-    claim, tip_claim = data["claim"], data["tip_claim"]
+    claim, tip = data["claim"], data["tip"]
     paths = [
         reverse("workspace:home"),
         reverse("workspace:source_list"),
@@ -210,12 +210,13 @@ def test_stored_xss_never_runs_on_staff_pages(page, hostile_data, no_csp):
         reverse("workspace:organization_edit", args=[data["organization"].pk]),
         reverse("review:queue"),
         reverse("review:claim", args=[claim.pk]),
-        reverse("review:claim", args=[tip_claim.pk]),
+        reverse("workspace:tip_inbox"),
+        reverse("workspace:tip_detail", args=[tip.pk]),
+        f"{reverse('workspace:claim_create')}?tip={tip.pk}",
         reverse("review:claim", args=[data["submitted"].pk]),
         reverse("review:statistic", args=[data["statistic"].pk]),
         reverse("review:revision", args=[data["revision"].pk]),
         reverse("review:claim_history", args=[claim.pk]),
-        reverse("review:claim_history", args=[tip_claim.pk]),
         reverse("review:statistic_history", args=[data["statistic"].pk]),
     ]
     problems = [problem for path in paths for problem in visit(page, path, dialogs)]
@@ -223,6 +224,7 @@ def test_stored_xss_never_runs_on_staff_pages(page, hostile_data, no_csp):
     page.goto(reverse("review:revision", args=[data["revision"].pk]))
     assert shows_as_text(page, payload("revised title"))
     assert shows_as_text(page, payload("revision comment"))
-    page.goto(reverse("review:claim", args=[tip_claim.pk]))
+    page.goto(reverse("workspace:tip_detail", args=[tip.pk]))
     assert shows_as_text(page, payload("tip contact"))
+    assert shows_as_text(page, payload("tip what"))
     assert Revision.objects.filter(pk=data["revision"].pk).exists()

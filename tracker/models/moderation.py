@@ -92,7 +92,16 @@ class Revision(models.Model):
 
 
 class Tip(models.Model):
-    """An allegation sent through the public form. The contact is private."""
+    """An allegation sent through the public form: a private record, never a claim.
+
+    Staff read tips in the tip inbox and either write a draft claim of their own from one
+    (linked to it privately) or archive it with a reason. The contact is private.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONVERTED = "converted", _("Made into a draft claim")
+        ARCHIVED = "archived", _("Archived")
 
     what = models.TextField(_("what happened"))
     where = models.CharField(_("where"), max_length=300, blank=True)
@@ -104,23 +113,47 @@ class Tip(models.Model):
         blank=True,
         help_text=_("Staff only. Never shown publicly."),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.NEW,
+        editable=False,
+        db_index=True,
+    )
     claim = models.OneToOneField(
         "tracker.Claim",
-        verbose_name=_("claim created for review"),
+        verbose_name=_("draft claim made from it"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tip",
+        editable=False,
     )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True, editable=False)
+    archive_reason = models.TextField(_("why it was archived"), blank=True, editable=False)
     sender_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
 
     history = AuditHistory()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("tip from the public")
         verbose_name_plural = _("tips from the public")
 
     def __str__(self) -> str:
         return self.what[:80]
+
+    @property
+    def is_new(self) -> bool:
+        return self.status == self.Status.NEW

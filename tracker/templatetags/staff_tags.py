@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "approve_revision": pgettext_lazy("history event", "approved a correction"),
     "reject_revision": pgettext_lazy("history event", "rejected a correction"),
     "receive_tip": pgettext_lazy("history event", "received from the public"),
+    "from_tip": pgettext_lazy("history event", "written from a tip from the public"),
+    "tips_kept_apart": pgettext_lazy("history event", "set aside: tips are kept in the tip inbox"),
     "load": pgettext_lazy("history event", "loaded"),
     "publish_trusted": pgettext_lazy("history event", "published from reviewed data"),
 }

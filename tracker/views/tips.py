@@ -1,20 +1,22 @@
-"""The public tip form: anyone may send an allegation; it goes to the review queue."""
+"""Tips: the public form anyone may use, and the staff's tip inbox where tips are handled."""
 
 import datetime
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from tracker import workflow
-from tracker.forms import TipForm
+from tracker.forms import ArchiveTipForm, TipForm
 from tracker.models import Tip
+from tracker.views.mixins import StaffPermissionMixin
 
 
 def sender_fingerprint(request) -> str:
@@ -50,10 +52,72 @@ class TipFormView(FormView):
             return response
         tip = form.save(commit=False)
         tip.sender_fingerprint = fingerprint
-        title = Truncator(" ".join(tip.what.split())).chars(120)
-        workflow.receive_tip(tip, title=title)
+        workflow.receive_tip(tip)
         return thanks
 
 
 class TipThanksView(TemplateView):
     template_name = "tracker/tips/thanks.html"
+
+
+class TipInboxView(StaffPermissionMixin, ListView):
+    """Tips from the public, newest first, by status: new ones until someone handles them."""
+
+    permission_required = "tracker.view_tip"
+    template_name = "tracker/tips/inbox.html"
+    context_object_name = "tips"
+    paginate_by = 50
+
+    def status(self) -> str:
+        status = self.request.GET.get("status", Tip.Status.NEW)
+        return status if status in Tip.Status.values else Tip.Status.NEW
+
+    def get_queryset(self):
+        return Tip.objects.filter(status=self.status()).select_related("handled_by", "claim")
+
+    def get_context_data(self, **kwargs):
+        counts = dict(
+            Tip.objects.values_list("status").annotate(count=models.Count("pk")).order_by()
+        )
+        statuses = [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in Tip.Status.choices
+        ]
+        return super().get_context_data(statuses=statuses, status=self.status(), **kwargs)
+
+
+class TipDetailView(StaffPermissionMixin, DetailView):
+    """One tip with its private contact; the staff member writes a draft from it or archives it."""
+
+    permission_required = "tracker.view_tip"
+    template_name = "tracker/tips/detail.html"
+    context_object_name = "tip"
+    queryset = Tip.objects.select_related("handled_by", "claim")
+
+    def get_context_data(self, form=None, **kwargs):
+        tip = self.object
+        user = self.request.user
+        claim = tip.claim
+        return super().get_context_data(
+            form=form or ArchiveTipForm(),
+            can_handle=workflow.can_handle_tips(user) and tip.is_new,
+            claim_url=(
+                reverse("workspace:claim_edit", args=[claim.pk])
+                if claim and workflow.can_edit(claim, user)
+                else ""
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = tip = self.get_object()
+        form = ArchiveTipForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.archive_tip(tip, by=request.user, reason=form.cleaned_data["reason"])
+            except workflow.TransitionRefused as refused:
+                form.add_error(None, refused.message)
+        if form.errors:
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("The tip was archived."))
+        return HttpResponseRedirect(reverse("workspace:tip_inbox"))

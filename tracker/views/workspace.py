@@ -19,7 +19,15 @@ from tracker.forms import (
     StatisticForm,
     citation_initial,
 )
-from tracker.models import Claim, ModerationStatus, Organization, Revision, Source, Statistic
+from tracker.models import (
+    Claim,
+    ModerationStatus,
+    Organization,
+    Revision,
+    Source,
+    Statistic,
+    Tip,
+)
 from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
 from tracker.selectors import likely_duplicates
@@ -75,7 +83,22 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
 
     def has_object_permission(self) -> bool:
         self.object = self.get_object() if "pk" in self.kwargs else None
+        self.tip = self.get_tip()
         return self.object is None or workflow.can_edit(self.object, self.request.user)
+
+    def get_tip(self) -> Tip | None:
+        """The new tip a claim is being written from (``?tip=``), if the user may handle it."""
+        number = self.request.POST.get("tip") or self.request.GET.get("tip")
+        if self.model is not Claim or "pk" in self.kwargs or not number:
+            return None
+        tip = (
+            Tip.objects.filter(pk=number, status=Tip.Status.NEW).first()
+            if number.isdigit()
+            else None
+        )
+        if tip is None or not workflow.can_handle_tips(self.request.user):
+            raise Http404
+        return tip
 
     def get_forms(self, data=None):
         form = self.form_class(data=data, instance=self.object)
@@ -101,7 +124,10 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
         try:
             if self.object is None:
                 entry = form.save(commit=False)
-                entry = workflow.create_entry(entry, by=request.user, relations=data)
+                if self.tip is not None:
+                    workflow.start_claim_from_tip(self.tip, entry, by=request.user, relations=data)
+                else:
+                    workflow.create_entry(entry, by=request.user, relations=data)
                 messages.success(request, _("Draft saved. Submit it for review when ready."))
             else:
                 version = form.cleaned_data["version"]
@@ -135,6 +161,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 formset=formset,
                 searched=searched,
                 duplicates=duplicates,
+                tip=self.tip,
                 model_name=self.model._meta.verbose_name,
                 submit_url=reverse(
                     f"workspace:{self.model._meta.model_name}_submit", args=[self.object.pk]

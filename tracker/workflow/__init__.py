@@ -34,7 +34,7 @@ from tracker.workflow.permissions import (
     is_owner,
 )
 from tracker.workflow.records import save_record
-from tracker.workflow.tips import receive_tip
+from tracker.workflow.tips import archive_tip, can_handle_tips, receive_tip, start_claim_from_tip
 from tracker.workflow.transitions import (
     approve,
     create_draft,
@@ -57,8 +57,10 @@ __all__ = [
     "TransitionRefused",
     "approve",
     "approve_revision",
+    "archive_tip",
     "can_edit",
     "can_grade",
+    "can_handle_tips",
     "can_preview",
     "can_review",
     "create_draft",
@@ -82,6 +84,7 @@ __all__ = [
     "save_record",
     "set_verification",
     "snapshot",
+    "start_claim_from_tip",
     "submit",
     "withdraw",
 ]
