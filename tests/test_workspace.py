@@ -27,7 +27,9 @@ def owned(contributor):
     """One entry of each kind owned by the contributor, and a source with a file."""
     claim = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
     statistic = StatisticFactory(status=S.DRAFT, created_by=contributor)
-    source = SourceFactory(sha256="a" * 64)
+    source = SourceFactory(
+        sha256="a" * 64, created_by=contributor, organization__created_by=contributor
+    )
     source.file.save("report.pdf", SimpleUploadedFile("report.pdf", PDF), save=True)
     return {"claim": claim, "statistic": statistic, "source": source}
 
@@ -90,10 +92,13 @@ def test_workspace_actions_ladder(client, contributor, owned):
         assert client.post(url).status_code == 302, url
 
 
-def test_workspace_actions_refuse_another_contributor(client, owned):
+def test_workspace_actions_refuse_another_contributor_as_if_missing(client, owned):
     client.force_login(make_user("contributor"))
-    assert client.post(post_urls(owned)[0]).status_code == 403
-    assert client.get(workspace_urls(owned)[2]).status_code == 403
+    assert client.post(post_urls(owned)[0]).status_code == 404
+    assert client.get(workspace_urls(owned)[2]).status_code == 404
+    missing = owned["claim"].pk + 1000
+    assert client.post(reverse("workspace:claim_submit", args=[missing])).status_code == 404
+    assert client.get(reverse("workspace:claim_edit", args=[missing])).status_code == 404
 
 
 def test_workspace_pages_are_never_cached(client, contributor, owned):
@@ -321,7 +326,7 @@ def test_source_file_is_served_as_private_download(client, contributor, owned):
 
 
 def test_source_concurrent_edit_is_refused(client, contributor):
-    source = SourceFactory(title="Original")
+    source = SourceFactory(title="Original", created_by=contributor)
     client.force_login(contributor)
     data = {
         "title": "My change",

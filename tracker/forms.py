@@ -43,33 +43,51 @@ def sniff_content_type(file) -> str | None:
     return None
 
 
+# Staff-only fields that only an entry's owner and reviewers see (need to know).
+PRIVATE_FIELDS = ("private_notes", "victim_identities")
+
+
+def json_value(field, value):
+    """A cleaned form value as the workflow's plain data holds it."""
+    if field.many_to_many:
+        return sorted(obj.pk for obj in value or [])
+    if field.is_relation:
+        return value.pk if value is not None else None
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 class VersionedForm(forms.ModelForm):
-    """Carry the version the user started from, so a later save can refuse a stale edit."""
+    """Carry the version the user started from, so a later save can refuse a stale edit.
+
+    With ``show_private=False`` the private fields are left out of the form (and so of the
+    edit): someone proposing a correction of another person's entry never sees them.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, show_private: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
+        if not show_private:
+            for name in PRIVATE_FIELDS:
+                self.fields.pop(name, None)
+
+    def edited_fields(self) -> list[str]:
+        return [name for name in self._meta.fields if name in self.fields]
 
     def entry_data(self) -> dict:
-        """The edit as plain data (see ``tracker.workflow``)."""
+        """The edit as plain data (see ``tracker.workflow.edits``)."""
         fields, m2m = {}, {}
-        for name in self._meta.fields:
-            value = self.cleaned_data.get(name)
+        for name in self.edited_fields():
             field = self._meta.model._meta.get_field(name)
-            if field.many_to_many:
-                m2m[name] = sorted(obj.pk for obj in value or [])
-            elif field.is_relation:
-                fields[name] = value.pk if value is not None else None
-            elif value is None or isinstance(value, bool | int | str):
-                fields[name] = value
-            elif hasattr(value, "isoformat"):
-                fields[name] = value.isoformat()
-            else:
-                fields[name] = str(value)
+            value = json_value(field, self.cleaned_data.get(name))
+            (m2m if field.many_to_many else fields)[name] = value
         return {"fields": fields, "m2m": m2m}
 
 
@@ -148,6 +166,11 @@ class CitationForm(forms.Form):
         label=_("stance"), choices=Citation.Stance.choices, initial=Citation.Stance.SUPPORTS
     )
 
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sources is not None:
+            self.fields["source"].queryset = sources.order_by("title")
+
     def clean(self):
         cleaned = super().clean()
         if not self.has_changed():
@@ -207,10 +230,11 @@ class BaseCitationFormSet(forms.BaseFormSet):
 
         needle = normalize_search_text(query)
         for form in self.forms:
+            offered = form.fields["source"].queryset
             chosen = form["source"].value()
-            matching = Source.objects.filter(search_text__contains=needle)
+            matching = offered.filter(search_text__contains=needle)
             if chosen:
-                matching = matching | Source.objects.filter(pk=chosen)
+                matching = matching | offered.filter(pk=chosen)
             form.fields["source"].queryset = matching.order_by("title")[:50]
 
 
@@ -219,15 +243,16 @@ CitationFormSet = forms.formset_factory(
 )
 
 
-def citation_initial(claim: Claim) -> list[dict]:
+def citation_initial(rows: list[dict]) -> list[dict]:
+    """The citation forms' initial values from citation rows of the workflow's edit format."""
     return [
         {
-            "source": citation.source_id,
-            "quote": citation.quote,
-            "locator": citation.locator,
-            "stance": citation.stance,
+            "source": row["source"],
+            "quote": row["quote"],
+            "locator": row["locator"],
+            "stance": row["stance"],
         }
-        for citation in claim.citations.order_by("pk")
+        for row in rows
     ]
 
 
@@ -271,8 +296,17 @@ class StatisticForm(VersionedForm):
         return cleaned
 
 
-class SourceForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SourceForm(VersionedForm):
+    rationale = forms.CharField(
+        label=_("rationale"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Required to make a confidential source public again: why its details may now be "
+            "shown. Kept with the change."
+        ),
+    )
 
     class Meta:
         model = Source
@@ -294,10 +328,17 @@ class SourceForm(forms.ModelForm):
         ]
         widgets = {"published_on": DATE_INPUT, "accessed_on": DATE_INPUT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_clear_confidential: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        if self.instance.confidential and not can_clear_confidential:
+            self.fields["confidential"].disabled = True
+            self.fields["confidential"].help_text = _(
+                "Only a reviewer can make a confidential source public again."
+            )
+
+    def edited_fields(self) -> list[str]:
+        # A new file is stored by the view and travels in the edit by its stored name.
+        return [name for name in super().edited_fields() if name != "file"]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -322,9 +363,7 @@ class SourceForm(forms.ModelForm):
         return cleaned
 
 
-class OrganizationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class OrganizationForm(VersionedForm):
     class Meta:
         model = Organization
         fields = [
@@ -339,11 +378,6 @@ class OrganizationForm(forms.ModelForm):
             "reliability_rationale",
             "private_notes",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
 
 class DecisionForm(forms.Form):

@@ -63,6 +63,10 @@ class SourceQuerySet(models.QuerySet):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def used_publicly(self) -> OrganizationQuerySet:
+        """Organisations the public sees: behind a public source or a published figure."""
+        return self.public()
+
     def public(self) -> OrganizationQuerySet:
         """Organisations behind a public (non-confidential) source or a published figure."""
         from tracker.models import Source, Statistic

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django.db import connection
 
+from tracker import workflow
 from tracker.models import Claim, Revision, Statistic, Tip
 from tracker.models.base import normalize_search_text
 
 
-def likely_duplicates(title: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Claim]:
-    """Claims whose title resembles ``title``: trigram similarity on PostgreSQL, words on SQLite."""
+def likely_duplicates(
+    title: str, *, user, exclude_pk: int | None = None, limit: int = 5
+) -> list[Claim]:
+    """Claims that ``user`` may see whose title resembles ``title``: trigram similarity on
+    PostgreSQL, words on SQLite."""
     title = (title or "").strip()
     if len(title) < 4:
         return []
-    claims = Claim.objects.exclude(pk=exclude_pk) if exclude_pk else Claim.objects.all()
+    claims = workflow.visible_claims(user)
+    if exclude_pk:
+        claims = claims.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 

@@ -1,6 +1,7 @@
 """The one place where staff pages check who may see and do what."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -9,14 +10,20 @@ from tracker import workflow
 
 @method_decorator(never_cache, name="dispatch")
 class StaffPermissionMixin(PermissionRequiredMixin):
-    """Anonymous users go to the login page; users without the permission get a 403.
+    """Anonymous users go to the log-in page; users without the role's permission get a 403.
 
     ``permission_required`` is checked first, then ``has_object_permission`` for pages about
-    one object. Staff pages are never cached: they show unpublished and private content.
+    one object: an object the user may not see answers 404, exactly as a missing one does, so
+    that no one learns which ids exist. Staff pages are never cached: they show unpublished
+    and private content.
     """
 
     def has_permission(self) -> bool:
-        return super().has_permission() and self.has_object_permission()
+        if not super().has_permission():
+            return False
+        if not self.has_object_permission():
+            raise Http404
+        return True
 
     def has_object_permission(self) -> bool:
         return True

@@ -95,18 +95,6 @@ def render_citations(rows: list[dict]) -> list[str]:
     return lines
 
 
-def same_value(field, before, after) -> bool:
-    """Compare stored values as the field reads them, so 100.00 and 100 are one number."""
-    if before in (None, "", []) and after in (None, "", []):
-        return True
-    if field.is_relation:
-        return before == after
-    try:
-        return field.to_python(before) == field.to_python(after)
-    except Exception:  # noqa: BLE001 - a value the field cannot read is a change to show
-        return False
-
-
 def revision_diff(entry, data: dict) -> list[dict]:
     """Every field the revision changes: its label, the published value and the proposed one."""
     current = workflow.snapshot(entry, data)
@@ -115,7 +103,7 @@ def revision_diff(entry, data: dict) -> list[dict]:
         for name, proposed in data.get(group, {}).items():
             before = current[group].get(name)
             field = entry._meta.get_field(name)
-            if same_value(field, before, proposed):
+            if workflow.same_value(field, before, proposed):
                 continue
             changes.append(
                 {

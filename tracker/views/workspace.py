@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,6 +33,7 @@ from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
 from tracker.selectors import likely_duplicates
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
+from tracker.workflow.edits import citation_rows
 
 
 class HomeView(StaffPermissionMixin, TemplateView):
@@ -71,7 +73,12 @@ class HomeView(StaffPermissionMixin, TemplateView):
 
 
 class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
-    """Create or edit a claim or figure; the workflow decides whether an edit waits for review."""
+    """Create or edit a claim or figure; the workflow decides whether an edit waits for review.
+
+    Someone proposing a correction of another person's entry sees it as the public does plus
+    what they need to edit it: never its private notes, victims' identities, review comments,
+    or the citations of confidential sources they may not see (those are kept as they are).
+    """
 
     form_class = ClaimForm
     with_citations = True
@@ -100,12 +107,36 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             raise Http404
         return tip
 
+    def shows_private(self) -> bool:
+        return self.object is None or workflow.can_see_private(self.object, self.request.user)
+
+    def citation_rows(self) -> tuple[list[dict], list[dict]]:
+        """The entry's citations: those the user may edit, and those kept out of their sight."""
+        if self.object is None:
+            return [], []
+        visible = set(
+            workflow.visible_sources(self.request.user)
+            .filter(citations__claim=self.object)
+            .values_list("pk", flat=True)
+        )
+        rows = citation_rows(self.object)
+        return (
+            [row for row in rows if row["source"] in visible],
+            [row for row in rows if row["source"] not in visible],
+        )
+
     def get_forms(self, data=None):
-        form = self.form_class(data=data, instance=self.object)
+        form = self.form_class(data=data, instance=self.object, show_private=self.shows_private())
+        restrict_sources(form, self.request.user, self.object)
         formset = None
         if self.with_citations:
-            initial = citation_initial(self.object) if self.object else None
-            formset = CitationFormSet(data=data, initial=initial, prefix="citations")
+            shown, self.hidden_citations = self.citation_rows()
+            formset = CitationFormSet(
+                data=data,
+                initial=citation_initial(shown) if self.object else None,
+                prefix="citations",
+                form_kwargs={"sources": workflow.visible_sources(self.request.user)},
+            )
         return form, formset
 
     def get(self, request, *args, **kwargs):
@@ -120,7 +151,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             return self.render(form, formset)
         data = form.entry_data()
         if formset is not None:
-            data["citations"] = formset.rows()
+            data["citations"] = formset.rows() + self.hidden_citations
         try:
             if self.object is None:
                 entry = form.save(commit=False)
@@ -153,8 +184,13 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def render(self, form, formset, searched=False):
         duplicates = []
         if self.model is Claim:
-            title = form["title"].value() or ""
-            duplicates = likely_duplicates(title, exclude_pk=getattr(self.object, "pk", None))
+            duplicates = likely_duplicates(
+                form["title"].value() or "",
+                user=self.request.user,
+                exclude_pk=getattr(self.object, "pk", None),
+            )
+        entry = self.object
+        private = self.shows_private()
         return self.render_to_response(
             self.get_context_data(
                 form=form,
@@ -162,18 +198,30 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 searched=searched,
                 duplicates=duplicates,
                 tip=self.tip,
+                hidden_citations=len(getattr(self, "hidden_citations", [])),
                 model_name=self.model._meta.verbose_name,
                 submit_url=reverse(
-                    f"workspace:{self.model._meta.model_name}_submit", args=[self.object.pk]
+                    f"workspace:{self.model._meta.model_name}_submit", args=[entry.pk]
                 )
-                if self.object
+                if entry
                 else "",
-                history=workflow.history(self.object) if self.object else [],
-                pending=Revision.objects.pending().for_entry(self.object).exists()
-                if self.object
-                else False,
+                history=workflow.history(entry) if entry and private else [],
+                pending=Revision.objects.pending().for_entry(entry).exists() if entry else False,
             )
         )
+
+
+def restrict_sources(form, user, entry) -> None:
+    """Offer a figure only the sources its editor may see; a confidential source they may not
+    see keeps the figure's source, quote and locator out of their form (and of their edit)."""
+    if "source" not in form.fields:
+        return
+    if entry is not None and not workflow.can_see_record(entry.source, user):
+        for name in ("source", "quote", "locator"):
+            form.fields.pop(name, None)
+        return
+    sources = workflow.visible_sources(user).select_related("organization")
+    form.fields["source"].queryset = sources.order_by("title")
 
 
 class ClaimFormView(EntryFormView):
@@ -207,13 +255,19 @@ class EntryActionView(OwnerOrReviewerMixin, SingleObjectMixin, View):
 
 
 class SourceListView(StaffPermissionMixin, ListView):
+    """The sources on file, for reuse: everyone's but other people's confidential ones."""
+
     permission_required = "tracker.view_source"
     template_name = "tracker/workspace/source_list.html"
     context_object_name = "sources"
     paginate_by = 50
 
     def get_queryset(self):
-        sources = Source.objects.select_related("organization").order_by("title")
+        sources = (
+            workflow.visible_sources(self.request.user)
+            .select_related("organization")
+            .order_by("title", "pk")
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             sources = sources.filter(search_text__contains=normalize_search_text(query))
@@ -229,7 +283,11 @@ class OrganizationListView(StaffPermissionMixin, ListView):
 
 
 class RecordFormMixin(StaffPermissionMixin):
-    """Create or edit a source or organisation, refusing a stale edit without losing it."""
+    """Create or edit a source or organisation through the workflow, without losing the edit.
+
+    A record that published entries use is changed through a pending revision; only its
+    creator and reviewers see its private notes; a confidential source is theirs alone.
+    """
 
     template_name = "tracker/workspace/record_form.html"
 
@@ -237,28 +295,82 @@ class RecordFormMixin(StaffPermissionMixin):
         action = "change" if "pk" in self.kwargs else "add"
         return [f"tracker.{action}_{self.model._meta.model_name}"]
 
+    def has_object_permission(self) -> bool:
+        if "pk" not in self.kwargs:
+            return True
+        record = self.get_object()
+        return workflow.can_edit_record(record, self.request.user)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        user = self.request.user
+        record = kwargs.get("instance")
+        kwargs["show_private"] = record is None or workflow.can_see_private(record, user)
+        if self.model is Source:
+            kwargs["can_clear_confidential"] = workflow.can_review(user)
+        return kwargs
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(model_name=self.model._meta.verbose_name, **kwargs)
+        record = getattr(self, "object", None)
+        return super().get_context_data(
+            model_name=self.model._meta.verbose_name,
+            in_public_use=bool(record and workflow.is_used_publicly(record)),
+            pending=bool(record and Revision.objects.pending().for_entry(record).exists()),
+            history=workflow.history(record)
+            if record and workflow.can_see_private(record, self.request.user)
+            else [],
+            **kwargs,
+        )
 
     def form_valid(self, form):
-        record = form.save(commit=False)
-        upload = form.cleaned_data.get("file")
-        if upload and "file" in form.changed_data:
-            record.sha256 = sha256_of(upload)
         try:
-            self.object = workflow.save_record(
-                record, by=self.request.user, expected_version=form.cleaned_data.get("version")
+            if self.object is None:
+                record = form.save(commit=False)
+                if self.model is Source and record.file:
+                    record.sha256 = sha256_of(record.file)
+                self.object = workflow.create_record(record, by=self.request.user)
+                messages.success(self.request, _("Saved."))
+                return HttpResponseRedirect(self.get_success_url())
+            data = form.entry_data()
+            if self.model is Source and "file" in form.changed_data:
+                data["fields"].update(store_file(self.object, form.cleaned_data["file"]))
+            result = workflow.edit_record(
+                self.object,
+                by=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+                data=data,
+                rationale=form.cleaned_data.get("rationale", ""),
             )
         except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
+        if isinstance(result, Revision):
+            messages.success(
+                self.request,
+                _("Published entries use it: your change awaits review by a second person."),
+            )
+        else:
+            messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse(
             f"workspace:{self.model._meta.model_name}_edit", kwargs={"pk": self.object.pk}
         )
+
+
+def store_file(source: Source, upload) -> dict:
+    """Keep a newly uploaded file in storage now; the edit carries its name and SHA-256.
+
+    Files are never overwritten, so the file a pending revision names is still there when a
+    reviewer approves it, and the previous one stays on record.
+    """
+    if not upload:  # the "clear" box: the edit removes the file from the source
+        return {"file": "", "sha256": ""}
+    digest = sha256_of(upload)
+    probe = Source(pk=source.pk, sha256=digest)
+    name = Source._meta.get_field("file").generate_filename(probe, upload.name)
+    return {"file": default_storage.save(name, upload), "sha256": digest}
 
 
 class SourceCreateView(RecordFormMixin, CreateView):
@@ -282,12 +394,16 @@ class OrganizationUpdateView(RecordFormMixin, UpdateView):
 
 
 class SourceFileView(StaffPermissionMixin, View):
-    """Serve a source's file to staff only, as a download that browsers never render inline."""
+    """Serve a source's file to the staff who may see the source, as a download only."""
 
     permission_required = "tracker.view_source"
 
+    def has_object_permission(self) -> bool:
+        self.source = get_object_or_404(Source, pk=self.kwargs["pk"])
+        return workflow.can_see_record(self.source, self.request.user)
+
     def get(self, request, pk):
-        source = get_object_or_404(Source, pk=pk)
+        source = self.source
         if not source.file:
             raise Http404
         response = FileResponse(

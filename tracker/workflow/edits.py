@@ -53,6 +53,18 @@ def snapshot(entry, data: dict) -> dict:
     return result
 
 
+def same_value(field, before, after) -> bool:
+    """Compare stored values as the field reads them, so 100.00 and 100 are one number."""
+    if before in (None, "", []) and after in (None, "", []):
+        return True
+    if field.is_relation:
+        return before == after
+    try:
+        return field.to_python(before) == field.to_python(after)
+    except Exception:  # noqa: BLE001 - a value the field cannot read is a change to show
+        return False
+
+
 def citation_rows(entry) -> list[dict]:
     """An entry's citations in the edit format."""
     return [
@@ -231,14 +243,16 @@ def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str =
     if by.pk == revision.created_by_id:
         raise TransitionRefused(_("You proposed this revision: a second reviewer must approve it."))
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
-    if entry.status != S.PUBLISHED or entry.version != revision.base_version:
+    moderated = isinstance(entry, ModeratedEntry)
+    if (moderated and entry.status != S.PUBLISHED) or entry.version != revision.base_version:
         raise TransitionRefused(
             _("The entry changed after this revision was proposed: reject it and edit again.")
         )
-    require_provenance(missing_provenance_of_revision(entry, revision.data))
+    if moderated:
+        require_provenance(missing_provenance_of_revision(entry, revision.data))
+        entry.last_edited_by = revision.created_by
     comment = (comment or "").strip()
     _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
-    entry.last_edited_by = revision.created_by
     entry.version = entry.version + 1
     apply_data(entry, revision.data, by=revision.created_by)
     bump_public_version()

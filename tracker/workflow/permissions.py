@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+from django.db.models import Q
 
 from tracker.models import ModerationStatus
 
@@ -48,3 +49,54 @@ def can_edit(entry: models.Model, user: AbstractBaseUser | None) -> bool:
         return is_owner(entry, user) or can_review(user)
     # An edit to a published entry becomes a pending revision, reviewed by a second person.
     return entry.status == S.PUBLISHED
+
+
+def can_see_private(entry: models.Model, user: AbstractBaseUser | None) -> bool:
+    """Private notes, victims' identities and review comments: the owner's and reviewers'."""
+    return entry.pk is None or is_owner(entry, user) or can_review(user)
+
+
+def can_see_record(record: models.Model, user: AbstractBaseUser | None) -> bool:
+    """A confidential source (its details and its file) is its creator's and reviewers' only.
+
+    ``visible_sources`` is the same rule as a queryset.
+    """
+    if not is_authenticated(user) or not user.has_perm(f"tracker.view_{model_label(record)}"):
+        return False
+    if getattr(record, "confidential", False):
+        return is_owner(record, user) or can_review(user)
+    return True
+
+
+def visible_sources(user: AbstractBaseUser):
+    """The sources ``user`` may see and cite on the staff side (see ``can_see_record``)."""
+    from tracker.models import Source
+
+    if can_review(user):
+        return Source.objects.all()
+    return Source.objects.filter(Q(confidential=False) | Q(created_by=user))
+
+
+def visible_claims(user: AbstractBaseUser):
+    """The claims ``user`` may see on the staff side: published ones and their own, or every
+    claim for a reviewer, who reviews them."""
+    from tracker.models import Claim
+
+    if can_review(user):
+        return Claim.objects.all()
+    return Claim.objects.filter(Q(pk__in=Claim.objects.public().values("pk")) | Q(created_by=user))
+
+
+def can_edit_record(record: models.Model, user: AbstractBaseUser | None) -> bool:
+    """Who may change a source or organisation: its creator and reviewers directly; anyone on
+    the staff may propose a change to one that published entries use (reviewed like an entry)."""
+    if not can_see_record(record, user):
+        return False
+    if not user.has_perm(f"tracker.change_{model_label(record)}"):
+        return False
+    return is_owner(record, user) or can_review(user) or is_used_publicly(record)
+
+
+def is_used_publicly(record: models.Model) -> bool:
+    """Whether published entries use a source or organisation, so that the public sees it."""
+    return type(record).objects.used_publicly().filter(pk=record.pk).exists()
