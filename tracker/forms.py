@@ -200,17 +200,22 @@ class BaseCitationFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
         return [row for form in self.forms if (row := form.row())]
 
-    def narrow_sources(self, query: str) -> None:
-        """Offer only the sources matching ``query`` (and those already chosen)."""
+    def narrow_sources(self, query: str) -> str | None:
+        """Offer only the sources matching ``query`` (and those already chosen), or say why
+        ``query`` cannot be searched."""
+        from tracker.filters import search_problem
         from tracker.models.base import normalize_search_text
 
-        needle = normalize_search_text(query)
+        if problem := search_problem(query):
+            return problem
+        needle = normalize_search_text(query.strip())
         for form in self.forms:
             chosen = form["source"].value()
             matching = Source.objects.filter(search_text__contains=needle)
             if chosen:
                 matching = matching | Source.objects.filter(pk=chosen)
             form.fields["source"].queryset = matching.order_by("title")[:50]
+        return None
 
 
 CitationFormSet = forms.formset_factory(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.db import connection
 
+from tracker.filters import SEARCH_MAX_LENGTH
 from tracker.models import Claim
 from tracker.models.base import normalize_search_text
 
 
 def likely_duplicates(title: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Claim]:
     """Claims whose title resembles ``title``: trigram similarity on PostgreSQL, words on SQLite."""
-    title = (title or "").strip()
+    # A hint, not a search: compare the first characters only, as much as a search may hold.
+    title = (title or "").strip()[:SEARCH_MAX_LENGTH]
     if len(title) < 4:
         return []
     claims = Claim.objects.exclude(pk=exclude_pk) if exclude_pk else Claim.objects.all()

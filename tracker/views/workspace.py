@@ -11,6 +11,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from tracker import moderation
+from tracker.filters import SEARCH_MAX_LENGTH, search_problem
 from tracker.forms import (
     CitationFormSet,
     ClaimForm,
@@ -91,8 +92,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form, formset = self.get_forms(request.POST)
         if formset is not None and "search_sources" in request.POST:
-            formset.narrow_sources(request.POST.get("source_query", ""))
-            return self.render(form, formset, searched=True)
+            problem = formset.narrow_sources(request.POST.get("source_query", ""))
+            return self.render(form, formset, searched=problem is None, search_problem=problem)
         if not (form.is_valid() and (formset is None or formset.is_valid())):
             return self.render(form, formset)
         data = form.entry_data()
@@ -124,7 +125,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def edit_url(self, entry):
         return reverse(f"workspace:{self.model._meta.model_name}_edit", kwargs={"pk": entry.pk})
 
-    def render(self, form, formset, searched=False):
+    def render(self, form, formset, searched=False, search_problem=None):
         duplicates = []
         if self.model is Claim:
             title = form["title"].value() or ""
@@ -134,6 +135,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 form=form,
                 formset=formset,
                 searched=searched,
+                source_search_problem=search_problem,
+                search_max_length=SEARCH_MAX_LENGTH,
                 duplicates=duplicates,
                 model_name=self.model._meta.verbose_name,
                 submit_url=reverse(
@@ -188,9 +191,17 @@ class SourceListView(StaffPermissionMixin, ListView):
     def get_queryset(self):
         sources = Source.objects.select_related("organization").order_by("title")
         query = self.request.GET.get("q", "").strip()
-        if query:
+        self.notices = []
+        if query and (problem := search_problem(query)):
+            self.notices.append(problem)
+        elif query:
             sources = sources.filter(search_text__contains=normalize_search_text(query))
         return sources
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            notices=self.notices, search_max_length=SEARCH_MAX_LENGTH, **kwargs
+        )
 
 
 class OrganizationListView(StaffPermissionMixin, ListView):
