@@ -10,6 +10,7 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
     make_user,
+    pdf_bytes,
 )
 from tracker import moderation
 from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 S = ModerationStatus
 # Session, user, permissions, claims, figures, revisions, review count (none: no reviewer).
 WORKSPACE_HOME_QUERIES = 7
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from tracker import moderation
+from tracker.evidence import SERVED_FILE_POLICY, download_name, sniff_evidence_type
 from tracker.filters import SEARCH_MAX_LENGTH, search_problem
 from tracker.forms import (
     CitationFormSet,
@@ -22,7 +23,6 @@ from tracker.forms import (
 )
 from tracker.models import Claim, ModerationStatus, Organization, Revision, Source, Statistic
 from tracker.models.base import normalize_search_text
-from tracker.models.sources import sha256_of
 from tracker.selectors import likely_duplicates
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
 
@@ -225,10 +225,7 @@ class RecordFormMixin(StaffPermissionMixin):
         return super().get_context_data(model_name=self.model._meta.verbose_name, **kwargs)
 
     def form_valid(self, form):
-        record = form.save(commit=False)
-        upload = form.cleaned_data.get("file")
-        if upload and "file" in form.changed_data:
-            record.sha256 = sha256_of(upload)
+        record = form.save(commit=False)  # a new file's hash is taken as it is saved
         try:
             self.object = moderation.save_record(
                 record, by=self.request.user, expected_version=form.cleaned_data.get("version")
@@ -266,7 +263,11 @@ class OrganizationUpdateView(RecordFormMixin, UpdateView):
 
 
 class SourceFileView(StaffPermissionMixin, View):
-    """Serve a source's file to staff only, as a download that browsers never render inline."""
+    """Serve a source's file to staff only, as a download that browsers never render inline.
+
+    The type is read from the file's first bytes, so a file stored before uploads were checked
+    is served as what it is, or as plain bytes, never as the type its name suggests.
+    """
 
     permission_required = "tracker.view_source"
 
@@ -274,10 +275,18 @@ class SourceFileView(StaffPermissionMixin, View):
         source = get_object_or_404(Source, pk=pk)
         if not source.file:
             raise Http404
+        try:
+            handle = source.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        kind = sniff_evidence_type(handle)
         response = FileResponse(
-            source.file.open("rb"),
+            handle,
             as_attachment=True,
-            filename=source.file.name.rsplit("/", 1)[-1],
+            filename=download_name(source.original_name or source.file.name, kind),
+            content_type=kind.content_type if kind else "application/octet-stream",
         )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = SERVED_FILE_POLICY
         response["Cache-Control"] = "private, no-store"
         return response
