@@ -412,3 +412,53 @@ def test_awaiting_review_count_counts_entries_and_revisions(contributor):
     StatisticFactory(status=S.SUBMITTED)
     propose(ClaimFactory(), contributor, title="T")
     assert moderation.awaiting_review_count() == 3
+
+
+# A decision taken on an entry loaded before another change moved its version is refused, even
+# when the status (or grade) it was loaded with is still the current one.
+def bump_version_by_grading(entry, reviewer) -> None:
+    fresh = type(entry).objects.get(pk=entry.pk)
+    moderation.set_verification(
+        fresh, by=reviewer, grade=VerificationGrade.CORROBORATED, rationale="Two NGOs report it."
+    )
+
+
+def row_and_events(entry) -> tuple:
+    current = type(entry).objects.get(pk=entry.pk)
+    return (current.status, current.verification, current.version), ModerationEvent.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("status", "decide"),
+    [
+        (S.SUBMITTED, lambda entry, by: moderation.approve(entry, by=by)),
+        (S.SUBMITTED, lambda entry, by: moderation.reject(entry, by=by, comment="No source.")),
+        (S.SUBMITTED, lambda entry, by: moderation.request_changes(entry, by=by, comment="Dates?")),
+        (S.PUBLISHED, lambda entry, by: moderation.withdraw(entry, by=by, comment="Retracted.")),
+    ],
+    ids=["approve", "reject", "request_changes", "withdraw"],
+)
+def test_stale_decision_after_a_version_bump_is_refused_and_changes_nothing(
+    reviewer, second_reviewer, status, decide
+):
+    claim = ClaimFactory(status=status)
+    stale = Claim.objects.get(pk=claim.pk)
+    bump_version_by_grading(claim, reviewer)
+    before = row_and_events(claim)
+    assert stale.status == before[0][0]  # only the version moved
+    with pytest.raises(moderation.TransitionRefused):
+        decide(stale, second_reviewer)
+    assert row_and_events(claim) == before
+
+
+def test_stale_grade_after_a_version_bump_is_refused_and_changes_nothing(contributor, reviewer):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    stale = Claim.objects.get(pk=claim.pk)
+    moderation.submit(Claim.objects.get(pk=claim.pk), by=contributor)
+    before = row_and_events(claim)
+    assert stale.verification == before[0][1]  # only the version (and status) moved
+    with pytest.raises(moderation.TransitionRefused):
+        moderation.set_verification(
+            stale, by=reviewer, grade=VerificationGrade.VERIFIED, rationale="Checked."
+        )
+    assert row_and_events(claim) == before
