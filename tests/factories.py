@@ -1,6 +1,7 @@
 """factory_boy factories and ``make_user`` for the test suite."""
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
@@ -19,6 +20,30 @@ from tracker.models import (
 )
 
 ROLE_GROUPS = {"contributor": "Contributors", "reviewer": "Reviewers"}
+
+
+def pdf_bytes(pages: int = 1, *, user_password: str | None = None) -> bytes:
+    """A real PDF of blank pages, written by pypdf."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if user_password is not None:
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real image in ``image_format`` (PNG, JPEG, GIF, WEBP), drawn by Pillow."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    mode = "P" if image_format == "GIF" else "RGB"
+    Image.new(mode, size, color=1 if mode == "P" else "red").save(buffer, image_format)
+    return buffer.getvalue()
 
 
 def make_user(role: str = "contributor", username: str | None = None, **extra):

@@ -5,13 +5,17 @@ URL resolver (filled with every pk and slug in the database, public or not), eve
 any response (HTML, CSV, JSON, XML), and searches and filters for each marker.
 """
 
+import csv
+import io
 import re
 from collections import deque
 from urllib.parse import quote, urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, TextField, URLField
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 from tests.factories import (
     CategoryFactory,
@@ -25,6 +29,7 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
+from tracker.exports import RESOURCES
 from tracker.models import (
     Claim,
     Location,
@@ -335,3 +340,153 @@ def test_leak_crawler_detects_a_planted_leak(client, private_material):
     ClaimFactory(title=f"{MARK}PLANTED")
     fetched = crawl(client, ["/en/claims/"], limit=30)
     assert any(f"{MARK}PLANTED" in text for _status, text in fetched.values())
+
+
+# Private text must never make an entry findable. The crawler above looks for private text in
+# responses; a search hit leaks it without showing it ("the claim about X's death" is listed).
+# Every staff-only field (its help text says "Staff only") of every public model, and every text
+# field of a confidential source, is searched for on every public output that takes a search.
+SEARCHABLE_OUTPUTS = {
+    name: [f"/en/{name}/", f"/{name}.json", f"/{name}.csv", f"/api/{name}/"] for name in RESOURCES
+}
+SEARCHABLE_OUTPUTS["claims"].append("/feeds/claims.atom")
+TITLE_WORDS = {
+    "claims": "claimword",
+    "statistics": "figureword",
+    "sources": "sourceword",
+    "organizations": "orgword",
+    "places": "placeword",
+}
+PUBLIC_MODELS = {resource.model for resource in RESOURCES.values()}
+
+
+def staff_only_fields() -> list[tuple[type, str]]:
+    """Every field of a public model whose help text says it is for staff only."""
+    with translation.override("en"):
+        return sorted(
+            (
+                (model, field.name)
+                for model in PUBLIC_MODELS
+                for field in model._meta.get_fields()
+                if str(getattr(field, "help_text", "")).startswith("Staff only")
+            ),
+            key=lambda pair: (pair[0].__name__, pair[1]),
+        )
+
+
+def confidential_source_fields() -> list[str]:
+    """Every free-text field of a source: a confidential source's details never leave staff."""
+    return [
+        field.name
+        for field in Source._meta.get_fields()
+        if isinstance(field, CharField | TextField)
+        and not field.choices
+        and field.editable
+        and field.name not in {"slug"}
+    ]
+
+
+PRIVATE_CASES = [(model, name, False) for model, name in staff_only_fields()] + [
+    (Source, name, True) for name in confidential_source_fields()
+]
+
+
+def case_id(case) -> str:
+    model, name, confidential = case
+    return f"{'confidential-' if confidential else ''}{model.__name__}.{name}"
+
+
+def private_value(model: type, name: str) -> tuple[str, str]:
+    """A value for the field, and what a member of the public would search to find it."""
+    word = f"zqprivate{model.__name__.lower()}{name.replace('_', '')}"
+    if isinstance(model._meta.get_field(name), URLField):
+        # Without the scheme: PostgreSQL's web search reads "https:" as a word of its own.
+        return f"https://example.org/{word}", f"example.org/{word}"
+    return f"Secret {word} words", word
+
+
+def build_world(private: dict[tuple[type, str, bool], str] | None = None) -> None:
+    """One published entry of each public list, citing or using a confidential source too."""
+    private = private or {}
+
+    def given(model, *, confidential=False) -> dict:
+        return {
+            name: value
+            for (owner, name, secret), value in private.items()
+            if owner is model and secret == confidential
+        }
+
+    organization = OrganizationFactory(name="Orgword Monitor", **given(Organization))
+    source = SourceFactory(title="Sourceword report", organization=organization, **given(Source))
+    confidential = SourceFactory(
+        **{
+            "title": "Confidential document",
+            "organization": OrganizationFactory(name="Behind a confidential source"),
+            **given(Source, confidential=True),
+            "confidential": True,
+        }
+    )
+    place = LocationFactory(name="Placeword prison")
+    claim = ClaimFactory(title="Claimword happened", location=place, **given(Claim))
+    CitationFactory(claim=claim, source=source)
+    CitationFactory(claim=claim, source=confidential)
+    claim.save()  # its search text again, now that it cites its sources
+    StatisticFactory(
+        source=source,
+        organization=organization,
+        location=place,
+        note="Figureword note",
+        **given(Statistic),
+    )
+    StatisticFactory(source=confidential, organization=organization, note="Second figure")
+
+
+def hits(client, path: str, query: str) -> int:
+    """How many entries ``path`` lists for the search ``query``."""
+    response = client.get(path, {"q": query})
+    assert response.status_code == 200, (path, response.status_code)
+    if path.startswith("/api/") or path.endswith(".json"):
+        return response.json()["count"]
+    if path.endswith(".csv"):
+        body = b"".join(response.streaming_content).decode()
+        return len(list(csv.reader(io.StringIO(body)))) - 1
+    if path.endswith(".atom"):
+        return response.content.decode().count("<entry>")
+    return response.context["paginator"].count
+
+
+def test_private_fields_cover_every_staff_only_field_known():
+    covered = {(model.__name__, name) for model, name, _confidential in PRIVATE_CASES}
+    assert {
+        ("Claim", "victim_identities"),
+        ("Claim", "private_notes"),
+        ("Statistic", "private_notes"),
+        ("Source", "private_notes"),
+        ("Organization", "private_notes"),
+    } <= covered
+    assert {"title", "url", "archived_url", "author", "summary"} <= set(
+        confidential_source_fields()
+    )
+
+
+@pytest.mark.parametrize("resource", SEARCHABLE_OUTPUTS)
+def test_private_fields_control_a_public_word_finds_its_entry(client, resource):
+    build_world()
+    found = {
+        path: hits(client, path, TITLE_WORDS[resource]) for path in SEARCHABLE_OUTPUTS[resource]
+    }
+    assert found == dict.fromkeys(SEARCHABLE_OUTPUTS[resource], 1)
+
+
+@pytest.mark.parametrize("case", PRIVATE_CASES, ids=case_id)
+def test_private_field_text_finds_nothing_in_any_public_search(client, case):
+    model, name, _confidential = case
+    value, query = private_value(model, name)
+    build_world({case: value})
+    found = {
+        path: count
+        for paths in SEARCHABLE_OUTPUTS.values()
+        for path in paths
+        if (count := hits(client, path, query))
+    }
+    assert not found, f"{case_id(case)} is searchable: {found}"

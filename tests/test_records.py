@@ -12,13 +12,14 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
     make_user,
+    pdf_bytes,
 )
 from tracker import workflow
 from tracker.models import ModerationEvent, Organization, Revision, Source
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -1,14 +1,24 @@
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.factories import make_user
+from tests.processes import child_env
 from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Tip
 from tracker.selectors import awaiting_review_count
+from tracker.views.tips import sender_fingerprint
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 TIP = {
     "what": "Guards beat detainees in cellblock 3 of the Mariona prison.",
@@ -121,6 +131,67 @@ def test_tip_rate_limit_uses_proxy_header_when_configured(client, settings):
     response = client.post(reverse("tips:report"), TIP, HTTP_X_FORWARDED_FOR="10.0.0.2")
     assert response.status_code == 302
     assert Tip.objects.count() == 2
+
+
+def fingerprint(address: str) -> str:
+    return sender_fingerprint(RequestFactory().post("/", REMOTE_ADDR=address))
+
+
+def test_tip_fingerprint_changes_with_the_secret_key(settings):
+    before = fingerprint("203.0.113.5")
+    settings.SECRET_KEY = "another-long-secret-key-for-another-deployment"
+    assert fingerprint("203.0.113.5") != before
+
+
+def test_tip_fingerprint_is_no_plain_hash_of_the_address():
+    address = "203.0.113.5"
+    plain_hashes = {
+        hashlib.new(name, address.encode()).hexdigest()
+        for name in hashlib.algorithms_guaranteed
+        if not name.startswith("shake")
+    }
+    assert fingerprint(address) not in plain_hashes
+
+
+# A public form that took more than this many tips an hour from one address would be a flood.
+TIPS_PER_HOUR_CEILING = 20
+
+
+@pytest.fixture(scope="module")
+def shipped_tips_per_hour() -> int:
+    """TIPS_PER_HOUR as tracker.settings sets it with the variable unset (tests override it)."""
+    env = {key: value for key, value in child_env().items() if key != "TIPS_PER_HOUR"}
+    env.update(SECRET_KEY="a-long-random-production-key", DJANGO_SETTINGS_MODULE="tracker.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "from tracker import settings; print(settings.TIPS_PER_HOUR)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout)
+
+
+def test_tip_rate_limit_shipped_default_is_the_documented_small_one(shipped_tips_per_hour):
+    readme = (ROOT / "README.md").read_text()
+    documented = re.search(r"^\| `TIPS_PER_HOUR` \| `(\d+)` \|", readme, re.MULTILINE)
+    assert shipped_tips_per_hour == int(documented.group(1))
+    assert 1 <= shipped_tips_per_hour <= TIPS_PER_HOUR_CEILING
+
+
+def test_tip_rate_limit_shipped_default_refuses_the_next_tip(
+    client, settings, shipped_tips_per_hour
+):
+    assert shipped_tips_per_hour <= TIPS_PER_HOUR_CEILING  # or this test would post all day
+    settings.TIPS_PER_HOUR = shipped_tips_per_hour
+    statuses = [
+        client.post(reverse("tips:report"), TIP, REMOTE_ADDR="198.51.100.20").status_code
+        for _ in range(shipped_tips_per_hour + 1)
+    ]
+    assert statuses == [302] * shipped_tips_per_hour + [429]
+    assert Tip.objects.count() == shipped_tips_per_hour
 
 
 # --- The tip inbox ---------------------------------------------------------------------------

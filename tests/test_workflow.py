@@ -366,3 +366,54 @@ def test_propose_revision_refused_on_unpublished_entry(contributor):
     claim = ClaimFactory(status=S.DRAFT, created_by=contributor)
     with pytest.raises(workflow.TransitionRefused):
         propose(claim, contributor, title="X")
+
+
+# A decision taken on an entry loaded before another change moved its version is refused, even
+# when the status (or grade) it was loaded with is still the current one.
+def bump_version_by_grading(entry, reviewer) -> None:
+    fresh = type(entry).objects.get(pk=entry.pk)
+    workflow.set_verification(
+        fresh, by=reviewer, grade=VerificationGrade.CORROBORATED, rationale="Two NGOs report it."
+    )
+
+
+def row_and_events(entry) -> tuple:
+    current = type(entry).objects.get(pk=entry.pk)
+    return (current.status, current.verification, current.version), ModerationEvent.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("status", "decide"),
+    [
+        (S.SUBMITTED, lambda entry, by: workflow.approve(entry, by=by)),
+        (S.SUBMITTED, lambda entry, by: workflow.reject(entry, by=by, comment="No source.")),
+        (S.SUBMITTED, lambda entry, by: workflow.request_changes(entry, by=by, comment="Dates?")),
+        (S.PUBLISHED, lambda entry, by: workflow.withdraw(entry, by=by, comment="Retracted.")),
+    ],
+    ids=["approve", "reject", "request_changes", "withdraw"],
+)
+def test_stale_decision_after_a_version_bump_is_refused_and_changes_nothing(
+    reviewer, second_reviewer, status, decide
+):
+    # Cited, so that only the moved version can refuse the approval.
+    claim = ClaimFactory(status=status, cited=True)
+    stale = Claim.objects.get(pk=claim.pk)
+    bump_version_by_grading(claim, reviewer)
+    before = row_and_events(claim)
+    assert stale.status == before[0][0]  # only the version moved
+    with pytest.raises(workflow.TransitionRefused):
+        decide(stale, second_reviewer)
+    assert row_and_events(claim) == before
+
+
+def test_stale_grade_after_a_version_bump_is_refused_and_changes_nothing(contributor, reviewer):
+    claim = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    stale = Claim.objects.get(pk=claim.pk)
+    workflow.submit(Claim.objects.get(pk=claim.pk), by=contributor)
+    before = row_and_events(claim)
+    assert stale.verification == before[0][1]  # only the version (and status) moved
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.set_verification(
+            stale, by=reviewer, grade=VerificationGrade.VERIFIED, rationale="Checked."
+        )
+    assert row_and_events(claim) == before

@@ -10,6 +10,7 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
     make_user,
+    pdf_bytes,
 )
 from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
@@ -19,7 +20,7 @@ S = ModerationStatus
 # Session, user, permissions, claims, figures, revisions, the new-tips count of the navigation
 # (no review count: not a reviewer).
 WORKSPACE_HOME_QUERIES = 8
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

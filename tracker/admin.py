@@ -1,6 +1,7 @@
 """Django admin for every model. Moderation status and grade are read-only here: the
 workflow module (``tracker.workflow``) owns them, and the admin actions call it."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import workflow
+from tracker.forms import EvidenceFileInput, EvidenceUploadMixin
 from tracker.models import (
     Category,
     Citation,
@@ -101,13 +103,30 @@ class OrganizationAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class SourceAdminForm(EvidenceUploadMixin, forms.ModelForm):
+    """The admin checks and stores an uploaded file exactly as the workspace does."""
+
+    class Meta:
+        model = Source
+        fields = "__all__"
+        widgets = {"file": EvidenceFileInput}
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    form = SourceAdminForm
     list_display = ("title", "organization", "kind", "published_on", "language", "confidential")
     list_filter = ("kind", "language", "confidential", "organization")
     search_fields = ("title", "author", "url", "summary", "organization__name")
     autocomplete_fields = ("organization",)
-    readonly_fields = ("sha256", "created_by", "version", "created_at", "updated_at")
+    readonly_fields = (
+        "sha256",
+        "original_name",
+        "created_by",
+        "version",
+        "created_at",
+        "updated_at",
+    )
     date_hierarchy = "published_on"
 
     def save_model(self, request, obj, form, change):

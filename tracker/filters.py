@@ -46,6 +46,10 @@ from tracker.models import (
 from tracker.models.base import normalize_search_text
 
 SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
+# The most a search may hold, on every database: SQLite's parser overflows on a hundred words
+# (one LIKE and one rank term each), and PostgreSQL would parse and rank any length.
+SEARCH_MAX_TERMS = 20
+SEARCH_MAX_LENGTH = 200
 
 
 class SearchTextVector(Func):
@@ -114,13 +118,52 @@ def is_postgresql(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+def search_problem(text: str) -> str | None:
+    """Say why ``text`` is more than a search may hold, or None when it can be searched."""
+    text = (text or "").strip()
+    if len(text) > SEARCH_MAX_LENGTH:
+        return _("Search for at most %(limit)s characters; this search has %(count)s.") % {
+            "limit": SEARCH_MAX_LENGTH,
+            "count": len(text),
+        }
+    terms = len(normalize_search_text(text).split())
+    if terms > SEARCH_MAX_TERMS:
+        return _("Search for at most %(limit)s words; this search has %(count)s.") % {
+            "limit": SEARCH_MAX_TERMS,
+            "count": terms,
+        }
+    return None
+
+
+def validate_search(text: str) -> None:
+    problem = search_problem(text)
+    if problem:
+        raise forms.ValidationError(problem, code="search_too_long")
+
+
+class SearchField(forms.CharField):
+    """A search box: refuses more than ``SEARCH_MAX_LENGTH`` characters or
+    ``SEARCH_MAX_TERMS`` words, so the FilterSet drops the search and says why."""
+
+    default_validators = [validate_search]
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(SEARCH_MAX_LENGTH)}
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     """Filter by words of ``text`` in ``search_text``, accent- and case-insensitively.
 
     PostgreSQL: full-text search over the folded text (a GIN index matches this expression).
-    SQLite: every word must appear in the folded text. Both annotate ``search_rank``.
+    SQLite: every word must appear in the folded text. Both annotate ``search_rank``. Text
+    beyond the bounds is cut here too, whoever calls (``SearchField`` reports it first).
     """
-    folded = normalize_search_text(text).strip()
+    words = normalize_search_text(text[:SEARCH_MAX_LENGTH]).split()[:SEARCH_MAX_TERMS]
+    folded = " ".join(words)
     if not folded:
         return queryset
     if is_postgresql(queryset):
@@ -131,7 +174,6 @@ def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
             .filter(search_vector=query)
             .annotate(search_rank=SearchRank(vector, query))
         )
-    words = folded.split()
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     rank = word_occurrences(words[0])
@@ -195,7 +237,7 @@ class PublicFilterSet(django_filters.FilterSet):
 
 
 class ClaimFilter(PublicFilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = SearchFilter(method="filter_search", label=_("Search"))
     category = SlugMultipleChoiceFilter(
         method="filter_category",
         queryset=Category.objects.public(),
@@ -317,7 +359,7 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
 
 
 class StatisticFilter(PublicFilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = SearchFilter(method="filter_search", label=_("Search"))
     indicator = SlugMultipleChoiceFilter(
         field_name="indicator__slug", queryset=Indicator.objects.public(), label=_("Indicator")
     )
@@ -356,7 +398,7 @@ class StatisticFilter(PublicFilterSet):
 
 
 class SourceFilter(PublicFilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = SearchFilter(method="filter_search", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     organization = SlugMultipleChoiceFilter(
         field_name="organization__slug",
@@ -373,7 +415,7 @@ class SourceFilter(PublicFilterSet):
 
 
 class OrganizationFilter(PublicFilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = SearchFilter(method="filter_search", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
@@ -385,7 +427,7 @@ class OrganizationFilter(PublicFilterSet):
 
 
 class LocationFilter(PublicFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")

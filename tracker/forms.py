@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
+from tracker.evidence import EvidenceRefused, check_evidence
 from tracker.models import (
     Citation,
     Claim,
@@ -20,27 +25,51 @@ from tracker.models import (
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-# Allowed source files, recognised by their first bytes rather than by their name.
-FILE_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-}
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    """A stored file as staff see it: the name it was uploaded under, and its download link."""
+
+    url: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
 
 
-def sniff_content_type(file) -> str | None:
-    """Name the type of an uploaded file from its content, or None when it is not allowed."""
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    for signature, content_type in FILE_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
+class EvidenceFileInput(forms.ClearableFileInput):
+    """Show a stored file by its uploaded name, linked to the staff-only download."""
+
+    def format_value(self, value):
+        source = getattr(value, "instance", None)
+        if self.is_initial(value) and source is not None and source.pk:
+            return StoredEvidence(
+                url=reverse("workspace:source_file", args=[source.pk]),
+                name=source.original_name or posixpath.basename(value.name),
+            )
+        return super().format_value(value)
+
+
+class EvidenceUploadMixin:
+    """Accept a source's file only as evidence (``tracker.evidence``), to be stored under a
+    random name with its detected type's extension; the uploaded name is kept for staff."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or upload == self.instance.file:
+            return upload
+        limit = settings.SOURCE_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)}
+            )
+        try:
+            kind = check_evidence(upload)
+        except EvidenceRefused as refused:
+            raise forms.ValidationError(refused.message) from None
+        self.instance.original_name = upload.name  # Django has kept its last part only
+        upload.name = f"evidence{kind.extension}"
+        return upload
 
 
 # Staff-only fields that only an entry's owner and reviewers see (need to know).
@@ -224,11 +253,15 @@ class BaseCitationFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
         return [row for form in self.forms if (row := form.row())]
 
-    def narrow_sources(self, query: str) -> None:
-        """Offer only the sources matching ``query`` (and those already chosen)."""
+    def narrow_sources(self, query: str) -> str | None:
+        """Offer only the sources matching ``query`` (and those already chosen), or say why
+        ``query`` cannot be searched."""
+        from tracker.filters import search_problem
         from tracker.models.base import normalize_search_text
 
-        needle = normalize_search_text(query)
+        if problem := search_problem(query):
+            return problem
+        needle = normalize_search_text(query.strip())
         for form in self.forms:
             offered = form.fields["source"].queryset
             chosen = form["source"].value()
@@ -236,6 +269,7 @@ class BaseCitationFormSet(forms.BaseFormSet):
             if chosen:
                 matching = matching | offered.filter(pk=chosen)
             form.fields["source"].queryset = matching.order_by("title")[:50]
+        return None
 
 
 CitationFormSet = forms.formset_factory(
@@ -296,7 +330,7 @@ class StatisticForm(VersionedForm):
         return cleaned
 
 
-class SourceForm(VersionedForm):
+class SourceForm(EvidenceUploadMixin, VersionedForm):
     rationale = forms.CharField(
         label=_("rationale"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -326,7 +360,11 @@ class SourceForm(VersionedForm):
             "file",
             "private_notes",
         ]
-        widgets = {"published_on": DATE_INPUT, "accessed_on": DATE_INPUT}
+        widgets = {
+            "published_on": DATE_INPUT,
+            "accessed_on": DATE_INPUT,
+            "file": EvidenceFileInput,
+        }
 
     def __init__(self, *args, can_clear_confidential: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -339,21 +377,6 @@ class SourceForm(VersionedForm):
     def edited_fields(self) -> list[str]:
         # A new file is stored by the view and travels in the edit by its stored name.
         return [name for name in super().edited_fields() if name != "file"]
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not upload or upload == self.instance.file:
-            return upload
-        limit = settings.SOURCE_FILE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)}
-            )
-        if sniff_content_type(upload) is None:
-            raise forms.ValidationError(
-                _("This kind of file is not accepted: upload a PDF, PNG, JPEG, GIF or WebP file.")
-            )
-        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from tracker import workflow
+from tracker.filters import SEARCH_MAX_LENGTH
 from tracker.models import Claim, Revision, Statistic, Tip
 from tracker.models.base import normalize_search_text
 
@@ -14,7 +15,8 @@ def likely_duplicates(
 ) -> list[Claim]:
     """Claims that ``user`` may see whose title resembles ``title``: trigram similarity on
     PostgreSQL, words on SQLite."""
-    title = (title or "").strip()
+    # A hint, not a search: compare the first characters only, as much as a search may hold.
+    title = (title or "").strip()[:SEARCH_MAX_LENGTH]
     if len(title) < 4:
         return []
     claims = workflow.visible_claims(user)

@@ -218,14 +218,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "tracker.middleware.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# The read-only API: anonymous, JSON only, no session (so no writes), throttled per address.
+# The read-only API: anonymous, JSON only, no session (so no writes), throttled per client
+# address (tracker.throttling: the address client_ip finds, counted in the default cache).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.throttling.ClientAddressThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
 }
 SPECTACULAR_SETTINGS = {
@@ -274,7 +275,7 @@ if DATABASE_REPLICA_URL:
 # Caches: the public lists' counts and facets and the rendered bodies of claim and indicator
 # pages, keyed by the public-data version (tracker/public_cache.py), so a decision is never
 # followed by a stale page. Local memory, one cache per app process, by default; CACHE_URL (or
-# REDIS_URL) set to a redis:// address shares one Redis between processes (install `redis`).
+# REDIS_URL) set to a redis:// address shares one Redis between processes.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tracker.evidence import stored_file_name
 from tracker.history import AuditHistory
 from tracker.models.base import (
     DatePrecision,
@@ -112,7 +113,12 @@ def sha256_of(file) -> str:
 
 
 def source_file_path(instance: "Source", filename: str) -> str:
-    return f"sources/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+    """Store a file under a random name: never a name the uploader chose (see tracker.evidence).
+
+    Files stored before were named ``sources/<sha256[:2]>/<sha256>/<uploaded name>``; their rows
+    keep that name, which still resolves.
+    """
+    return stored_file_name(filename)
 
 
 class Source(TimeStamped):
@@ -169,6 +175,13 @@ class Source(TimeStamped):
     )
     file = models.FileField(_("file"), upload_to=source_file_path, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, editable=False)
+    original_name = models.CharField(
+        _("name of the uploaded file"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Staff only: the file is stored and served under another name."),
+    )
     private_notes = models.TextField(
         _("private notes"), blank=True, help_text=_("Staff only. Never shown publicly.")
     )
@@ -208,6 +221,11 @@ class Source(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.published_on = truncate_to_precision(self.published_on, self.published_precision)
+        if not self.file:
+            self.sha256, self.original_name = "", ""
+        elif not self.file._committed:
+            # A new file, about to be stored: its hash, whoever saves it (workspace or admin).
+            self.sha256 = sha256_of(self.file)
         org = self.organization.name if self.organization_id else ""
         self.search_text = normalize_search_text(self.title, self.author, org, self.summary)
         super().save(*args, **kwargs)

@@ -12,6 +12,8 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from tracker import workflow
+from tracker.evidence import SERVED_FILE_POLICY, download_name, sniff_evidence_type
+from tracker.filters import SEARCH_MAX_LENGTH, search_problem
 from tracker.forms import (
     CitationFormSet,
     ClaimForm,
@@ -145,8 +147,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form, formset = self.get_forms(request.POST)
         if formset is not None and "search_sources" in request.POST:
-            formset.narrow_sources(request.POST.get("source_query", ""))
-            return self.render(form, formset, searched=True)
+            problem = formset.narrow_sources(request.POST.get("source_query", ""))
+            return self.render(form, formset, searched=problem is None, search_problem=problem)
         if not (form.is_valid() and (formset is None or formset.is_valid())):
             return self.render(form, formset)
         data = form.entry_data()
@@ -181,7 +183,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def edit_url(self, entry):
         return reverse(f"workspace:{self.model._meta.model_name}_edit", kwargs={"pk": entry.pk})
 
-    def render(self, form, formset, searched=False):
+    def render(self, form, formset, searched=False, search_problem=None):
         duplicates = []
         if self.model is Claim:
             duplicates = likely_duplicates(
@@ -196,6 +198,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 form=form,
                 formset=formset,
                 searched=searched,
+                source_search_problem=search_problem,
+                search_max_length=SEARCH_MAX_LENGTH,
                 duplicates=duplicates,
                 tip=self.tip,
                 hidden_citations=len(getattr(self, "hidden_citations", [])),
@@ -269,9 +273,17 @@ class SourceListView(StaffPermissionMixin, ListView):
             .order_by("title", "pk")
         )
         query = self.request.GET.get("q", "").strip()
-        if query:
+        self.notices = []
+        if query and (problem := search_problem(query)):
+            self.notices.append(problem)
+        elif query:
             sources = sources.filter(search_text__contains=normalize_search_text(query))
         return sources
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            notices=self.notices, search_max_length=SEARCH_MAX_LENGTH, **kwargs
+        )
 
 
 class OrganizationListView(StaffPermissionMixin, ListView):
@@ -325,15 +337,14 @@ class RecordFormMixin(StaffPermissionMixin):
     def form_valid(self, form):
         try:
             if self.object is None:
-                record = form.save(commit=False)
-                if self.model is Source and record.file:
-                    record.sha256 = sha256_of(record.file)
+                record = form.save(commit=False)  # a new file's hash is taken as it is saved
                 self.object = workflow.create_record(record, by=self.request.user)
                 messages.success(self.request, _("Saved."))
                 return HttpResponseRedirect(self.get_success_url())
             data = form.entry_data()
             if self.model is Source and "file" in form.changed_data:
-                data["fields"].update(store_file(self.object, form.cleaned_data["file"]))
+                upload = form.cleaned_data["file"]
+                data["fields"].update(store_file(upload, form.instance.original_name))
             result = workflow.edit_record(
                 self.object,
                 by=self.request.user,
@@ -359,18 +370,21 @@ class RecordFormMixin(StaffPermissionMixin):
         )
 
 
-def store_file(source: Source, upload) -> dict:
-    """Keep a newly uploaded file in storage now; the edit carries its name and SHA-256.
+def store_file(upload, original_name: str) -> dict:
+    """Keep a newly uploaded file in storage now; the edit carries its stored name and SHA-256.
 
-    Files are never overwritten, so the file a pending revision names is still there when a
-    reviewer approves it, and the previous one stays on record.
+    Files are stored under random names and never overwritten, so the file a pending revision
+    names is still there when a reviewer approves it, and the previous one stays on record.
     """
     if not upload:  # the "clear" box: the edit removes the file from the source
-        return {"file": "", "sha256": ""}
+        return {"file": "", "sha256": "", "original_name": ""}
     digest = sha256_of(upload)
-    probe = Source(pk=source.pk, sha256=digest)
-    name = Source._meta.get_field("file").generate_filename(probe, upload.name)
-    return {"file": default_storage.save(name, upload), "sha256": digest}
+    name = Source._meta.get_field("file").generate_filename(None, upload.name)
+    return {
+        "file": default_storage.save(name, upload),
+        "sha256": digest,
+        "original_name": original_name,
+    }
 
 
 class SourceCreateView(RecordFormMixin, CreateView):
@@ -394,7 +408,12 @@ class OrganizationUpdateView(RecordFormMixin, UpdateView):
 
 
 class SourceFileView(StaffPermissionMixin, View):
-    """Serve a source's file to the staff who may see the source, as a download only."""
+    """Serve a source's file to the staff who may see the source, as a download that browsers
+    never render inline.
+
+    The type is read from the file's first bytes, so a file stored before uploads were checked
+    is served as what it is, or as plain bytes, never as the type its name suggests.
+    """
 
     permission_required = "tracker.view_source"
 
@@ -406,10 +425,18 @@ class SourceFileView(StaffPermissionMixin, View):
         source = self.source
         if not source.file:
             raise Http404
+        try:
+            handle = source.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        kind = sniff_evidence_type(handle)
         response = FileResponse(
-            source.file.open("rb"),
+            handle,
             as_attachment=True,
-            filename=source.file.name.rsplit("/", 1)[-1],
+            filename=download_name(source.original_name or source.file.name, kind),
+            content_type=kind.content_type if kind else "application/octet-stream",
         )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = SERVED_FILE_POLICY
         response["Cache-Control"] = "private, no-store"
         return response

@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 if file_name:
                     with open(DEMO_DIR / file_name, "rb") as handle:
                         source.sha256 = sha256_of(handle)
+                        source.original_name = file_name
                         source.file.save(file_name, File(handle), save=False)
                 source.save()
                 created += 1

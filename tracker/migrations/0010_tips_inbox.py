@@ -57,7 +57,7 @@ def keep_tips_apart(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0008_facet_index'),
+        ('tracker', '0009_source_original_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
