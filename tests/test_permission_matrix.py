@@ -279,6 +279,19 @@ EXPECTED = {
     "en/accounts/password_reset/done/": PUBLIC,
     "en/accounts/reset/<uidb64>/<token>/": PUBLIC,
     "en/accounts/reset/done/": PUBLIC,
+    # Two-factor log-in: the person's own devices; the second step once verified goes on.
+    "en/accounts/two-factor/": CONTRIBUTORS,
+    "en/accounts/two-factor/verify/": (LOGIN, REDIRECT, REDIRECT, REDIRECT),
+    "en/accounts/two-factor/authenticator/": CONTRIBUTORS,
+    "en/accounts/two-factor/recovery-codes/": STAFF_POST_ONLY,
+    "en/accounts/two-factor/remove/": STAFF_POST_ONLY,
+    # Passkey ceremonies (JSON, POST only): registration needs a log-in; passwordless
+    # authentication is off, so a visitor without a session gets a 403 either way.
+    "en/accounts/passkeys/registration/begin/": (403, 405, 405, 405),
+    "en/accounts/passkeys/registration/complete/": (403, 405, 405, 405),
+    "en/accounts/passkeys/authentication/begin/": (403, 405, 405, 405),
+    "en/accounts/passkeys/authentication/complete/": (403, 405, 405, 405),
+    "en/accounts/passkeys/jsi18n/": PUBLIC,
     # The workspace: staff who enter data. The draft is the contributor's own.
     "en/workspace/import/": CONTRIBUTORS,
     "en/workspace/import/confirm/": STAFF_POST_ONLY,
@@ -353,7 +366,8 @@ def test_permission_matrix_matches_the_expected_table(client, world):
 
 # Admin URLs whose answer differs from the rule (staff log-in page: 200; admin: 200 or redirect).
 ADMIN_EXCEPTIONS = {
-    "admin:login": (200, 200, 200, REDIRECT),
+    # The admin's own log-in page sends everyone to the staff log-in (two steps).
+    "admin:login": (LOGIN, LOGIN, LOGIN, REDIRECT),
     "admin:logout": (REDIRECT, REDIRECT, REDIRECT, 405),  # POST only once logged in
     "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),  # needs its parameters
     # Written by the workflow, the tip form and django-axes only: nobody adds them by hand.
@@ -367,6 +381,9 @@ ADMIN_EXCEPTIONS = {
     # The admin's catch-all: an unknown admin address.
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404),
     "admin:tracker_tip_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # The security log is written by the two-factor pages only, and never deleted.
+    "admin:tracker_securityevent_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:tracker_securityevent_delete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
 }
 
 

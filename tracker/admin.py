@@ -17,6 +17,7 @@ from tracker.models import (
     ModerationEvent,
     Organization,
     Revision,
+    SecurityEvent,
     Source,
     Statistic,
     Tag,
@@ -252,3 +253,17 @@ class TipAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The security log: two-factor changes, wrong codes, password-reset requests.
+
+    Log-ins and failed passwords are in django-axes' "Access logs" and "Access attempts".
+    """
+
+    list_display = ("created_at", "kind", "user", "actor", "ip_address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "actor__username", "detail", "ip_address")
+    list_select_related = ("user", "actor")
+    date_hierarchy = "created_at"
