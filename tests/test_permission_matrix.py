@@ -97,6 +97,7 @@ def world(db):
         "revision": revision,
         "user": contributor,
         "group": contributor.groups.first(),
+        "totpdevice": users["reviewer"].totpdevice_set.get(),
     }
     return {
         "users": users,
@@ -381,6 +382,18 @@ ADMIN_EXCEPTIONS = {
     # The admin's catch-all: an unknown admin address.
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404),
     "admin:tracker_tip_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # Admins see who has which device, never a TOTP secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "admin:otp_totp_totpdevice_config": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:otp_totp_totpdevice_qrcode": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # Devices are removed in the admin, never added there: nobody would have confirmed them.
+    "admin:otp_totp_totpdevice_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:otp_static_staticdevice_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_otp_webauthn_webauthncredential_add": (
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+    ),
     # The security log is written by the two-factor pages only, and never deleted.
     "admin:tracker_securityevent_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
     "admin:tracker_securityevent_delete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
@@ -400,7 +413,7 @@ def admin_path(route: str, world) -> str | None:
     model = re.match(r"/admin/\w+/(\w+)/", path)
     obj = world["objects"].get(model.group(1)) if model else None
     object_id = str(obj.pk) if obj is not None else "999999"
-    path = re.sub(r"<(\w+:)?(object_id|id)>", object_id, path)
+    path = re.sub(r"<(\w+:)?(object_id|id|pk)>", object_id, path)
     # django-simple-history's version page: ^([^/]+)/history/([^/]+)/$
     path = path.replace("([^/]+)/history/([^/]+)", f"{object_id}/history/<history_id>")
     if re.search(r"<(\w+:)?history_id>", path):
