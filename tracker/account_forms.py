@@ -28,17 +28,17 @@ class SecondStepForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        self.device, checked = twofactor.verify_code(self.user, code)
+        self.device, throttled = twofactor.verify_code(self.user, code)
         if self.device is None:
-            self.wrong_code = checked
-            if checked:
+            self.wrong_code = not throttled
+            if throttled:
                 raise forms.ValidationError(
-                    _("That code is not right. Check it, or wait for the next one and try again."),
-                    code="wrong",
+                    _("Too many wrong codes in a row: wait a few seconds, then try again."),
+                    code="throttled",
                 )
             raise forms.ValidationError(
-                _("Too many wrong codes in a row: wait a few seconds, then try again."),
-                code="throttled",
+                _("That code is not right. Check it, or wait for the next one and try again."),
+                code="wrong",
             )
         return code
 

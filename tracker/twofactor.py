@@ -266,26 +266,27 @@ def remove_device(device: Device, *, request: HttpRequest) -> None:
 
 
 def verify_code(user: AbstractBaseUser, code: str) -> tuple[Device | None, bool]:
-    """Check a TOTP code or a recovery code: (the device that took it, whether any was checked).
+    """Check a TOTP code or a recovery code: (the device that took it, whether it was throttled).
 
     django-otp's throttle refuses a device for 1, 2, 4, 8... seconds after each wrong code; a
-    throttled device is not checked at all.
+    throttled device is not checked at all, and a code that no device checked is not wrong.
     """
     token = "".join(code.split()).replace("-", "").lower()
     if len(token) == TOTP_CODE_LENGTH and token.isdigit():
         candidates = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     else:
         candidates = list(StaticDevice.objects.filter(user=user, confirmed=True))
-    checked = False
+    throttled = checked = False
     for candidate in candidates:
         with transaction.atomic():
             device = type(candidate).objects.select_for_update().get(pk=candidate.pk)
             if not device.verify_is_allowed()[0]:
+                throttled = True
                 continue
             checked = True
             if device.verify_token(token):
-                return device, True
-    return None, checked
+                return device, False
+    return None, throttled and not checked
 
 
 def complete_second_step(request: HttpRequest, device: Device) -> None:

@@ -38,7 +38,7 @@ def safe_next(request, fallback: str | None = None) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return fallback or resolve_url(settings.LOGIN_REDIRECT_URL)
+    return resolve_url(settings.LOGIN_REDIRECT_URL) if fallback is None else fallback
 
 
 @method_decorator(never_cache, name="dispatch")
