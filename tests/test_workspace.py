@@ -16,8 +16,9 @@ from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
-# Session, user, permissions, claims, figures, revisions, review count (none: no reviewer).
-WORKSPACE_HOME_QUERIES = 7
+# Session, user, whether the user has a two-factor device, permissions, claims, figures,
+# revisions, review count (none: no reviewer).
+WORKSPACE_HOME_QUERIES = 8
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 

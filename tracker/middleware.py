@@ -165,6 +165,12 @@ class StaffIdleTimeoutMiddleware:
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
+    @classmethod
+    def mark_log_in(cls, sender, request, user, **kwargs) -> None:
+        """Start the clock at log-in, which writes the session anyway."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.SESSION_KEY] = int(time.time())
+
 
 class TwoFactorMiddleware:
     """Hold a half-logged-in session (password only) at the second step, on every page.

@@ -335,6 +335,13 @@ def device_removed(sender, instance: Device, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    from tracker.middleware import StaffIdleTimeoutMiddleware
+
+    user_logged_in.connect(
+        StaffIdleTimeoutMiddleware.mark_log_in, dispatch_uid="staff-idle-timeout-log-in"
+    )
     User = get_user_model()
     pre_delete.connect(user_deleting, sender=User, dispatch_uid="security-user-deleting")
     post_delete.connect(user_deleted, sender=User, dispatch_uid="security-user-deleted")
