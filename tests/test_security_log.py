@@ -5,6 +5,7 @@ from axes.models import AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_user
@@ -83,3 +84,16 @@ def test_access_log_records_a_log_in_for_admins(client, contributor, admin_user)
     client.force_login(admin_user)
     response = client.get(reverse("admin:axes_accesslog_changelist"))
     assert contributor.username in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_sees_devices_but_never_their_secrets(client, admin_user, reviewer):
+    device = TOTPDevice.objects.get(user=reviewer)
+    recovery = StaticDevice.objects.create(user=reviewer, name="Recovery codes", confirmed=True)
+    recovery.token_set.create(token="abcdefgh")
+    client.force_login(admin_user)
+    totp_page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    static_page = client.get(reverse("admin:otp_static_staticdevice_change", args=[recovery.pk]))
+    assert totp_page.status_code == static_page.status_code == 200
+    assert device.key not in totp_page.content.decode()
+    assert "abcdefgh" not in static_page.content.decode()
