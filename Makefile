@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format install install-test serve migrate demo messages bench load clean backup restore
+.PHONY: run test lint format install install-test serve migrate demo demo-code messages bench load clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,14 @@ run: demo
 	@echo "  contributor / contributor-demo-2026"
 	@echo "  reviewer    / reviewer-demo-2026"
 	@echo "  admin       / admin-demo-2026"
+	@echo "The reviewer and admin also need a code: make demo-code USER=reviewer (see the README)."
+	@echo "Passkeys work at http://localhost:$(PORT)/ (not at an IP address)."
 	@echo ""
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The code of the demo reviewer's or admin's authenticator app now: make demo-code USER=reviewer
+demo-code: install
+	@$(DEV_ENV) $(BIN)/python manage.py demo_code $(USER)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,6 +1,16 @@
 import pytest
 
+from tests.clients import TwoFactorClient
 from tests.factories import make_user
+
+
+@pytest.fixture
+def client():
+    """pytest-django's test client, whose ``force_login`` also passes the second step.
+
+    ``client.force_login(user, verified=False)`` leaves the session half logged in.
+    """
+    return TwoFactorClient()
 
 
 @pytest.fixture

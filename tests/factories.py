@@ -2,10 +2,14 @@
 
 import datetime
 import io
+import time
+from binascii import unhexlify
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.models import (
     Category,
@@ -20,6 +24,11 @@ from tracker.models import (
 )
 
 ROLE_GROUPS = {"contributor": "Contributors", "reviewer": "Reviewers"}
+# Roles that must log in with two factors.
+TWO_FACTOR_ROLES = ("reviewer", "admin")
+# The key of every test user's authenticator app (hex, as django-otp stores it), so that a test
+# can compute the current code: ``totp_code(user)``.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def pdf_bytes(pages: int = 1, *, user_password: str | None = None) -> bytes:
@@ -46,8 +55,18 @@ def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (8, 8)) -> by
     return buffer.getvalue()
 
 
-def make_user(role: str = "contributor", username: str | None = None, **extra):
-    """A user in one of the roles: 'contributor', 'reviewer', 'admin' or 'none'."""
+def make_user(
+    role: str = "contributor",
+    username: str | None = None,
+    *,
+    two_factor: bool | None = None,
+    **extra,
+):
+    """A user in one of the roles: 'contributor', 'reviewer', 'admin' or 'none'.
+
+    Reviewers and admins get a confirmed authenticator app with ``TEST_TOTP_KEY``, as they must
+    have one; ``two_factor=False`` leaves them without, ``two_factor=True`` gives one to anyone.
+    """
     User = get_user_model()
     username = username or f"{role}-{User.objects.count() + 1}"
     user = User.objects.create_user(
@@ -60,7 +79,22 @@ def make_user(role: str = "contributor", username: str | None = None, **extra):
     )
     if role in ROLE_GROUPS:
         user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    if two_factor if two_factor is not None else role in TWO_FACTOR_ROLES:
+        TOTPDevice.objects.create(user=user, name="Test phone", key=TEST_TOTP_KEY, confirmed=True)
     return user
+
+
+def totp_code(user) -> str:
+    """A code the user's authenticator app shows now, one that the device has not yet accepted.
+
+    django-otp accepts one step either side of now and never the same step twice, so when the
+    current code was used already (two log-ins within 30 seconds) the next step's code is given.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    now_step = int((time.time() - device.t0) // device.step) + device.drift
+    step = max(now_step, device.last_t + 1)
+    # A TOTP code is the HOTP code of the time step (RFC 6238).
+    return str(hotp(unhexlify(device.key), step, digits=device.digits)).zfill(device.digits)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

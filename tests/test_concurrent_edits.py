@@ -18,12 +18,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
-from tests.factories import ClaimFactory, make_user
+from tests.factories import ClaimFactory, make_user, totp_code
 from tests.processes import child_env
 from tests.test_workspace import edit_post
+from tracker import twofactor
 from tracker.models import Claim, ModerationStatus
 from tracker.roles import sync_groups
 
@@ -77,6 +79,16 @@ class Browser:
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
         )
         assert status == 302, f"{username} could not log in"
+        # Reviewers log in with two factors: the code their authenticator app shows now.
+        user = get_user_model().objects.get(username=username)
+        if twofactor.has_primary_device(user):
+            verify = reverse("two_factor_verify")
+            _, page = self.request("GET", verify)
+            token = CSRF_FIELD.search(page).group(1)
+            status, _ = self.request(
+                "POST", verify, {"code": totp_code(user), "csrfmiddlewaretoken": token}
+            )
+            assert status == 302, f"{username} could not pass the second step"
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.demo import data
+from tracker.demo.two_factor import DEMO_DEVICE_NAME, DEMO_TOTP_KEY
 from tracker.models import (
     Category,
     Citation,
@@ -118,3 +123,41 @@ def test_demo_users_have_their_roles(settings):
     assert User.objects.get(username="reviewer").has_perm("tracker.review_entries")
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="reviewer").check_password("reviewer-demo-2026")
+
+
+def test_demo_reviewer_and_admin_get_the_demo_authenticator(settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", verbosity=0)
+    devices = TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+    assert sorted(devices.values_list("user__username", flat=True)) == ["admin", "reviewer"]
+
+
+def test_demo_authenticator_is_added_once(settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", verbosity=0)
+    call_command("load_demo", "--with-users", verbosity=0)
+    assert TOTPDevice.objects.count() == 2
+
+
+def test_demo_code_logs_the_demo_reviewer_in(client, settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", verbosity=0)
+    out = io.StringIO()
+    call_command("demo_code", "reviewer", stdout=out, stderr=io.StringIO())
+    client.post(reverse("login"), {"username": "reviewer", "password": "reviewer-demo-2026"})
+    client.post(reverse("two_factor_verify"), {"code": out.getvalue().strip()})
+    assert client.get(reverse("review:queue")).status_code == 200
+
+
+def test_demo_code_is_refused_without_debug(settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", verbosity=0)
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_code", "reviewer", stdout=io.StringIO())
+
+
+def test_demo_code_is_refused_for_a_device_that_is_not_the_demo_one(reviewer, settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError):
+        call_command("demo_code", reviewer.username, stdout=io.StringIO())

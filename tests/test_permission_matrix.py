@@ -96,6 +96,7 @@ def world(db):
         "revision": revision,
         "user": contributor,
         "group": contributor.groups.first(),
+        "totpdevice": users["reviewer"].totpdevice_set.get(),
     }
     return {
         "users": users,
@@ -279,6 +280,19 @@ EXPECTED = {
     "en/accounts/password_reset/done/": PUBLIC,
     "en/accounts/reset/<uidb64>/<token>/": PUBLIC,
     "en/accounts/reset/done/": PUBLIC,
+    # Two-factor log-in: the person's own devices; the second step once verified goes on.
+    "en/accounts/two-factor/": CONTRIBUTORS,
+    "en/accounts/two-factor/verify/": (LOGIN, REDIRECT, REDIRECT, REDIRECT),
+    "en/accounts/two-factor/authenticator/": CONTRIBUTORS,
+    "en/accounts/two-factor/recovery-codes/": STAFF_POST_ONLY,
+    "en/accounts/two-factor/remove/": STAFF_POST_ONLY,
+    # Passkey ceremonies (JSON, POST only): registration needs a log-in; passwordless
+    # authentication is off, so a visitor without a session gets a 403 either way.
+    "en/accounts/passkeys/registration/begin/": (403, 405, 405, 405),
+    "en/accounts/passkeys/registration/complete/": (403, 405, 405, 405),
+    "en/accounts/passkeys/authentication/begin/": (403, 405, 405, 405),
+    "en/accounts/passkeys/authentication/complete/": (403, 405, 405, 405),
+    "en/accounts/passkeys/jsi18n/": PUBLIC,
     # The workspace: staff who enter data. The draft is the contributor's own.
     "en/workspace/import/": CONTRIBUTORS,
     "en/workspace/import/confirm/": STAFF_POST_ONLY,
@@ -355,7 +369,8 @@ def test_permission_matrix_matches_the_expected_table(client, world):
 
 # Admin URLs whose answer differs from the rule (staff log-in page: 200; admin: 200 or redirect).
 ADMIN_EXCEPTIONS = {
-    "admin:login": (200, 200, 200, REDIRECT),
+    # The admin's own log-in page sends everyone to the staff log-in (two steps).
+    "admin:login": (LOGIN, LOGIN, LOGIN, REDIRECT),
     "admin:logout": (REDIRECT, REDIRECT, REDIRECT, 405),  # POST only once logged in
     "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),  # needs its parameters
     # Written by the workflow, the tip form and django-axes only: nobody adds them by hand.
@@ -369,6 +384,21 @@ ADMIN_EXCEPTIONS = {
     # The admin's catch-all: an unknown admin address.
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404),
     "admin:tracker_tip_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # Admins see who has which device, never a TOTP secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "admin:otp_totp_totpdevice_config": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:otp_totp_totpdevice_qrcode": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # Devices are removed in the admin, never added there: nobody would have confirmed them.
+    "admin:otp_totp_totpdevice_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:otp_static_staticdevice_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_otp_webauthn_webauthncredential_add": (
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+    ),
+    # The security log is written by the two-factor pages only, and never deleted.
+    "admin:tracker_securityevent_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:tracker_securityevent_delete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
 }
 
 
@@ -385,7 +415,7 @@ def admin_path(route: str, world) -> str | None:
     model = re.match(r"/admin/\w+/(\w+)/", path)
     obj = world["objects"].get(model.group(1)) if model else None
     object_id = str(obj.pk) if obj is not None else "999999"
-    path = re.sub(r"<(\w+:)?(object_id|id)>", object_id, path)
+    path = re.sub(r"<(\w+:)?(object_id|id|pk)>", object_id, path)
     # django-simple-history's version page: ^([^/]+)/history/([^/]+)/$
     path = path.replace("([^/]+)/history/([^/]+)", f"{object_id}/history/<history_id>")
     if re.search(r"<(\w+:)?history_id>", path):

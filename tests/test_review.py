@@ -15,9 +15,10 @@ from tracker.models import Claim, ModerationStatus, Revision
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
-# Session, user, permissions (2), claims, figures, revisions, their entries, the three
-# counts of the review link and the new-tips count of the navigation, organisations of the filter.
-QUEUE_QUERIES = 13
+# Session, user, the device that verified the session (django-otp), permissions (2), claims,
+# figures, revisions, their entries, the three counts of the review link and the new-tips count
+# of the navigation, organisations of the filter.
+QUEUE_QUERIES = 14
 
 
 @pytest.fixture

@@ -6,6 +6,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import workflow
@@ -19,6 +25,7 @@ from tracker.models import (
     ModerationEvent,
     Organization,
     Revision,
+    SecurityEvent,
     Source,
     Statistic,
     Tag,
@@ -271,3 +278,52 @@ class TipAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The security log: two-factor changes, wrong codes, password-reset requests.
+
+    Log-ins and failed passwords are in django-axes' "Access logs" and "Access attempts".
+    """
+
+    list_display = ("created_at", "kind", "user", "actor", "ip_address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "actor__username", "detail", "ip_address")
+    list_select_related = ("user", "actor")
+    date_hierarchy = "created_at"
+
+
+class DeviceAdminMixin:
+    """Two-factor devices: seen and removed in the admin, never made or changed by hand.
+
+    An admin helps someone who lost a device by removing it; the removal is recorded in the
+    security log, and the person adds a new device after their password. A device added or
+    changed here would be a second factor that nobody confirmed.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TrackerTOTPDeviceAdmin(DeviceAdminMixin, TOTPDeviceAdmin):
+    pass
+
+
+class TrackerStaticDeviceAdmin(DeviceAdminMixin, StaticDeviceAdmin):
+    pass
+
+
+class TrackerWebAuthnCredentialAdmin(DeviceAdminMixin, WebAuthnCredentialAdmin):
+    pass
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TrackerTOTPDeviceAdmin)
+admin.site.unregister(StaticDevice)
+admin.site.register(StaticDevice, TrackerStaticDeviceAdmin)
+# django-otp-webauthn defines an admin for passkeys without registering it.
+admin.site.register(WebAuthnCredential, TrackerWebAuthnCredentialAdmin)

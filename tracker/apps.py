@@ -8,6 +8,7 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from tracker import signals
+        from tracker import signals, twofactor
 
         signals.connect(self)
+        twofactor.connect_signals()

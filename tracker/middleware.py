@@ -1,14 +1,27 @@
-"""Middleware: the Content-Security-Policy, the client address behind a proxy, and the
-benchmark's measurement headers (``BENCH_HEADERS=1`` only, never in production)."""
+"""Middleware: the Content-Security-Policy, the client address behind a proxy, the second
+log-in step and the idle-session timeout, and the benchmark's measurement headers
+(``BENCH_HEADERS=1`` only, never in production)."""
 
 import os
 import time
 from contextlib import ExitStack
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class ContentSecurityPolicyMiddleware:
@@ -113,3 +126,98 @@ def _pairs(query_dict):
     for key, values in query_dict.lists():
         for value in values:
             yield key, value if isinstance(value, str) else ""
+
+
+class StaffIdleTimeoutMiddleware:
+    """Log out a session that made no request for ``STAFF_IDLE_TIMEOUT`` seconds.
+
+    The last-activity mark is rewritten at most once a minute, so that a busy session is not
+    written to the database on every request.
+    """
+
+    SESSION_KEY = "tracker_last_activity"
+    RESOLUTION_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.SESSION_KEY)
+            timeout = settings.STAFF_IDLE_TIMEOUT
+            if last is not None and now - last > timeout:
+                logout(request)
+                minutes = max(1, timeout // 60)
+                messages.info(
+                    request,
+                    ngettext(
+                        "You were logged out after %(minutes)d minute without activity. "
+                        "Log in again to go on.",
+                        "You were logged out after %(minutes)d minutes without activity. "
+                        "Log in again to go on.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                )
+                return redirect_to_login(_resume_path(request))
+            if last is None or now - last >= self.RESOLUTION_SECONDS:
+                request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+    @classmethod
+    def mark_log_in(cls, sender, request, user, **kwargs) -> None:
+        """Start the clock at log-in, which writes the session anyway."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.SESSION_KEY] = int(time.time())
+
+
+class TwoFactorMiddleware:
+    """Hold a half-logged-in session (password only) at the second step, on every page.
+
+    A user with a device must verify it; one who must use two factors and has none must add
+    one. Until then every view answers with a redirect to that step, except the views below:
+    the second step itself, the passkey endpoints, log-out and the language switch (static files
+    are served before any view). The one place that decides it, after django-otp's
+    OTPMiddleware, so that no staff page, admin page or future view can forget it.
+    """
+
+    COMMON = frozenset({"logout", "set_language", "otp_webauthn:js-i18n-catalog"})
+    ALLOWED = {
+        "verify": COMMON
+        | {
+            "two_factor_verify",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+        },
+        "setup": COMMON
+        | {
+            "two_factor",
+            "two_factor_totp",
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+        },
+    }
+    DESTINATION = {"verify": "two_factor_verify", "setup": "two_factor"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from tracker.twofactor import pending_step
+
+        step = pending_step(request.user)
+        if step is None or request.resolver_match.view_name in self.ALLOWED[step.value]:
+            return None
+        destination = reverse(self.DESTINATION[step.value])
+        return HttpResponseRedirect(f"{destination}?{urlencode({'next': _resume_path(request)})}")
+
+
+def _resume_path(request: HttpRequest) -> str:
+    """Where to come back to after logging in: this page, unless it was a form's target."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return reverse(settings.LOGIN_REDIRECT_URL)

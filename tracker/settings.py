@@ -37,7 +37,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with its log-in page sending people to the staff log-in (tracker/admin_site.py).
+    "tracker.admin_site.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,7 +71,13 @@ MIDDLEWARE = [
     "tracker.middleware.NullCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs out a session idle for longer than STAFF_IDLE_TIMEOUT.
+    "tracker.middleware.StaffIdleTimeoutMiddleware",
+    # The one place that keeps a half-logged-in user (password only) at the second step.
+    "tracker.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
@@ -218,6 +229,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "tracker.middleware.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor log-in (tracker/twofactor.py, README "Two-factor log-in"): required for reviewers and
+# admins, optional for contributors unless TWO_FACTOR_REQUIRED_FOR_CONTRIBUTORS is on.
+TWO_FACTOR_REQUIRED_FOR_CONTRIBUTORS = env_bool("TWO_FACTOR_REQUIRED_FOR_CONTRIBUTORS", False)
+# Wrong second-factor codes lock the account's second step out like passwords: this many
+# within AXES_COOLOFF_TIME (since the last two-factor log-in) log the session out for that long.
+TWO_FACTOR_FAILURE_LIMIT = AXES_FAILURE_LIMIT
+# Seconds without a request after which a logged-in session is logged out.
+STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_TIMEOUT", "1800"))
+# Password-reset requests accepted per target address and per client address per hour.
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "3"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Claim tracker")
+# django-otp's exponential back-off after a wrong code (1, 2, 4, 8... seconds): on for both.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Admins see who has which device, never the TOTP secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (django-otp-webauthn) are a second factor only: the password always comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "tracker.twofactor.WebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "tracker.twofactor.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "tracker.twofactor.relying_party_name"
+# The relying party of passkeys: the site's domain name (never an IP address, never a port).
+# Empty: the host of the request, which Django checks against ALLOWED_HOSTS. Passkeys are bound
+# to it, so set it once for good when the site answers to several names.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Claim tracker")
+# Origins a passkey ceremony may come from; empty: the request's own scheme and host.
+WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS")
+# django-otp-webauthn wants a fixed list of origins; ours may come from the request (above).
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 # The read-only API: anonymous, JSON only, no session (so no writes), throttled per client
 # address (tracker.throttling: the address client_ip finds, counted in the default cache).
 REST_FRAMEWORK = {

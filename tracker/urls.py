@@ -2,13 +2,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
+    BeginCredentialRegistrationView,
+)
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from tracker.feeds import IndicatorFiguresFeed, NewClaimsFeed
 from tracker.models import Claim, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import api, exports, public, review, tips, workspace
+from tracker.views import accounts, api, exports, public, review, tips, workspace
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
@@ -95,6 +100,58 @@ tip_patterns = [
     path("thanks/", tips.TipThanksView.as_view(), name="thanks"),
 ]
 
+# Ours first: Django's auth URLs (included after them) keep every other account page.
+account_patterns = [
+    path(
+        "password_reset/",
+        accounts.RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("two-factor/", accounts.TwoFactorView.as_view(), name="two_factor"),
+    path("two-factor/verify/", accounts.SecondStepView.as_view(), name="two_factor_verify"),
+    path(
+        "two-factor/authenticator/",
+        accounts.AddAuthenticatorView.as_view(),
+        name="two_factor_totp",
+    ),
+    path(
+        "two-factor/recovery-codes/",
+        accounts.RecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
+    path("two-factor/remove/", accounts.RemoveDeviceView.as_view(), name="two_factor_remove"),
+]
+
+# django-otp-webauthn's endpoints (its templates and scripts know them by these names), with
+# our own completion views, which record what they do.
+passkey_patterns = [
+    path(
+        "registration/begin/",
+        BeginCredentialRegistrationView.as_view(),
+        name="credential-registration-begin",
+    ),
+    path(
+        "registration/complete/",
+        accounts.PasskeyRegistrationCompleteView.as_view(),
+        name="credential-registration-complete",
+    ),
+    path(
+        "authentication/begin/",
+        BeginCredentialAuthenticationView.as_view(),
+        name="credential-authentication-begin",
+    ),
+    path(
+        "authentication/complete/",
+        accounts.PasskeyAuthenticationCompleteView.as_view(),
+        name="credential-authentication-complete",
+    ),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        name="js-i18n-catalog",
+    ),
+]
+
 api_router = DefaultRouter()
 api_router.register("claims", api.ClaimViewSet, basename="claim")
 api_router.register("statistics", api.StatisticViewSet, basename="statistic")
@@ -136,7 +193,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include((public_patterns, "public"))),
+    path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/passkeys/", include((passkey_patterns, "otp_webauthn"))),
     path("workspace/import/", include("tracker.urls_imports")),
     path("workspace/", include((workspace_patterns, "workspace"))),
     path("review/", include((review_patterns, "review"))),

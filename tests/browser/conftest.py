@@ -144,12 +144,12 @@ def demo_users(transactional_db):
 def log_in_as(live_server) -> Callable:
     """Give a page's browser context the session of ``user``, without the log-in form.
 
-    The log-in form has its own tests; the other staff tests start logged in.
+    The log-in form has its own tests; the other staff tests start logged in, with both steps.
     """
-    from django.test import Client
+    from tests.clients import TwoFactorClient
 
     def log_in(page, user) -> None:
-        client = Client()
+        client = TwoFactorClient()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(

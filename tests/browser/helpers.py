@@ -5,11 +5,32 @@ import json
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
+SECOND_STEP_PATH = "/accounts/two-factor/verify/"
+
+
 def login(page, username: str, password: str, *, language: str = "en") -> None:
-    """Log in through the staff log-in form, as a person would."""
+    """Log in through the staff log-in form, as a person would, with both steps.
+
+    When the second step follows, the code is the one the user's authenticator app would show,
+    computed from the device's key (``tests.factories.totp_code``).
+    """
     page.goto(f"/{language}/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if SECOND_STEP_PATH in page.url:
+        enter_second_factor(page, username)
+
+
+def enter_second_factor(page, username: str) -> None:
+    """Type the current code of the user's authenticator app into the second step."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import totp_code
+
+    user = get_user_model().objects.get(username=username)
+    page.locator("#id_code").fill(totp_code(user))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
 

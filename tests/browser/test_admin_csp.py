@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.helpers import enter_second_factor
 from tests.factories import CitationFactory, make_user
 
 PASSWORD = "correct horse battery staple"
@@ -30,10 +31,12 @@ def csp_violations(page) -> list[str]:
 
 def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(claim_citation, page):
     citation = claim_citation
+    # The admin's log-in page sends staff to theirs: password, then the second step.
     page.goto("/admin/login/")
     page.fill("#id_username", "csp-admin")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("main form button[type=submit]")
+    enter_second_factor(page, "csp-admin")
     page.wait_for_url("**/admin/")
     response = page.goto(f"/admin/tracker/claim/{citation.claim.pk}/change/")
     page.wait_for_load_state("networkidle")

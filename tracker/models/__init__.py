@@ -7,6 +7,7 @@ from tracker.models.base import (
 from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim
 from tracker.models.moderation import ModerationEvent, Revision, Tip
+from tracker.models.security import SecurityEvent
 from tracker.models.sources import Organization, Source
 from tracker.models.statistics import Qualifier, Statistic
 from tracker.models.taxonomy import Category, Indicator, Location, Tag
@@ -24,6 +25,7 @@ __all__ = [
     "PublicDataVersion",
     "Qualifier",
     "Revision",
+    "SecurityEvent",
     "Source",
     "Statistic",
     "Tag",

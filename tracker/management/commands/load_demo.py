@@ -8,9 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker import workflow
+from tracker import twofactor, workflow
 from tracker.demo import data
+from tracker.demo.two_factor import DEMO_DEVICE_NAME, DEMO_TOTP_KEY, DEMO_TWO_FACTOR_USERS
 from tracker.history import attributed_to
 from tracker.models import (
     Category,
@@ -148,4 +150,12 @@ class Command(BaseCommand):
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
             created += 1
+        # Their roles require two factors: a demo authenticator app with a published key, unless
+        # the user already has a device of their own (also for demo users made before 2FA).
+        for user in User.objects.filter(username__in=DEMO_TWO_FACTOR_USERS):
+            if not twofactor.has_primary_device(user):
+                TOTPDevice.objects.create(
+                    user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True
+                )
+                created += 1
         return created
