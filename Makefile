@@ -40,6 +40,13 @@ run: demo
 	@echo "  reviewer    / reviewer-demo-2026"
 	@echo "  admin       / admin-demo-2026"
 	@echo ""
+	@echo "The task worker (spreadsheet imports) runs beside the server and stops with it."
+	@echo ""
+	@# The worker in the background, the server in the foreground; when the server stops (Ctrl+C
+	@# or otherwise) the trap stops the worker too. No autoreload for the worker: a reloader's
+	@# child would outlive its parent; restart `make run` after changing task code.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-test

@@ -422,3 +422,30 @@ def test_round_trip_header_is_the_export_layout(vocabulary):
     header = [column.name for column in CLAIM_COLUMNS]
     plan = read_claims_csv(sheet({"title": "t", "summary": "s", "country": "SV"}, header=header))
     assert plan.is_valid
+
+
+# Queries ---------------------------------------------------------------------------------------
+
+# The confirm of 300 rows in chunks of 100: the queries of three chunks, whatever the rows.
+# Per chunk (11): sources looked up, slugs looked up, claims and their versions, category links
+# and their history, new sources and their versions, citations and their versions, events.
+# Once per file (10): the savepoint and its release, the permission (2), the content type, the
+# vocabularies (4), the places' names. SQLite takes at most 999 parameters a statement, so its
+# inserts of one chunk are split in a few statements.
+CONFIRM_QUERIES = {"postgresql": 43, "sqlite": 73}
+
+
+@pytest.mark.parametrize("rows", [300])
+def test_import_confirm_queries_are_bounded_by_chunks(
+    contributor, vocabulary, monkeypatch, django_assert_num_queries, rows
+):
+    from django.db import connection
+
+    from tracker.imports import import_claims_csv
+
+    monkeypatch.setattr("tracker.imports.CHUNK_SIZE", 100)
+    data = sheet(*(good_row(n) for n in range(rows)))
+    contributor = type(contributor).objects.get(pk=contributor.pk)  # permissions not cached
+    with django_assert_num_queries(CONFIRM_QUERIES[connection.vendor]):
+        result = import_claims_csv(data, by=contributor, file_name="many.csv")
+    assert (result.claims, result.citations, result.sources) == (rows, rows, rows)
