@@ -443,9 +443,10 @@ def test_import_confirm_queries_are_bounded_by_chunks(
 
     from tracker.imports import import_claims_csv
 
-    monkeypatch.setattr("tracker.imports.CHUNK_SIZE", 100)
+    monkeypatch.setattr("tracker.imports.plan.CHUNK_SIZE", 100)
     data = sheet(*(good_row(n) for n in range(rows)))
     contributor = type(contributor).objects.get(pk=contributor.pk)  # permissions not cached
+    ContentType.objects.clear_cache()  # as in a fresh worker process
     with django_assert_num_queries(CONFIRM_QUERIES[connection.vendor]):
         result = import_claims_csv(data, by=contributor, file_name="many.csv")
     assert (result.claims, result.citations, result.sources) == (rows, rows, rows)

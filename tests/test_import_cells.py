@@ -211,7 +211,7 @@ def test_import_deep_nesting_is_refused_before_parsing(vocabulary, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("json.loads called on a nested cell")
 
-    monkeypatch.setattr("tracker.imports.json.loads", refuse)
+    monkeypatch.setattr("tracker.imports.checks.json.loads", refuse)
     plan = read_claims_csv(sheet(full_row(citations="[" * 100_000)))
     assert plan.errors() == [
         "Row 2, column “citations”: This cell is not the JSON list that the export writes."
