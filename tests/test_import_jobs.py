@@ -308,3 +308,13 @@ def test_workspace_home_links_to_the_import_page(client, contributor):
 
 def test_import_report_is_json(checked_job):
     assert json.loads(json.dumps(checked_job.report)) == checked_job.report
+
+
+def test_backup_leaves_import_jobs_tasks_and_their_files_out(checked_job):
+    from tracker.backup import backed_up_models, media_files
+
+    labels = {model._meta.label_lower for model in backed_up_models()}
+    assert "tracker.importjob" not in labels
+    assert "django_tasks_database.dbtaskresult" not in labels
+    assert default_storage.exists(checked_job.stored_path)
+    assert not any(name.startswith("imports/") for name in media_files())

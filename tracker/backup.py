@@ -47,7 +47,7 @@ EXCLUDED = [
     "sessions",
     "axes",
     "tracker.publicdataversion",
-    "django_tasks_db",
+    "django_tasks_database",  # django-tasks-db's app label
     "tracker.importjob",
 ]
 EXCLUDED_MEDIA_FOLDERS = {"imports"}
