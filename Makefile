@@ -42,6 +42,13 @@ run: demo
 	@echo "The reviewer and admin also need a code: make demo-code USER=reviewer (see the README)."
 	@echo "Passkeys work at http://localhost:$(PORT)/ (not at an IP address)."
 	@echo ""
+	@echo "The task worker (spreadsheet imports) runs beside the server and stops with it."
+	@echo ""
+	@# The worker in the background, the server in the foreground; when the server stops (Ctrl+C
+	@# or otherwise) the trap stops the worker too. No autoreload for the worker: a reloader's
+	@# child would outlive its parent; restart `make run` after changing task code.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The code of the demo reviewer's or admin's authenticator app now: make demo-code USER=reviewer

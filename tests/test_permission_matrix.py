@@ -25,7 +25,7 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
-from tracker.models import ModerationStatus, Tag, Tip
+from tracker.models import ImportJob, ModerationStatus, Tag, Tip
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def world(db):
         data={"fields": {"title": "A correction"}},
     )
     tag = Tag.objects.create(name="matrix", slug="matrix")
+    import_job = ImportJob.objects.create(owner=contributor, file_name="m.csv", sha256="0" * 64)
     tip = workflow.receive_tip(Tip(what="Something happened in the matrix.", where="Here"))
     objects = {
         "claim": draft,
@@ -103,6 +104,7 @@ def world(db):
         "objects": objects,
         "published": published,
         "published_statistic": published_statistic,
+        "import_job": import_job,
     }
 
 
@@ -188,6 +190,12 @@ PATHS = {
     "en/workspace/organizations/<int:pk>/edit/": (
         lambda w: f"/en/workspace/organizations/{w['objects']['organization'].pk}/edit/"
     ),
+    **{
+        f"en/workspace/import/<uuid:pk>/{action}": (
+            lambda w, action=action: f"/en/workspace/import/{w['import_job'].pk}/{action}"
+        )
+        for action in ("", "status/", "confirm/", "retry/", "discard/")
+    },
     "en/review/claims/<int:pk>/": lambda w: f"/en/review/claims/{w['objects']['claim'].pk}/",
     "en/review/statistics/<int:pk>/": (
         lambda w: f"/en/review/statistics/{w['objects']['statistic'].pk}/"
@@ -208,6 +216,7 @@ CONTRIBUTORS = (LOGIN, 200, 200, 200)
 REVIEWERS = (LOGIN, 403, 200, 200)
 POST_ONLY = (405, 405, 405, 405)
 STAFF_POST_ONLY = (LOGIN, 405, 405, 405)
+OWNER_ONLY = (LOGIN, 200, 404, 404)  # the world's contributor owns the object
 
 # route -> expected answer to a GET for (anonymous, contributor, reviewer, admin).
 EXPECTED = {
@@ -259,6 +268,7 @@ EXPECTED = {
     "en/claims/": PUBLIC,
     "en/claims/<int:pk>/": PUBLIC,
     "en/methodology/": PUBLIC,
+    "en/open-data/": PUBLIC,
     "en/statistics/": PUBLIC,
     "en/statistics/<int:pk>/": PUBLIC,
     "en/indicators/<slug:slug>/": PUBLIC,
@@ -295,7 +305,13 @@ EXPECTED = {
     "en/accounts/passkeys/jsi18n/": PUBLIC,
     # The workspace: staff who enter data. The draft is the contributor's own.
     "en/workspace/import/": CONTRIBUTORS,
-    "en/workspace/import/confirm/": STAFF_POST_ONLY,
+    "en/workspace/import/template.csv": CONTRIBUTORS,
+    # An import job: its uploader's alone; to anyone else it does not exist.
+    "en/workspace/import/<uuid:pk>/": OWNER_ONLY,
+    "en/workspace/import/<uuid:pk>/status/": OWNER_ONLY,
+    "en/workspace/import/<uuid:pk>/confirm/": STAFF_POST_ONLY,
+    "en/workspace/import/<uuid:pk>/retry/": STAFF_POST_ONLY,
+    "en/workspace/import/<uuid:pk>/discard/": STAFF_POST_ONLY,
     "en/workspace/": CONTRIBUTORS,
     "en/workspace/claims/new/": CONTRIBUTORS,
     "en/workspace/claims/<int:pk>/edit/": CONTRIBUTORS,
@@ -399,6 +415,9 @@ ADMIN_EXCEPTIONS = {
     # The security log is written by the two-factor pages only, and never deleted.
     "admin:tracker_securityevent_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
     "admin:tracker_securityevent_delete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # django-tasks-db's task results: written by the task worker only, read-only in the admin.
+    "admin:django_tasks_database_dbtaskresult_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_tasks_database_dbtaskresult_delete": (ADMIN_LOGIN,) * 3 + (403,),
 }
 
 

@@ -39,7 +39,18 @@ SERIALIZATION_FORMAT = "trackerjson"
 # Rebuilt by migrate (content types, permissions), or worthless in another database (sessions,
 # login-failure logs and lockouts).
 # The public-data version only keys caches: a restore bumps the target's own (see below).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "tracker.publicdataversion"]
+# Import jobs and the task queue are work in progress, not records: restored, a queued task
+# would run again. The files those jobs keep (media/imports/) are left out with them.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "tracker.publicdataversion",
+    "django_tasks_database",  # django-tasks-db's app label
+    "tracker.importjob",
+]
+EXCLUDED_MEDIA_FOLDERS = {"imports"}
 # Rows that a freshly migrated database already has (the role groups of a data migration).
 SEEDED_BY_MIGRATIONS = {"auth.group"}
 
@@ -84,6 +95,8 @@ def media_files(storage=default_storage, folder: str = "") -> list[str]:
         return []
     names = [posixpath.join(folder, name) if folder else name for name in files]
     for sub in folders:
+        if not folder and sub in EXCLUDED_MEDIA_FOLDERS:
+            continue
         names += media_files(storage, posixpath.join(folder, sub) if folder else sub)
     return sorted(names)
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "tracker",
 ]
 
@@ -118,6 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (a tip while a reviewer approves): wait, don't fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write-ahead log: pages keep reading while the import worker holds a long write transaction.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -286,6 +290,13 @@ SPECTACULAR_SETTINGS = {
 }
 # Largest spreadsheet accepted by the claim import, in bytes.
 CLAIM_IMPORT_MAX_BYTES = int(os.environ.get("CLAIM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A checking or importing job whose worker has given no sign of life for this long was
+# interrupted (the worker was killed): it is shown as failed, with nothing imported.
+IMPORT_JOB_STALE_SECONDS = int(os.environ.get("IMPORT_JOB_STALE_SECONDS", "900"))
+
+# Background tasks (django-tasks, the backport of Django 6.0's django.tasks): the claim import
+# runs in `manage.py db_worker`, which takes its tasks from the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,6 @@ WHITENOISE_USE_FINDERS = True
 # test turns it on: a mirror's connection does not see rows written inside a test's transaction.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_ROUTERS = []
+# Tasks run at once, inside the request or command that enqueues them (one test starts the real
+# worker: tests/test_import_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

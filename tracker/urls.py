@@ -13,7 +13,7 @@ from rest_framework.routers import DefaultRouter
 from tracker.feeds import IndicatorFiguresFeed, NewClaimsFeed
 from tracker.models import Claim, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import accounts, api, exports, public, review, tips, workspace
+from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
@@ -196,6 +196,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include(account_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/passkeys/", include((passkey_patterns, "otp_webauthn"))),
+    path("open-data/", docs.OpenDataDocsView.as_view(), name="open_data"),
     path("workspace/import/", include("tracker.urls_imports")),
     path("workspace/", include((workspace_patterns, "workspace"))),
     path("review/", include((review_patterns, "review"))),

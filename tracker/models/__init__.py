@@ -6,6 +6,7 @@ from tracker.models.base import (
 )
 from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim
+from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
 from tracker.models.security import SecurityEvent
 from tracker.models.sources import Organization, Source
@@ -17,6 +18,7 @@ __all__ = [
     "Citation",
     "Claim",
     "DatePrecision",
+    "ImportJob",
     "Indicator",
     "Location",
     "ModerationEvent",

@@ -93,10 +93,15 @@ def normalize_search_text(*parts: object) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def slug_base(model: type[models.Model], text: str) -> str:
+    """The slug of ``text`` before any suffix, with room left for one."""
+    max_length = model._meta.get_field("slug").max_length
+    return (slugify(normalize_search_text(text)) or "entry")[: max_length - 8].strip("-")
+
+
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
     """Slugify ``text`` and add a numeric suffix until no other row of ``model`` uses it."""
-    max_length = model._meta.get_field("slug").max_length
-    base = (slugify(normalize_search_text(text)) or "entry")[: max_length - 8].strip("-")
+    base = slug_base(model, text)
     candidate, suffix = base, 2
     others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
     while others.filter(slug=candidate).exists():

@@ -106,12 +106,16 @@ class Claim(ModeratedEntry):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.event_start = truncate_to_precision(self.event_start, self.date_precision)
-        self.event_end = truncate_to_precision(self.event_end, self.date_precision)
+        self.set_derived_fields()
         if not self.slug:
             self.slug = unique_slug(Claim, self.title, exclude_pk=self.pk)
-        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """Store the dates at their precision and fill ``search_text`` (bulk writes call it too)."""
+        self.event_start = truncate_to_precision(self.event_start, self.date_precision)
+        self.event_end = truncate_to_precision(self.event_end, self.date_precision)
+        self.search_text = self.build_search_text()
 
     def build_search_text(self) -> str:
         location = self.location.name if self.location_id else ""

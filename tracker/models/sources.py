@@ -220,6 +220,11 @@ class Source(TimeStamped):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """Store the date at its precision and fill ``search_text`` (bulk writes call it too)."""
         self.published_on = truncate_to_precision(self.published_on, self.published_precision)
         if not self.file:
             self.sha256, self.original_name = "", ""
@@ -228,7 +233,6 @@ class Source(TimeStamped):
             self.sha256 = sha256_of(self.file)
         org = self.organization.name if self.organization_id else ""
         self.search_text = normalize_search_text(self.title, self.author, org, self.summary)
-        super().save(*args, **kwargs)
 
     @property
     def published_display(self) -> str:

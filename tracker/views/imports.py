@@ -1,32 +1,30 @@
-"""Spreadsheet import of claims for contributors: upload, dry run, confirm.
+"""Spreadsheet import of claims for contributors: upload, dry run, confirm, follow the job.
 
-The uploaded file is kept between the dry run and the confirmation in private media storage
-(never served), under a random token held in the uploader's session, with its SHA-256: the
-confirmation re-reads and re-checks that very file, never data posted back by the browser.
+A request never checks or imports rows itself: the upload stores the file in private media
+storage (never served) and the task worker checks it, then imports it once its owner confirms
+(``tracker.import_jobs``). Only the file's own problems (size, encoding, columns) are answered
+at once, without storing anything. A job is its uploader's alone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views import View
-from django.views.decorators.cache import never_cache
 
-from tracker.imports import apply_import, max_bytes, read_claims_csv
+from tracker import import_jobs
+from tracker.imports import ClaimSheet, max_bytes, template_csv
+from tracker.models import ImportJob
+from tracker.views.mixins import ImportJobOwnerMixin, ImportPermissionMixin
 from tracker.workflow import TransitionRefused
 
-SESSION_KEY = "claim_import"
-STORAGE_FOLDER = "imports"
+RECENT_JOBS = 10
 
 
 class ImportForm(forms.Form):
@@ -36,98 +34,127 @@ class ImportForm(forms.Form):
     )
 
 
-class ImportPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Contributors and reviewers: whoever may create claims may import them."""
-
-    permission_required = "tracker.add_claim"
-
-
-def forget_stored_file(request) -> None:
-    stored = request.session.pop(SESSION_KEY, None)
-    if stored and default_storage.exists(stored["path"]):
-        default_storage.delete(stored["path"])
-
-
-@method_decorator(never_cache, name="dispatch")
 class ImportUploadView(ImportPermissionMixin, View):
     template_name = "tracker/imports/upload.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": ImportForm(), "max_bytes": max_bytes()})
+        return self.page(ImportForm())
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "max_bytes": max_bytes()})
+            return self.page(form)
         upload = form.cleaned_data["file"]
         # Never read more than the limit (plus one byte, to know it was exceeded).
         data = upload.read(max_bytes() + 1)
-        plan = read_claims_csv(data)
-        if plan.file_errors:
-            for error in plan.file_errors:
+        sheet = ClaimSheet(data)
+        if sheet.file_errors:
+            for error in sheet.file_errors:
                 form.add_error("file", error)
-            return render(request, self.template_name, {"form": form, "max_bytes": max_bytes()})
-        forget_stored_file(request)
-        token = ""
-        if plan.is_valid:
-            token = secrets.token_urlsafe(24)
-            path = default_storage.save(f"{STORAGE_FOLDER}/{token}.csv", ContentFile(data))
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "path": path,
-                "name": upload.name,
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
+            return self.page(form)
+        job = import_jobs.start_import(
+            owner=request.user, file_name=upload.name, data=data, language=get_language()
+        )
+        return redirect("imports:job", pk=job.pk)
+
+    def page(self, form):
+        jobs = ImportJob.objects.owned_by(self.request.user)[:RECENT_JOBS]
         return render(
-            request,
-            "tracker/imports/preview.html",
-            {"plan": plan, "token": token, "file_name": upload.name},
+            self.request,
+            self.template_name,
+            {"form": form, "max_bytes": max_bytes(), "jobs": jobs},
         )
 
 
-@method_decorator(never_cache, name="dispatch")
-class ImportConfirmView(ImportPermissionMixin, View):
+class ImportTemplateView(ImportPermissionMixin, View):
+    """A CSV to start from: the import's columns and one example row."""
+
+    def get(self, request):
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="claims-import-template.csv"'
+        return response
+
+
+class ImportJobView(ImportJobOwnerMixin, View):
+    template_name = "tracker/imports/job.html"
+
+    def get(self, request, pk):
+        job = import_jobs.refresh_if_interrupted(self.get_job())
+        return render(request, self.template_name, {"job": job, **job_context(job)})
+
+
+def job_context(job: ImportJob) -> dict:
+    report = job.report or {}
+    shown = len(report.get("errors", []))
+    return {
+        "report": report,
+        "more_errors": max(report.get("error_count", 0) - shown, 0),
+        "more_warnings": max(report.get("warning_count", 0) - len(report.get("warnings", [])), 0),
+        "progress_text": progress_text(job),
+        "status_url": reverse("imports:status", args=[job.pk]),
+    }
+
+
+def progress_text(job: ImportJob) -> str:
+    if job.state == ImportJob.State.QUEUED or not job.rows_total:
+        return str(job.get_state_display())
+    return ngettext(
+        "%(done)s of %(total)s row",
+        "%(done)s of %(total)s rows",
+        job.rows_total,
+    ) % {
+        "done": number_format(job.rows_done, force_grouping=True),
+        "total": number_format(job.rows_total, force_grouping=True),
+    }
+
+
+class ImportJobStatusView(ImportJobOwnerMixin, View):
+    """The job's state and progress as JSON, polled by its page (static/js/import-progress.js)."""
+
+    def get(self, request, pk):
+        job = import_jobs.refresh_if_interrupted(self.get_job())
+        return JsonResponse(
+            {
+                "state": job.state,
+                "state_label": str(job.get_state_display()),
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+                "progress_text": progress_text(job),
+            }
+        )
+
+
+class JobActionView(ImportJobOwnerMixin, View):
+    """A POST that moves the owner's job on, through ``tracker.import_jobs``."""
+
     http_method_names = ["post"]
 
-    def post(self, request):
-        stored = request.session.get(SESSION_KEY)
-        if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
-            messages.error(
-                request, _("This import has expired or was replaced: upload the file again.")
-            )
-            return redirect("imports:upload")
+    def post(self, request, pk):
+        job = self.get_job()
         try:
-            with default_storage.open(stored["path"], "rb") as file:
-                data = file.read()
-        except FileNotFoundError:
-            request.session.pop(SESSION_KEY, None)
-            messages.error(request, _("This import has expired: upload the file again."))
-            return redirect("imports:upload")
-        if hashlib.sha256(data).hexdigest() != stored["sha256"]:
-            forget_stored_file(request)
-            messages.error(request, _("The stored file changed: upload it again."))
-            return redirect("imports:upload")
-        # Check again: a category or place may have gone since the dry run.
-        plan = read_claims_csv(data)
-        if not plan.is_valid:
-            return render(
-                request,
-                "tracker/imports/preview.html",
-                {"plan": plan, "token": "", "file_name": stored["name"]},
-            )
-        try:
-            claims = apply_import(plan, by=request.user, file_name=stored["name"])
+            return self.act(job)
         except TransitionRefused as refusal:
             messages.error(request, refusal.message)
-            return redirect("imports:upload")
-        forget_stored_file(request)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d claim was imported as your draft.",
-                "%(count)d claims were imported as your drafts.",
-                len(claims),
-            )
-            % {"count": len(claims)},
-        )
+            return redirect("imports:job", pk=job.pk)
+
+    def act(self, job: ImportJob):
+        raise NotImplementedError
+
+
+class ImportConfirmView(JobActionView):
+    def act(self, job):
+        import_jobs.confirm_import(job, by=self.request.user)
+        return redirect("imports:job", pk=job.pk)
+
+
+class ImportRetryView(JobActionView):
+    def act(self, job):
+        import_jobs.retry_import(job, by=self.request.user)
+        return redirect("imports:job", pk=job.pk)
+
+
+class ImportDiscardView(JobActionView):
+    def act(self, job):
+        import_jobs.discard_import(job, by=self.request.user)
+        messages.success(self.request, _("The import was discarded."))
         return redirect("imports:upload")

@@ -2,10 +2,12 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from tracker import workflow
+from tracker.models import ImportJob
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -38,3 +40,17 @@ class OwnerOrReviewerMixin(StaffPermissionMixin):
         self.object = self.get_object()
         user = self.request.user
         return workflow.is_owner(self.object, user) or workflow.can_review(user)
+
+
+class ImportPermissionMixin(StaffPermissionMixin):
+    """Contributors and reviewers: whoever may create claims may import them."""
+
+    permission_required = "tracker.add_claim"
+
+
+class ImportJobOwnerMixin(ImportPermissionMixin):
+    """An import job is its uploader's alone: anyone else gets a 404, as for a missing one."""
+
+    def get_job(self) -> ImportJob:
+        jobs = ImportJob.objects.owned_by(self.request.user)
+        return get_object_or_404(jobs, pk=self.kwargs["pk"])

@@ -1,11 +1,15 @@
-"""Import claims from a CSV file in the claims export's layout, as one user's drafts."""
+"""Import claims from a CSV file in the claims export's layout, as one user's drafts.
+
+It runs in the foreground, without the task worker: the dry run, then the import (which checks
+every row again as it writes them, in one transaction), each with a progress bar on stderr.
+"""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.imports import apply_import, max_bytes, read_claims_csv
+from tracker.imports import ImportRefused, check_claims_csv, import_claims_csv, max_bytes
 from tracker.workflow import TransitionRefused
 
 BAR_WIDTH = 30
@@ -34,28 +38,36 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
 
-        plan = read_claims_csv(data, progress=self.progress("Checking"))
-        for row in plan.rows:
-            for warning in row.warnings:
-                self.stderr.write(f"Row {row.row}: {warning}")
+        plan = check_claims_csv(data, progress=self.progress("Checking"))
+        self.refuse_if_invalid(plan)
+        if dry_run:
+            self.stdout.write(
+                self.style.SUCCESS(f"Dry run: {plan.row_count} claim(s) would be imported.")
+            )
+            return
+        try:
+            result = import_claims_csv(
+                data, by=owner, file_name=file.name, progress=self.progress("Importing")
+            )
+        except ImportRefused as refusal:
+            self.refuse_if_invalid(refusal.plan)
+            raise
+        except TransitionRefused as refusal:
+            raise CommandError(refusal.message) from refusal
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.claims} claim(s) imported as drafts of {owner.username}, with "
+                f"{result.citations} citation(s) and {result.sources} new source(s)."
+            )
+        )
+
+    def refuse_if_invalid(self, plan) -> None:
+        for row, warning in plan.warnings:
+            self.stderr.write(f"Row {row}: {warning}")
         if not plan.is_valid:
             for message in plan.errors():
                 self.stderr.write(str(message))
             raise CommandError(f"{plan.error_count} error(s): nothing was imported.")
-        if dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(f"Dry run: {len(plan.rows)} claim(s) would be imported.")
-            )
-            return
-        try:
-            claims = apply_import(
-                plan, by=owner, file_name=file.name, progress=self.progress("Importing")
-            )
-        except TransitionRefused as refusal:
-            raise CommandError(refusal.message) from refusal
-        self.stdout.write(
-            self.style.SUCCESS(f"{len(claims)} claim(s) imported as drafts of {owner.username}.")
-        )
 
     def progress(self, label: str):
         """A text progress bar on stderr, redrawn in place."""
