@@ -7,6 +7,7 @@ from tracker.models.base import (
 from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim
 from tracker.models.moderation import ModerationEvent, Revision, Tip
+from tracker.models.publication import PublishedVersion, Withdrawal
 from tracker.models.sources import Organization, Source
 from tracker.models.statistics import Qualifier, Statistic
 from tracker.models.taxonomy import Category, Indicator, Location, Tag
@@ -22,6 +23,7 @@ __all__ = [
     "ModerationStatus",
     "Organization",
     "PublicDataVersion",
+    "PublishedVersion",
     "Qualifier",
     "Revision",
     "Source",
@@ -29,5 +31,6 @@ __all__ = [
     "Tag",
     "Tip",
     "VerificationGrade",
+    "Withdrawal",
     "format_imprecise_date",
 ]

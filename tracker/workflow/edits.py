@@ -22,6 +22,7 @@ from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
+from tracker.workflow.publication import record_version, require_public_text
 from tracker.workflow.transitions import create_draft
 
 S = ModerationStatus
@@ -223,12 +224,22 @@ def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, c
 
 
 @transaction.atomic
-def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str = ""):
-    """Apply a pending revision to the published entry. The proposer cannot approve it."""
+def approve_revision(
+    revision: Revision, *, by: AbstractBaseUser, correction_note: str, comment: str = ""
+):
+    """Apply a pending revision to the published entry. The proposer cannot approve it.
+
+    The entry's next published version carries ``correction_note``, shown publicly under its
+    title; ``comment`` stays with the staff.
+    """
     if not can_review(by):
         raise TransitionRefused(_("Only reviewers can make this decision."))
     if by.pk == revision.created_by_id:
         raise TransitionRefused(_("You proposed this revision: a second reviewer must approve it."))
+    correction_note = require_public_text(
+        correction_note,
+        _("A public correction note is required to approve a revision: say what was corrected."),
+    )
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
     if entry.status != S.PUBLISHED or entry.version != revision.base_version:
         raise TransitionRefused(
@@ -236,9 +247,12 @@ def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str =
         )
     comment = (comment or "").strip()
     _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
+    now = timezone.now()
     entry.last_edited_by = revision.created_by
     entry.version = entry.version + 1
+    entry.corrected_at = now
     apply_data(entry, revision.data, by=revision.created_by)
+    record_version(entry, published_at=now, correction_note=correction_note)
     bump_public_version()
     record_event(
         entry, kind=ModerationEvent.Kind.REVISION, action="approve_revision", by=by, comment=comment
