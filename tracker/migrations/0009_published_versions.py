@@ -9,6 +9,8 @@ nothing to snapshot). Entries already withdrawn get their last published state a
 a withdrawal notice without a public reason: their internal comments stay internal.
 """
 
+from itertools import islice
+
 import django.core.serializers.json
 import django.db.models.deletion
 from django.db import migrations, models
@@ -19,16 +21,16 @@ CHUNK = 500
 
 def record_first_versions(apps, schema_editor):
     from tracker import models as live
-    from tracker.snapshots import for_snapshot, shape_of
+    from tracker.snapshots import for_snapshot, shapes_of
 
     database = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
     ModerationEvent = apps.get_model("tracker", "ModerationEvent")
     PublishedVersion = apps.get_model("tracker", "PublishedVersion")
     Withdrawal = apps.get_model("tracker", "Withdrawal")
+    states = ("published", "withdrawn")
     for model in (live.Claim, live.Statistic):
         historical = apps.get_model("tracker", model._meta.model_name)
-        states = ("published", "withdrawn")
         if not historical.objects.using(database).filter(status__in=states).exists():
             continue
         content_type, _ = ContentType.objects.using(database).get_or_create(
@@ -45,24 +47,32 @@ def record_first_versions(apps, schema_editor):
             for action in ("approve_revision", "withdraw")
         }
         entries = for_snapshot(model).using(database).filter(status__in=states).order_by("pk")
-        for entry in entries.iterator(chunk_size=CHUNK):
-            # The version shows the entry as it is now: it dates from its last approved change.
-            corrected = last_event["approve_revision"].get(entry.pk)
-            published_at = max(filter(None, (entry.published_at, corrected)), default=None)
-            version = PublishedVersion.objects.using(database).create(
-                content_type=content_type,
-                object_id=entry.pk,
-                number=1,
-                published_at=published_at or entry.updated_at,
-                data=shape_of(entry),
+        rows = entries.iterator(chunk_size=CHUNK)
+        while chunk := list(islice(rows, CHUNK)):
+            versions = PublishedVersion.objects.using(database).bulk_create(
+                PublishedVersion(
+                    content_type=content_type,
+                    object_id=entry.pk,
+                    number=1,
+                    # The version shows the entry as it is now: it dates from its last change.
+                    published_at=max(
+                        filter(None, (entry.published_at, last_event["approve_revision"].get(entry.pk))),
+                        default=entry.updated_at,
+                    ),
+                    data=data,
+                )
+                for entry, data in zip(chunk, shapes_of(model, chunk), strict=True)
             )
-            if entry.status == "withdrawn":
-                Withdrawal.objects.using(database).create(
+            Withdrawal.objects.using(database).bulk_create(
+                Withdrawal(
                     content_type=content_type,
                     object_id=entry.pk,
                     withdrawn_at=last_event["withdraw"].get(entry.pk) or entry.updated_at,
-                    last_version=version,
+                    last_version_id=version.pk,
                 )
+                for entry, version in zip(chunk, versions, strict=True)
+                if entry.status == "withdrawn"
+            )
 
 
 class Migration(migrations.Migration):
