@@ -112,6 +112,7 @@ def test_api_claims_confidential_citation_only_said_to_exist(client, seeded):
             "url": "",
             "archived_url": "",
             "published_on": None,
+            "published_precision": "",
             "organization": None,
         }
     ]

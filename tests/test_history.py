@@ -269,7 +269,12 @@ def test_admin_history_page_refuses_everyone_but_admins(client, role):
 def test_admin_history_cannot_revert_around_the_workflow(client, admin_user, reviewer):
     claim = ClaimFactory(status=ModerationStatus.PUBLISHED)
     first = claim.history.get()
-    workflow.withdraw(claim, by=reviewer, comment="Source retracted")
+    workflow.withdraw(
+        claim,
+        by=reviewer,
+        comment="Source retracted",
+        public_note="Withdrawn: the source retracted it.",
+    )
     client.force_login(admin_user)
     url = reverse("admin:tracker_claim_simple_history", args=[claim.pk, first.history_id])
     response = client.post(url, {"title": claim.title, "summary": claim.summary, "country": "SV"})

@@ -141,6 +141,48 @@ def private_material(db):
             location=place,
         )
 
+    # Published, corrected and withdrawn through the workflow: versions, correction notes,
+    # withdrawal notices and the corrections feed must carry none of the private material.
+    corrected = ClaimFactory(
+        status=ModerationStatus.SUBMITTED,
+        title="A corrected claim",
+        created_by=author,
+        victim_identities=marker("corrected victim identities"),
+        private_notes=marker("corrected claim notes"),
+    )
+    CitationFactory(
+        claim=corrected, source=confidential, quote=marker("corrected confidential quote")
+    )
+    CitationFactory(claim=corrected, source=public_source)
+    workflow.approve(corrected, by=reviewer)
+    correction = workflow.propose_revision(
+        corrected,
+        by=author,
+        expected_version=corrected.version,
+        data={"fields": {"title": "A corrected claim, second version"}},
+        comment=marker("correction proposal comment"),
+    )
+    workflow.approve_revision(
+        correction,
+        by=reviewer,
+        correction_note="The title was too vague.",
+        comment=marker("correction internal comment"),
+    )
+    gone = ClaimFactory(
+        status=ModerationStatus.SUBMITTED,
+        title="A claim withdrawn in the open",
+        created_by=author,
+        private_notes=marker("withdrawn claim notes"),
+    )
+    CitationFactory(claim=gone, source=public_source)
+    workflow.approve(gone, by=reviewer)
+    workflow.withdraw(
+        gone,
+        by=reviewer,
+        comment=marker("withdrawal internal comment"),
+        public_note="The source retracted its report.",
+    )
+
     Revision.objects.create(
         content_type=ContentType.objects.get_for_model(Claim),
         object_id=public_claim.pk,
@@ -188,6 +230,13 @@ def private_material(db):
         "tip where",
         "tip contact",
         "tip link",
+        "corrected victim identities",
+        "corrected claim notes",
+        "corrected confidential quote",
+        "correction proposal comment",
+        "correction internal comment",
+        "withdrawn claim notes",
+        "withdrawal internal comment",
     ]
     for state in ModerationStatus.values:
         if state != ModerationStatus.PUBLISHED:
@@ -332,6 +381,11 @@ def test_leak_crawler_finds_no_private_marker_in_any_public_output(client, priva
     # The crawl must have reached real public content, or it proves nothing.
     reached = {url for url, (status, text) in fetched.items() if "A published claim" in text}
     assert len(reached) >= 3
+    # ... and the record of corrections and withdrawals.
+    assert any("/v/1/" in url and status == 200 for url, (status, _) in fetched.items())
+    assert any(
+        status == 410 and "The source retracted" in text for status, text in fetched.values()
+    )
     assert len(fetched) > 50
 
 

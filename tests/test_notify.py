@@ -30,7 +30,8 @@ def test_decision_emails_the_author(
     state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
     claim = ClaimFactory(status=state, created_by=contributor, cited=True)
     with django_capture_on_commit_callbacks(execute=True):
-        getattr(workflow, action)(claim, by=reviewer, comment="See the notes.")
+        public_note = {"public_note": "Withdrawn."} if action == "withdraw" else {}
+        getattr(workflow, action)(claim, by=reviewer, comment="See the notes.", **public_note)
     assert mail.outbox[-1].to == [contributor.email]
     assert "See the notes." in mail.outbox[-1].body
 

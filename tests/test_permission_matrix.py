@@ -65,13 +65,18 @@ def world(db):
     source = SourceFactory(organization=organization)
     source.file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     indicator = IndicatorFactory()
-    published = ClaimFactory(categories=[category], location=location, created_by=contributor)
+    # Published through the workflow, so that each has its version 1 at its own address.
+    published = ClaimFactory(
+        status=S.SUBMITTED, categories=[category], location=location, created_by=contributor
+    )
     citation = CitationFactory(claim=published, source=source)
+    workflow.approve(published, by=users["reviewer"])
     draft = ClaimFactory(status=S.DRAFT, created_by=contributor)
     statistic = StatisticFactory(
         indicator=indicator, source=source, status=S.DRAFT, created_by=contributor
     )
-    published_statistic = StatisticFactory(indicator=indicator, source=source)
+    published_statistic = StatisticFactory(indicator=indicator, source=source, status=S.SUBMITTED)
+    workflow.approve(published_statistic, by=users["reviewer"])
     statistic.refresh_from_db()
     published_statistic.refresh_from_db()
     revision = workflow.propose_revision(
@@ -121,6 +126,10 @@ def concrete(route: str, world) -> str:
 PATHS = {
     "en/claims/<int:pk>/": lambda w: f"/en/claims/{w['published'].pk}/",
     "en/statistics/<int:pk>/": lambda w: f"/en/statistics/{w['published_statistic'].pk}/",
+    "en/claims/<int:pk>/v/<int:number>/": lambda w: f"/en/claims/{w['published'].pk}/v/1/",
+    "en/statistics/<int:pk>/v/<int:number>/": (
+        lambda w: f"/en/statistics/{w['published_statistic'].pk}/v/1/"
+    ),
     "en/indicators/<slug:slug>/": lambda w: f"/en/indicators/{w['objects']['indicator'].slug}/",
     "en/places/<slug:slug>/": lambda w: f"/en/places/{w['objects']['location'].slug}/",
     "en/organizations/<slug:slug>/": (
@@ -227,6 +236,7 @@ EXPECTED = {
         for suffix in ("csv", "json")
     },
     "feeds/claims.atom": PUBLIC,
+    "feeds/corrections.atom": PUBLIC,
     "feeds/indicators/<slug:slug>.atom": PUBLIC,
     "sitemap.xml": PUBLIC,
     "api/schema/": PUBLIC,
@@ -267,10 +277,12 @@ EXPECTED = {
     "en/": PUBLIC,
     "en/claims/": PUBLIC,
     "en/claims/<int:pk>/": PUBLIC,
+    "en/claims/<int:pk>/v/<int:number>/": PUBLIC,
     "en/methodology/": PUBLIC,
     "en/open-data/": PUBLIC,
     "en/statistics/": PUBLIC,
     "en/statistics/<int:pk>/": PUBLIC,
+    "en/statistics/<int:pk>/v/<int:number>/": PUBLIC,
     "en/indicators/<slug:slug>/": PUBLIC,
     "en/places/": PUBLIC,
     "en/places/<slug:slug>/": PUBLIC,

@@ -125,7 +125,7 @@ def test_approve_revision_refuses_one_that_removes_every_citation(contributor, r
     claim = ClaimFactory(cited=True)
     revision = revision_of(claim, contributor, [])
     with pytest.raises(workflow.TransitionRefused, match="It cites no source"):
-        workflow.approve_revision(revision, by=reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
     assert claim.citations.count() == 1
 
 
@@ -140,14 +140,14 @@ def test_approve_revision_refuses_one_left_with_untraceable_sources(contributor,
         ],
     )
     with pytest.raises(workflow.TransitionRefused, match="None of its sources"):
-        workflow.approve_revision(revision, by=reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
 
 
 def test_approve_revision_accepts_a_new_source_with_an_address(contributor, reviewer):
     claim = ClaimFactory(cited=True)
     new = {"title": "Follow-up report", "url": "https://example.org/follow-up", "kind": "report"}
     revision = revision_of(claim, contributor, [citation_row(new_source=new)])
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
     assert list(claim.citations.values_list("source__title", flat=True)) == ["Follow-up report"]
 
 
@@ -160,7 +160,7 @@ def test_approve_revision_refuses_a_figure_moved_to_an_untraceable_source(contri
         data={"fields": {"source": untraceable_source().pk}},
     )
     with pytest.raises(workflow.TransitionRefused, match="Its source has no address"):
-        workflow.approve_revision(revision, by=reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
 
 
 def test_trusted_publication_by_a_command_meets_the_gate_too():

@@ -50,7 +50,12 @@ def test_public_cache_approve_shows_the_new_count(client, contributor, reviewer)
 def test_public_cache_withdraw_shows_the_new_count(client, reviewer):
     claim, _other = ClaimFactory.create_batch(2)
     assert listed_count(client) == 2
-    workflow.withdraw(claim, by=reviewer, comment="The source retracted it.")
+    workflow.withdraw(
+        claim,
+        by=reviewer,
+        comment="The source retracted it.",
+        public_note="Withdrawn: the source retracted it.",
+    )
     assert listed_count(client) == 1
 
 
@@ -68,7 +73,7 @@ def test_public_cache_revision_approval_shows_the_new_count(client, contributor,
         claim, by=contributor, expected_version=claim.version, data={"fields": {"country": "HN"}}
     )
     assert listed_count(client, "?country=HN") == 0
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected as proposed.")
     assert listed_count(client, "?country=HN") == 1
 
 
@@ -101,7 +106,12 @@ def test_public_cache_withdraw_takes_the_entry_off_the_page(client, reviewer):
     claim = ClaimFactory(title="Withdrawn later")
     ClaimFactory(title="Stays")
     assert sorted(listed_titles(client)) == ["Stays", "Withdrawn later"]
-    workflow.withdraw(claim, by=reviewer, comment="The source retracted it.")
+    workflow.withdraw(
+        claim,
+        by=reviewer,
+        comment="The source retracted it.",
+        public_note="Withdrawn: the source retracted it.",
+    )
     assert listed_titles(client) == ["Stays"]
 
 
@@ -111,7 +121,7 @@ def test_public_cache_revision_shows_the_new_text_on_the_page(client, contributo
     revision = workflow.propose_revision(
         claim, by=contributor, expected_version=claim.version, data={"fields": {"title": "After"}}
     )
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected as proposed.")
     assert listed_titles(client) == ["After"]
 
 
@@ -126,7 +136,12 @@ def test_public_cache_version_is_bumped_inside_the_decision_transaction(reviewer
     claim = ClaimFactory()
     before = public_cache.public_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        workflow.withdraw(claim, by=reviewer, comment="Retracted.")
+        workflow.withdraw(
+            claim,
+            by=reviewer,
+            comment="Retracted.",
+            public_note="Withdrawn: the source retracted it.",
+        )
         raise RuntimeError("the decision fails after the withdrawal")
     assert public_cache.public_version() == before
 
@@ -142,7 +157,9 @@ def test_public_cache_two_processes_never_serve_a_stale_count(
         return listed_count(client)
 
     assert (served_by("process-a"), served_by("process-b")) == (2, 2)
-    workflow.withdraw(claim, by=reviewer, comment="Retracted.")
+    workflow.withdraw(
+        claim, by=reviewer, comment="Retracted.", public_note="Withdrawn: the source retracted it."
+    )
     assert (served_by("process-a"), served_by("process-b")) == (1, 1)
     assert caches["process-a"] is not caches["process-b"]
 

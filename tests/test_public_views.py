@@ -21,6 +21,8 @@ from tracker.workflow import approve
 pytestmark = pytest.mark.django_db
 
 HIDDEN_STATES = [state for state in ModerationStatus.values if state != ModerationStatus.PUBLISHED]
+# A withdrawn entry's page answers 410 Gone with its notice (see test_published_versions).
+NEVER_PUBLISHED = [state for state in HIDDEN_STATES if state != ModerationStatus.WITHDRAWN]
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +49,13 @@ def test_claim_list_shows_published_claims_only(client):
     assert "Hidden allegation" not in body
 
 
-@pytest.mark.parametrize("state", HIDDEN_STATES)
+@pytest.mark.parametrize("state", NEVER_PUBLISHED)
 def test_unpublished_claim_page_is_not_found(client, state):
     claim = ClaimFactory(status=state)
     assert client.get(reverse("public:claim_detail", args=[claim.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("state", HIDDEN_STATES)
+@pytest.mark.parametrize("state", NEVER_PUBLISHED)
 def test_unpublished_statistic_page_is_not_found(client, state):
     statistic = StatisticFactory(status=state)
     assert client.get(reverse("public:statistic_detail", args=[statistic.pk])).status_code == 404
@@ -363,8 +365,9 @@ def test_claim_page_query_count_is_pinned(client, django_assert_num_queries, rev
         CitationFactory(claim=claim)
         StatisticFactory(location=claim.location)
     set_verification(claim, by=reviewer, grade="corroborated", rationale="Two sources.")
-    # claim, public-data version, categories, tags, citations, grade changes, related figures
-    with django_assert_num_queries(7):
+    # claim, public-data version, categories, tags, citations, grade changes, related figures,
+    # published versions
+    with django_assert_num_queries(8):
         response = client.get(reverse("public:claim_detail", args=[claim.pk]))
     assert response.status_code == 200
 
@@ -468,7 +471,8 @@ def test_home_page_has_a_search_box(client):
 
 DETAIL_QUERIES = {
     "home": (lambda: reverse("public:home"), 3),
-    "statistic": (lambda: Statistic.objects.first().get_absolute_url(), 1),
+    # figure, published versions
+    "statistic": (lambda: Statistic.objects.first().get_absolute_url(), 2),
     # indicator, public-data version, figures (cached afterwards: see the warm test)
     "indicator": (lambda: reverse("public:indicator_detail", args=["deaths"]), 3),
     "place": (lambda: reverse("public:location_detail", args=["cecot-figures"]), 3),
@@ -581,8 +585,9 @@ def test_no_public_page_shows_unpublished_entries_or_private_fields(client, revi
 def test_pages_of_entries_used_only_by_unpublished_ones_are_not_found(client, state):
     source = SourceFactory()
     statistic = StatisticFactory(source=source, location=LocationFactory(), status=state)
+    expected = 410 if state == ModerationStatus.WITHDRAWN else 404
+    assert client.get(statistic.get_absolute_url()).status_code == expected
     for url in (
-        statistic.get_absolute_url(),
         source.get_absolute_url(),
         source.organization.get_absolute_url(),
         statistic.location.get_absolute_url(),

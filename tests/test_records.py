@@ -165,8 +165,8 @@ def test_clearing_the_flag_of_a_source_in_public_use_waits_for_a_second_reviewer
     assert revision.data == {"fields": {"confidential": False}}
     assert "former guard" not in public_claim_page(client, source)
     with pytest.raises(workflow.TransitionRefused):
-        workflow.approve_revision(revision, by=reviewer)
-    workflow.approve_revision(revision, by=second_reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
+    workflow.approve_revision(revision, by=second_reviewer, correction_note="Corrected.")
     assert "Statement of a former guard" in public_claim_page(client, source)
 
 
@@ -260,9 +260,9 @@ def test_a_stale_revision_of_a_source_is_refused(author, other, reviewer):
     second = workflow.edit_record(
         source, by=other, expected_version=source.version, data={"fields": {"title": "Two"}}
     )
-    workflow.approve_revision(first, by=reviewer)
+    workflow.approve_revision(first, by=reviewer, correction_note="Corrected.")
     with pytest.raises(workflow.TransitionRefused, match="changed after"):
-        workflow.approve_revision(second, by=reviewer)
+        workflow.approve_revision(second, by=reviewer, correction_note="Corrected.")
 
 
 # --- Need to know ------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def test_a_correction_of_another_persons_claim_never_shows_their_private_fields(
     revision = Revision.objects.pending().get()
     assert "victim_identities" not in revision.data["fields"]
     assert "private_notes" not in revision.data["fields"]
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
     claim.refresh_from_db()
     assert claim.title == "A corrected title"
     assert claim.victim_identities == "Name of the victim"
@@ -386,7 +386,7 @@ def test_a_correction_of_a_figure_with_a_hidden_source_keeps_its_source(
     assert response.status_code == 302
     revision = Revision.objects.pending().get()
     assert not {"source", "quote", "locator"} & set(revision.data["fields"])
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
     statistic.refresh_from_db()
     assert (statistic.source, statistic.quote, statistic.value) == (hidden, "Row 12", 481)
 
@@ -421,7 +421,7 @@ def test_new_source_file_on_a_source_in_public_use_waits_with_the_revision(
     assert not source.file
     revision = Revision.objects.pending().get()
     assert len(revision.data["fields"]["sha256"]) == 64
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note="Corrected.")
     source.refresh_from_db()
     assert source.file.read() == PDF
     assert source.sha256 == revision.data["fields"]["sha256"]

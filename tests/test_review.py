@@ -11,7 +11,7 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
-from tracker.models import Claim, ModerationStatus, Revision
+from tracker.models import Claim, ModerationStatus, Revision, Withdrawal
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -213,9 +213,79 @@ def test_revision_page_shows_field_diff_with_citations(client, reviewer, contrib
 
 def test_revision_approval_through_page_publishes_the_edit(client, reviewer, queue):
     client.force_login(reviewer)
-    client.post(reverse("review:revision", args=[queue["revision"].pk]), {"action": "approve"})
+    client.post(
+        reverse("review:revision", args=[queue["revision"].pk]),
+        {"action": "approve", "correction_note": "The title named the wrong prison."},
+    )
     published = Claim.objects.public().get(pk=queue["published"].pk)
     assert published.title == "Corrected claim"
+
+
+def test_revision_approval_without_correction_note_is_refused_naming_it(client, reviewer, queue):
+    client.force_login(reviewer)
+    url = reverse("review:revision", args=[queue["revision"].pk])
+    response = client.post(url, {"action": "approve", "correction_note": "  ", "comment": "Fine."})
+    assert "public correction note" in response.content.decode()
+    queue["revision"].refresh_from_db()
+    assert queue["revision"].status == Revision.Status.PENDING
+
+
+def test_revision_form_offers_an_empty_correction_note(client, reviewer, queue):
+    client.force_login(reviewer)
+    form = client.get(reverse("review:revision", args=[queue["revision"].pk])).context["form"]
+    assert "correction_note" in form.fields
+    assert not form["correction_note"].value()
+
+
+def test_revision_rejection_needs_no_correction_note(client, reviewer, queue):
+    client.force_login(reviewer)
+    url = reverse("review:revision", args=[queue["revision"].pk])
+    client.post(url, {"action": "reject", "comment": "Not what the source says."})
+    queue["revision"].refresh_from_db()
+    assert queue["revision"].status == Revision.Status.REJECTED
+
+
+def test_withdrawal_through_page_keeps_comment_and_public_reason_apart(client, reviewer, queue):
+    claim = queue["published"]
+    client.force_login(reviewer)
+    client.post(
+        reverse("review:claim", args=[claim.pk]),
+        {
+            "action": "withdraw",
+            "comment": "Internal: the witness asked us to.",
+            "public_note": "The source retracted its report.",
+            "version": claim.version,
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.status == S.WITHDRAWN
+    withdrawal = Withdrawal.objects.for_entry(claim).get()
+    assert withdrawal.public_note == "The source retracted its report."
+    assert workflow.history(claim).last().comment == "Internal: the witness asked us to."
+
+
+def test_withdrawal_through_page_without_public_reason_is_refused_naming_it(
+    client, reviewer, queue
+):
+    claim = queue["published"]
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("review:claim", args=[claim.pk]),
+        {"action": "withdraw", "comment": "Retracted.", "public_note": "", "version": 1},
+    )
+    assert "public reason for the withdrawal" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == S.PUBLISHED
+
+
+def test_decision_form_asks_for_a_public_reason_only_where_withdrawal_is_allowed(
+    client, reviewer, queue
+):
+    client.force_login(reviewer)
+    submitted = client.get(reverse("review:claim", args=[queue["claim"].pk]))
+    published = client.get(reverse("review:claim", args=[queue["published"].pk]))
+    assert "public_note" not in submitted.context["decision_form"].fields
+    assert "public_note" in published.context["decision_form"].fields
 
 
 def test_revision_proposer_cannot_approve_it_through_page(client, queue):
@@ -225,7 +295,10 @@ def test_revision_proposer_cannot_approve_it_through_page(client, queue):
         published, by=proposer_reviewer, expected_version=1, data={"fields": {"title": "Mine"}}
     )
     client.force_login(proposer_reviewer)
-    response = client.post(reverse("review:revision", args=[revision.pk]), {"action": "approve"})
+    response = client.post(
+        reverse("review:revision", args=[revision.pk]),
+        {"action": "approve", "correction_note": "Mine is better."},
+    )
     assert "second reviewer" in response.content.decode()
     revision.refresh_from_db()
     assert revision.status == Revision.Status.PENDING

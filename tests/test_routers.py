@@ -56,6 +56,8 @@ def tracker_queries(context):
     return [q["sql"] for q in context.captured_queries if "tracker_claim" in q["sql"]]
 
 
+# Transactional, so that the replica's connection sees the rows; no serialized rollback: after
+# another transactional test's flush, its snapshot's content types clash with the recreated ones.
 @pytest.mark.django_db(transaction=True, databases=["default", REPLICA_DB_ALIAS])
 def test_claim_list_for_anonymous_reads_from_replica(client, routed):
     with (

@@ -133,8 +133,10 @@ def test_restored_revision_needs_a_second_reviewer(client, reviewer, second_revi
         fields=["title", "summary"],
     )
     with pytest.raises(workflow.TransitionRefused):
-        workflow.approve_revision(revision, by=reviewer)
-    workflow.approve_revision(revision, by=second_reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note="Corrected as proposed.")
+    workflow.approve_revision(
+        revision, by=second_reviewer, correction_note="Corrected as proposed."
+    )
     claim.refresh_from_db()
     assert claim.title == "Original wording"
 

@@ -22,6 +22,15 @@ pytestmark = pytest.mark.django_db
 S = ModerationStatus
 
 
+# What a withdrawal tells the public, beside the internal comment.
+PUBLIC_NOTE = {"withdraw": {"public_note": "The source retracted its report."}}
+
+
+def decide(action, entry, *, by, comment):
+    """Take a reviewer's decision as the review page does, with a public note where one is due."""
+    return getattr(workflow, action)(entry, by=by, comment=comment, **PUBLIC_NOTE.get(action, {}))
+
+
 def draft_by(user, model=Claim):
     entry = ClaimFactory.build() if model is Claim else StatisticFactory.build()
     if model is Statistic:
@@ -96,7 +105,7 @@ def test_decisions_need_a_comment(reviewer, action):
     state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
     claim = ClaimFactory(status=state)
     with pytest.raises(workflow.TransitionRefused, match="comment"):
-        getattr(workflow, action)(claim, by=reviewer, comment="  ")
+        decide(action, claim, by=reviewer, comment="  ")
     claim.refresh_from_db()
     assert claim.status == state
 
@@ -172,7 +181,7 @@ def test_transition_by_right_role_per_state(contributor, reviewer, action, state
     )
     actor = contributor if action in AUTHOR_ACTIONS else reviewer
     if state in ALLOWED_FROM[action]:
-        getattr(workflow, action)(claim, by=actor, comment="Because.")
+        decide(action, claim, by=actor, comment="Because.")
         claim.refresh_from_db()
         assert claim.status == TARGET[action]
         event = workflow.history(claim).last()
@@ -184,7 +193,7 @@ def test_transition_by_right_role_per_state(contributor, reviewer, action, state
         )
     else:
         with pytest.raises(workflow.TransitionRefused):
-            getattr(workflow, action)(claim, by=actor, comment="Because.")
+            decide(action, claim, by=actor, comment="Because.")
         claim.refresh_from_db()
         assert claim.status == state
         assert not workflow.history(claim).exists()
@@ -195,7 +204,7 @@ def test_reviewer_decisions_refused_for_contributors(contributor, action):
     state = S.PUBLISHED if action == "withdraw" else S.SUBMITTED
     claim = ClaimFactory(status=state)
     with pytest.raises(workflow.TransitionRefused, match="reviewers"):
-        getattr(workflow, action)(claim, by=contributor, comment="Because.")
+        decide(action, claim, by=contributor, comment="Because.")
     claim.refresh_from_db()
     assert claim.status == state
 
@@ -269,6 +278,9 @@ def test_save_edit_refused_outside_draft_states(contributor, state):
 # --- Pending revisions -------------------------------------------------------------------------
 
 
+NOTE = "The title now says what the source says."
+
+
 def propose(claim, by, **fields):
     return workflow.propose_revision(
         claim, by=by, expected_version=claim.version, data={"fields": fields}
@@ -279,7 +291,7 @@ def test_pending_revision_is_invisible_until_approved(contributor, reviewer):
     claim = ClaimFactory(title="Approved wording", cited=True)
     revision = propose(claim, contributor, title="Proposed wording")
     assert Claim.objects.public().get(pk=claim.pk).title == "Approved wording"
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note=NOTE)
     assert Claim.objects.public().get(pk=claim.pk).title == "Proposed wording"
     assert [e.action for e in workflow.history(claim)] == ["propose_revision", "approve_revision"]
 
@@ -318,7 +330,7 @@ def test_revision_with_citations_and_m2m_is_applied_on_approval(contributor, rev
         claim, by=contributor, expected_version=claim.version, data=data
     )
     assert not Source.objects.filter(title="Brand-new report").exists()
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note=NOTE)
     assert [c.source.title for c in claim.citations.all()] == ["Brand-new report"]
     assert list(claim.categories.all()) == [category]
 
@@ -327,14 +339,14 @@ def test_revision_proposer_cannot_approve_it(reviewer):
     claim = ClaimFactory()
     revision = propose(claim, reviewer, title="Mine")
     with pytest.raises(workflow.TransitionRefused, match="second reviewer"):
-        workflow.approve_revision(revision, by=reviewer)
+        workflow.approve_revision(revision, by=reviewer, correction_note=NOTE)
 
 
 def test_revision_decisions_refused_for_contributors(contributor):
     claim = ClaimFactory()
     revision = propose(claim, make_user("contributor"), title="Theirs")
     with pytest.raises(workflow.TransitionRefused):
-        workflow.approve_revision(revision, by=contributor)
+        workflow.approve_revision(revision, by=contributor, correction_note=NOTE)
     with pytest.raises(workflow.TransitionRefused):
         workflow.reject_revision(revision, by=contributor, comment="No.")
 
@@ -347,7 +359,7 @@ def test_reject_revision_needs_a_comment(contributor, reviewer):
 
 def test_revision_cannot_be_decided_twice(contributor, reviewer, second_reviewer):
     revision = propose(ClaimFactory(cited=True), contributor, title="T")
-    workflow.approve_revision(revision, by=reviewer)
+    workflow.approve_revision(revision, by=reviewer, correction_note=NOTE)
     with pytest.raises(workflow.TransitionRefused):
         workflow.reject_revision(revision, by=second_reviewer, comment="Late.")
 
@@ -356,9 +368,9 @@ def test_stale_revision_is_refused_after_another_was_approved(contributor, revie
     claim = ClaimFactory(cited=True)
     first = propose(claim, contributor, title="First")
     second = propose(claim, contributor, title="Second")
-    workflow.approve_revision(first, by=reviewer)
+    workflow.approve_revision(first, by=reviewer, correction_note=NOTE)
     with pytest.raises(workflow.TransitionRefused, match="changed after"):
-        workflow.approve_revision(second, by=reviewer)
+        workflow.approve_revision(second, by=reviewer, correction_note=NOTE)
     assert Claim.objects.get(pk=claim.pk).title == "First"
 
 
@@ -388,7 +400,12 @@ def row_and_events(entry) -> tuple:
         (S.SUBMITTED, lambda entry, by: workflow.approve(entry, by=by)),
         (S.SUBMITTED, lambda entry, by: workflow.reject(entry, by=by, comment="No source.")),
         (S.SUBMITTED, lambda entry, by: workflow.request_changes(entry, by=by, comment="Dates?")),
-        (S.PUBLISHED, lambda entry, by: workflow.withdraw(entry, by=by, comment="Retracted.")),
+        (
+            S.PUBLISHED,
+            lambda entry, by: workflow.withdraw(
+                entry, by=by, comment="Retracted.", public_note="The source retracted it."
+            ),
+        ),
     ],
     ids=["approve", "reject", "request_changes", "withdraw"],
 )

@@ -1,6 +1,10 @@
-"""Atom feeds: newly published claims (filtered like the list) and new figures per indicator."""
+"""Atom feeds: newly published claims (filtered like the list), new figures per indicator, and
+the corrections and withdrawals of published entries."""
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,8 +15,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from tracker.filters import ClaimFilter
-from tracker.models import Indicator, Statistic
+from tracker.models import Indicator, PublishedVersion, Statistic, Withdrawal
 from tracker.serializers import CONFIDENTIAL_SOURCE
+from tracker.snapshots import rebuild
 
 FEED_LENGTH = 50
 
@@ -91,3 +96,77 @@ class IndicatorFiguresFeed(LocalizedFeed):
             "source": source,
             "note": item.note,
         }
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """One item of the corrections feed: a correction or a withdrawal."""
+
+    title: str
+    note: str
+    link: str
+    date: datetime.datetime
+
+
+class CorrectionsFeed(LocalizedFeed):
+    """Every correction of a published entry (with its note and the corrected version) and
+    every withdrawal (with its public reason and its notice), newest first.
+
+    The only output that still names withdrawn entries: as they were last published.
+    """
+
+    title = _("Corrections and withdrawals")
+    subtitle = _(
+        "Corrections of published claims and figures, and entries withdrawn from the "
+        "human-rights claim tracker, newest first."
+    )
+    author_name = _("Human-rights claim tracker")
+
+    def link(self):
+        return reverse("public:claim_list")
+
+    def items(self):
+        corrections = list(
+            PublishedVersion.objects.corrections().order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+        withdrawals = list(
+            Withdrawal.objects.select_related("last_version").order_by("-withdrawn_at", "-pk")[
+                :FEED_LENGTH
+            ]
+        )
+        rebuild(corrections + [w.last_version for w in withdrawals if w.last_version])
+        notices = [
+            PublicNotice(
+                title=_("Corrected: %(entry)s") % {"entry": version.as_published},
+                note=version.correction_note,
+                link=version.get_absolute_url(),
+                date=version.published_at,
+            )
+            for version in corrections
+        ] + [
+            PublicNotice(
+                title=_("Withdrawn: %(entry)s")
+                % {"entry": w.last_version.as_published if w.last_version else _("an entry")},
+                note=w.public_note,
+                link=w.get_absolute_url(),
+                date=w.withdrawn_at,
+            )
+            for w in withdrawals
+        ]
+        notices.sort(key=lambda notice: notice.date, reverse=True)
+        return notices[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.note
+
+    def item_link(self, item):
+        return item.link
+
+    def item_pubdate(self, item):
+        return item.date
+
+    def item_updateddate(self, item):
+        return item.date

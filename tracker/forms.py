@@ -417,12 +417,29 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Required unless you approve. The author sees it."),
     )
+    public_note = forms.CharField(
+        label=_("public reason for the withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to withdraw. Shown publicly on the withdrawal notice."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, status: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         allowed = workflow.decisions_from(status)
         self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in allowed]
+        if "withdraw" not in allowed:
+            del self.fields["public_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "withdraw" and not cleaned.get("public_note", "").strip():
+            self.add_error(
+                "public_note",
+                _("Give the public reason for the withdrawal: the withdrawal notice shows it."),
+            )
+        return cleaned
 
 
 class VerificationForm(forms.Form):
@@ -441,12 +458,27 @@ class RevisionDecisionForm(forms.Form):
         choices=[("approve", _("Approve the revision")), ("reject", _("Reject the revision"))],
         widget=forms.RadioSelect,
     )
+    correction_note = forms.CharField(
+        label=_("public correction note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to approve. Shown publicly under the title: say what was corrected."),
+    )
     comment = forms.CharField(
         label=_("comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Required to reject."),
+        help_text=_("Required to reject. For the staff only."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "approve" and not cleaned.get("correction_note", "").strip():
+            self.add_error(
+                "correction_note",
+                _("Write the public correction note: it says what was corrected."),
+            )
+        return cleaned
 
 
 class TipForm(forms.ModelForm):

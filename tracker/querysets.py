@@ -18,6 +18,10 @@ class ModeratedQuerySet(models.QuerySet):
         """Entries the public may see: published ones only."""
         return self.filter(published_q())
 
+    def withdrawn(self) -> ModeratedQuerySet:
+        """Entries taken off the public site: only their withdrawal notice is public."""
+        return self.filter(status=ModerationStatus.WITHDRAWN)
+
     def awaiting_review(self) -> ModeratedQuerySet:
         return self.filter(status=ModerationStatus.SUBMITTED)
 
@@ -107,3 +111,28 @@ class RevisionQuerySet(models.QuerySet):
 
         content_type = ContentType.objects.get_for_model(entry)
         return self.filter(content_type=content_type, object_id=entry.pk)
+
+
+class EntryRecordQuerySet(models.QuerySet):
+    """Records about one entry, found by its model and primary key."""
+
+    def for_object(self, model: type[models.Model], pk: int) -> EntryRecordQuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
+
+    def for_entry(self, entry: models.Model) -> EntryRecordQuerySet:
+        return self.for_object(type(entry), entry.pk)
+
+
+class PublishedVersionQuerySet(EntryRecordQuerySet):
+    """Snapshots taken at publication: public by construction, even after a withdrawal (the
+    version's address then answers 410, and the corrections feed keeps its correction)."""
+
+    def corrections(self) -> PublishedVersionQuerySet:
+        """Versions that corrected an earlier one, each with its public note."""
+        return self.filter(number__gt=1)
+
+
+class WithdrawalQuerySet(EntryRecordQuerySet):
+    pass

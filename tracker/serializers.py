@@ -55,6 +55,7 @@ class CitedSourceSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
     archived_url = serializers.CharField(allow_blank=True)
     published_on = serializers.DateField(allow_null=True)
+    published_precision = serializers.CharField(allow_blank=True)
     organization = OrganizationRefSerializer(allow_null=True)
 
     def to_representation(self, source: Source) -> dict:
@@ -67,6 +68,7 @@ class CitedSourceSerializer(serializers.Serializer):
                 "url": "",
                 "archived_url": "",
                 "published_on": None,
+                "published_precision": "",
                 "organization": None,
             }
         return {
@@ -77,6 +79,7 @@ class CitedSourceSerializer(serializers.Serializer):
             "url": source.url,
             "archived_url": source.archived_url,
             "published_on": source.published_on.isoformat() if source.published_on else None,
+            "published_precision": source.published_precision,
             "organization": (
                 {"slug": source.organization.slug, "name": source.organization.name}
                 if source.organization_id

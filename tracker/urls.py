@@ -10,7 +10,7 @@ from django_otp_webauthn.views import (
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from tracker.feeds import IndicatorFiguresFeed, NewClaimsFeed
+from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.models import Claim, Statistic
 from tracker.sitemaps import SITEMAPS
 from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
@@ -19,9 +19,19 @@ public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("claims/", public.ClaimListView.as_view(), name="claim_list"),
     path("claims/<int:pk>/", public.ClaimDetailView.as_view(), name="claim_detail"),
+    path(
+        "claims/<int:pk>/v/<int:number>/",
+        public.EntryVersionView.as_view(model=Claim),
+        name="claim_version",
+    ),
     path("methodology/", public.MethodologyView.as_view(), name="methodology"),
     path("statistics/", public.StatisticListView.as_view(), name="statistic_list"),
     path("statistics/<int:pk>/", public.StatisticDetailView.as_view(), name="statistic_detail"),
+    path(
+        "statistics/<int:pk>/v/<int:number>/",
+        public.EntryVersionView.as_view(model=Statistic),
+        name="statistic_version",
+    ),
     path("indicators/<slug:slug>/", public.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("places/", public.LocationListView.as_view(), name="location_list"),
     path("places/<slug:slug>/", public.LocationDetailView.as_view(), name="location_detail"),
@@ -171,6 +181,7 @@ open_data_patterns = [
     for suffix, view in (("csv", exports.CsvExportView), ("json", exports.JsonExportView))
 ] + [
     path("feeds/claims.atom", NewClaimsFeed(), name="claims_feed"),
+    path("feeds/corrections.atom", CorrectionsFeed(), name="corrections_feed"),
     path(
         "feeds/indicators/<slug:slug>.atom",
         IndicatorFiguresFeed(),

@@ -15,6 +15,7 @@ PUBLIC_PAGES = (
     "claim_list_filtered",
     "statistic_list_filtered",
     "claim",
+    "claim_version",
     "place",
     "indicator",
     "tip_form",
@@ -40,6 +41,9 @@ def page_path(name: str, language: str) -> str:
             return reverse("tips:report")
         if name == "claim":
             return Claim.objects.get(slug=DEPORTATION_CLAIM).get_absolute_url()
+        if name == "claim_version":
+            claim = Claim.objects.get(slug=DEPORTATION_CLAIM)
+            return reverse("public:claim_version", kwargs={"pk": claim.pk, "number": 1})
         if name == "place":
             return reverse("public:location_detail", kwargs={"slug": CECOT})
         if name == "indicator":

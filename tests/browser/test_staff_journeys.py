@@ -1,5 +1,7 @@
 from tests.browser.helpers import login
+from tests.browser.pages import DEPORTATION_CLAIM
 from tests.factories import SourceFactory
+from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Source
 
 TITLE = "Families denied visits to detainees at CECOT"
@@ -71,3 +73,49 @@ def test_claim_goes_from_review_with_changes_to_public(new_page, demo_users):
     assert "visits stopped in March 2023" in public.locator("main").text_content()
     claim.refresh_from_db()
     assert claim.status == ModerationStatus.PUBLISHED
+
+
+def test_correction_and_withdrawal_happen_in_the_open(new_page, demo_users, demo_data, log_in_as):
+    claim = Claim.objects.get(slug=DEPORTATION_CLAIM)
+    first_title = claim.title
+    revision = workflow.propose_revision(
+        claim,
+        by=demo_users["contributor"],
+        expected_version=claim.version,
+        data={"fields": {"title": "More than 200 Venezuelans deported and held at CECOT"}},
+    )
+    reviewer, public = new_page(), new_page()
+    log_in_as(reviewer, demo_users["reviewer"])
+
+    reviewer.goto(f"/en/review/revisions/{revision.pk}/")
+    reviewer.locator("input[name=action][value=approve]").check()
+    reviewer.locator("main form button[type=submit]").click()
+    reviewer.wait_for_load_state()
+    assert (
+        "public correction note" in reviewer.locator(".form-errors, .errorlist").first.inner_text()
+    )
+    reviewer.locator("#id_correction_note").fill("The title now gives the number of people.")
+    reviewer.locator("main form button[type=submit]").click()
+    reviewer.wait_for_load_state()
+
+    public.goto(f"/en/claims/{claim.pk}/")
+    correction = public.locator(".claim-header .correction")
+    assert "Corrected on" in correction.inner_text()
+    assert "The title now gives the number of people." in correction.inner_text()
+    public.locator(".versions").get_by_role("link", name="Version 1").click()
+    public.wait_for_url(f"**/en/claims/{claim.pk}/v/1/")
+    assert public.locator("h1").inner_text() == first_title
+    assert "the current version is" in public.locator(".version-banner").inner_text()
+
+    reviewer.goto(f"/en/review/claims/{claim.pk}/")
+    reviewer.locator("input[name=action][value=withdraw]").check()
+    reviewer.locator("#id_comment").fill("Internal: asked by the family's lawyer.")
+    reviewer.locator("#id_public_note").fill("Withdrawn at the request of the people concerned.")
+    reviewer.locator("form:has(input[name=action]) button[type=submit]").click()
+    reviewer.wait_for_load_state()
+
+    response = public.goto(f"/en/claims/{claim.pk}/")
+    assert response.status == 410
+    notice = public.locator("main").inner_text()
+    assert "Withdrawn at the request of the people concerned." in notice
+    assert "family's lawyer" not in notice

@@ -8,6 +8,7 @@ from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim
 from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
+from tracker.models.publication import PublishedVersion, Withdrawal
 from tracker.models.security import SecurityEvent
 from tracker.models.sources import Organization, Source
 from tracker.models.statistics import Qualifier, Statistic
@@ -25,6 +26,7 @@ __all__ = [
     "ModerationStatus",
     "Organization",
     "PublicDataVersion",
+    "PublishedVersion",
     "Qualifier",
     "Revision",
     "SecurityEvent",
@@ -33,5 +35,6 @@ __all__ = [
     "Tag",
     "Tip",
     "VerificationGrade",
+    "Withdrawal",
     "format_imprecise_date",
 ]

@@ -146,6 +146,9 @@ class ModeratedEntry(TimeStamped):
         _("rationale for the grade"), blank=True, editable=False
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    # Copied from the newest correction (a PublishedVersion), so that lists can mark corrected
+    # entries without a query per row.
+    corrected_at = models.DateTimeField(_("last corrected"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -1,6 +1,8 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -29,23 +31,78 @@ from tracker.models import (
     Location,
     ModerationEvent,
     Organization,
+    PublishedVersion,
     Qualifier,
     Source,
     Statistic,
     VerificationGrade,
+    Withdrawal,
 )
 from tracker.public_cache import get_or_compute, public_version
+from tracker.snapshots import rebuild
 from tracker.views.listing import FilteredListView
 from tracker.workflow import history
 
 
 def permanent_url(request, entry) -> str:
-    """The entry's address without the language prefix: it redirects to the reader's language."""
+    """The entry's (or version's) address without the language prefix: it redirects to the
+    reader's language."""
     path = entry.get_absolute_url()
     prefix = f"/{get_language()}/"
     if path.startswith(prefix):
         path = path[len(prefix) - 1 :]
     return request.build_absolute_uri(path)
+
+
+def versions_context(request, model, pk: int) -> dict:
+    """The entry's published versions, newest first, and its corrections, queried only when
+    the page uses them (the claim page's body is cached)."""
+
+    def versions() -> list[PublishedVersion]:
+        return list(
+            PublishedVersion.objects.for_object(model, pk).defer("data").order_by("-number")
+        )
+
+    listed = SimpleLazyObject(versions)
+    return {
+        "versions": listed,
+        "corrections": SimpleLazyObject(lambda: [v for v in listed if v.is_correction]),
+        "current_version_url": SimpleLazyObject(
+            lambda: permanent_url(request, listed[0]) if listed else ""
+        ),
+    }
+
+
+def withdrawal_notice(request, model, pk: int):
+    """The 410 page of a withdrawn entry, or None when ``pk`` is no withdrawn entry of ``model``.
+
+    The notice names the entry as it was last published (its last version), never as stored.
+    """
+    if not model.objects.withdrawn().filter(pk=pk).exists():
+        return None
+    withdrawal = Withdrawal.objects.for_object(model, pk).select_related("last_version").first()
+    last_version = withdrawal.last_version if withdrawal else None
+    context = {
+        "withdrawal": withdrawal,
+        "entry": rebuild([last_version])[0] if last_version else None,
+        "kind": model._meta.model_name,
+    }
+    return render(request, "tracker/withdrawn.html", context, status=410)
+
+
+class GoneWhenWithdrawn:
+    """A withdrawn entry's page answers 410 Gone with its public withdrawal notice."""
+
+    model = None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            notice = withdrawal_notice(request, self.model, kwargs["pk"])
+            if notice is None:
+                raise
+            return notice
 
 
 def statistics_for_tables():
@@ -158,7 +215,8 @@ class LocationListView(FilteredListView):
         return queryset.select_related("parent").order_by("name", "pk")
 
 
-class ClaimDetailView(DetailView):
+class ClaimDetailView(GoneWhenWithdrawn, DetailView):
+    model = Claim
     template_name = "tracker/claim_detail.html"
     context_object_name = "claim"
 
@@ -193,10 +251,12 @@ class ClaimDetailView(DetailView):
             statistics_for_tables().filter(related).order_by("indicator__name", "as_of", "pk")[:20]
         )
         context["permanent_url"] = permanent_url(self.request, claim)
+        context.update(versions_context(self.request, Claim, claim.pk))
         return context
 
 
-class StatisticDetailView(DetailView):
+class StatisticDetailView(GoneWhenWithdrawn, DetailView):
+    model = Statistic
     template_name = "tracker/statistic_detail.html"
     context_object_name = "statistic"
 
@@ -206,7 +266,44 @@ class StatisticDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["permanent_url"] = permanent_url(self.request, self.object)
+        context.update(versions_context(self.request, Statistic, self.object.pk))
         return context
+
+
+class EntryVersionView(TemplateView):
+    """One published version of an entry, as the public saw it, at its own address."""
+
+    model = None
+    template_name = "tracker/entry_version.html"
+
+    def get(self, request, pk: int, number: int):
+        if not self.model.objects.public().filter(pk=pk).exists():
+            versions = PublishedVersion.objects.for_object(self.model, pk)
+            if versions.filter(number=number).exists():
+                notice = withdrawal_notice(request, self.model, pk)
+                if notice is not None:
+                    return notice
+            raise Http404
+        versions = list(PublishedVersion.objects.for_object(self.model, pk).order_by("-number"))
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise Http404
+        entry = rebuild([version])[0]
+        name = self.model._meta.model_name
+        context = {
+            name: entry,
+            "entry": entry,
+            "kind": name,
+            "body_template": f"tracker/includes/{name}_body.html",
+            "version": version,
+            "current": versions[0],
+            "versions": versions,
+            # What the public read with this version: its correction and the earlier ones.
+            "corrections": [v for v in versions if v.is_correction and v.number <= number],
+            "version_url": permanent_url(request, version),
+            "permanent_url": permanent_url(request, entry),
+        }
+        return self.render_to_response(context)
 
 
 class IndicatorDetailView(DetailView):

@@ -175,6 +175,8 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 "function": getattr(workflow, form.cleaned_data["action"]),
                 "comment": form.cleaned_data["comment"],
             }
+            if form.cleaned_data["action"] == "withdraw":
+                call["public_note"] = form.cleaned_data["public_note"]
         if form.cleaned_data["version"] != entry.version:
             form.add_error(None, workflow.STALE_MESSAGE)
         else:
@@ -215,7 +217,12 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
             comment = form.cleaned_data["comment"]
             try:
                 if form.cleaned_data["action"] == "approve":
-                    workflow.approve_revision(revision, by=request.user, comment=comment)
+                    workflow.approve_revision(
+                        revision,
+                        by=request.user,
+                        correction_note=form.cleaned_data["correction_note"],
+                        comment=comment,
+                    )
                 else:
                     workflow.reject_revision(revision, by=request.user, comment=comment)
             except workflow.TransitionRefused as refused:

@@ -7,6 +7,8 @@ rules do not allow with a message for the user (``TransitionRefused``) and recor
 - ``permissions``: who may do what.
 - ``transitions``: submit, approve, request changes, reject, withdraw, grade.
 - ``edits``: draft edits, pending revisions of published entries, restoring a version.
+- ``publication``: the public record of decisions: a version at each publication, withdrawal
+  notices.
 - ``records``: sources and organisations.
 - ``tips``: tips from the public.
 - ``events`` and ``notify``: the record of decisions and the e-mail about them.

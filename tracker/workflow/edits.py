@@ -23,6 +23,7 @@ from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
 from tracker.workflow.provenance import missing_provenance_of_revision, require_provenance
+from tracker.workflow.publication import record_version, require_public_text
 from tracker.workflow.transitions import create_draft
 
 S = ModerationStatus
@@ -236,25 +237,45 @@ def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, c
 
 
 @transaction.atomic
-def approve_revision(revision: Revision, *, by: AbstractBaseUser, comment: str = ""):
-    """Apply a pending revision to the published entry. The proposer cannot approve it."""
+def approve_revision(
+    revision: Revision, *, by: AbstractBaseUser, correction_note: str = "", comment: str = ""
+):
+    """Apply a pending revision. The proposer cannot approve it.
+
+    A revision of a published entry needs ``correction_note``: the entry's next published
+    version carries it, shown publicly under its title. ``comment`` stays with the staff. A
+    revision of a source or organisation is shown through the entries that use it.
+    """
     if not can_review(by):
         raise TransitionRefused(_("Only reviewers can make this decision."))
     if by.pk == revision.created_by_id:
         raise TransitionRefused(_("You proposed this revision: a second reviewer must approve it."))
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
     moderated = isinstance(entry, ModeratedEntry)
+    if moderated:
+        correction_note = require_public_text(
+            correction_note,
+            _(
+                "A public correction note is required to approve a revision: "
+                "say what was corrected."
+            ),
+        )
     if (moderated and entry.status != S.PUBLISHED) or entry.version != revision.base_version:
         raise TransitionRefused(
             _("The entry changed after this revision was proposed: reject it and edit again.")
         )
     if moderated:
         require_provenance(missing_provenance_of_revision(entry, revision.data))
-        entry.last_edited_by = revision.created_by
     comment = (comment or "").strip()
     _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
+    now = timezone.now()
     entry.version = entry.version + 1
+    if moderated:
+        entry.last_edited_by = revision.created_by
+        entry.corrected_at = now
     apply_data(entry, revision.data, by=revision.created_by)
+    if moderated:
+        record_version(entry, published_at=now, correction_note=correction_note)
     bump_public_version()
     record_event(
         entry, kind=ModerationEvent.Kind.REVISION, action="approve_revision", by=by, comment=comment

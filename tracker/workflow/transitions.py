@@ -23,6 +23,7 @@ from tracker.workflow.events import history_reason, record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_grade, can_review, is_owner, model_label
 from tracker.workflow.provenance import missing_provenance, require_provenance
+from tracker.workflow.publication import record_version, record_withdrawal, require_public_text
 
 S = ModerationStatus
 
@@ -184,6 +185,7 @@ def approve(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -
     extra = {} if entry.published_at else {"published_at": timezone.now()}
     comment = _require_comment(APPROVE, comment)
     entry = _move(entry, APPROVE, by=by, comment=comment, extra=extra)
+    record_version(entry, published_at=entry.updated_at)
     after_commit(notify_author, entry, "approve", comment)
     return entry
 
@@ -209,11 +211,21 @@ def reject(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> Mode
 
 
 @transaction.atomic
-def withdraw(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
-    """Take a published entry off the public site, saying why."""
+def withdraw(
+    entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str, public_note: str
+) -> ModeratedEntry:
+    """Take a published entry off the public site: the comment for staff, the note for all.
+
+    The entry's addresses then answer 410 Gone with a notice that gives ``public_note``.
+    """
     _require_reviewer(entry, by, four_eyes=False)
     comment = _require_comment(WITHDRAW, comment)
+    public_note = require_public_text(
+        public_note,
+        _("A public reason is required to withdraw an entry: the withdrawal notice shows it."),
+    )
     entry = _move(entry, WITHDRAW, by=by, comment=comment)
+    record_withdrawal(entry, withdrawn_at=entry.updated_at, public_note=public_note)
     after_commit(notify_author, entry, "withdraw", comment)
     return entry
 
@@ -283,10 +295,16 @@ def publish_from_trusted_source(
             to_value=S.DRAFT,
             comment=comment,
         )
+    published_at = None
     if entry.status != S.PUBLISHED:
         require_provenance(missing_provenance(entry))
         extra = {} if entry.published_at else {"published_at": timezone.now()}
-        _move(entry, PUBLISH_TRUSTED, by=None, comment=comment, extra=extra)
+        published_at = _move(
+            entry, PUBLISH_TRUSTED, by=None, comment=comment, extra=extra
+        ).updated_at
     if grade != entry.verification:
         set_verification(entry, by=None, grade=grade, rationale=rationale)
+    if published_at is not None:
+        # Loading with its grade is one act of publication: the first version carries the grade.
+        record_version(entry, published_at=published_at)
     return entry

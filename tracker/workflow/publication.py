@@ -1,0 +1,53 @@
+"""The public record that publication decisions leave: versions and withdrawal notices.
+
+Called by the transitions and edits inside their own transaction, so that a decision and its
+public record commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
+
+from tracker.models import PublishedVersion, Withdrawal
+from tracker.models.base import ModeratedEntry
+from tracker.snapshots import public_shape
+from tracker.workflow.errors import TransitionRefused
+
+
+def require_public_text(text: str, refusal: str) -> str:
+    """``text`` stripped, or a refusal saying what is missing."""
+    text = (text or "").strip()
+    if not text:
+        raise TransitionRefused(refusal)
+    return text
+
+
+def record_version(
+    entry: ModeratedEntry, *, published_at: datetime.datetime, correction_note: str = ""
+) -> PublishedVersion:
+    """Store what the public sees of ``entry`` from now on, as its next version."""
+    latest = PublishedVersion.objects.for_entry(entry).aggregate(latest=Max("number"))["latest"]
+    return PublishedVersion.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=entry.pk,
+        number=(latest or 0) + 1,
+        published_at=published_at,
+        correction_note=correction_note,
+        data=public_shape(entry),
+    )
+
+
+def record_withdrawal(
+    entry: ModeratedEntry, *, withdrawn_at: datetime.datetime, public_note: str
+) -> Withdrawal:
+    """Keep the public notice of a withdrawal, naming the version that was last published."""
+    return Withdrawal.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=entry.pk,
+        withdrawn_at=withdrawn_at,
+        public_note=public_note,
+        last_version=PublishedVersion.objects.for_entry(entry).order_by("-number").first(),
+    )
