@@ -411,7 +411,22 @@ ADMIN_EXCEPTIONS = {
     "admin:tracker_moderationevent_delete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
     # The admin's catch-all: an unknown admin address.
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404),
-    "admin:tracker_tip_add": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    # Content that the workflow owns is shown read-only in the admin: never added or deleted
+    # there (tracker.admin.ContentAdmin); published versions and withdrawals are a record.
+    **{
+        f"admin:tracker_{model}_{action}": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403)
+        for model in (
+            "claim",
+            "statistic",
+            "citation",
+            "source",
+            "organization",
+            "tip",
+            "publishedversion",
+            "withdrawal",
+        )
+        for action in ("add", "delete")
+    },
     # Admins see who has which device, never a TOTP secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
     "admin:otp_totp_totpdevice_config": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
     "admin:otp_totp_totpdevice_qrcode": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),

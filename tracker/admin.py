@@ -1,9 +1,13 @@
-"""Django admin for every model. Moderation status and grade are read-only here: the
-workflow module (``tracker.workflow``) owns them, and the admin actions call it."""
+"""Django admin for every model. The admin never goes around the workflow: claims, figures,
+citations, sources, organisations and tips are shown read-only with links to the pages where
+the workflow changes them (``tracker.workflow``), and the admin's one bulk action calls it.
+Admins manage the vocabularies here (categories, tags, places, indicators): every change of
+one bumps the public-data version (``tracker.signals``), so no cached page outlives it."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -15,7 +19,6 @@ from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import workflow
-from tracker.forms import EvidenceFileInput, EvidenceUploadMixin
 from tracker.models import (
     Category,
     Citation,
@@ -24,28 +27,18 @@ from tracker.models import (
     Location,
     ModerationEvent,
     Organization,
+    PublishedVersion,
     Revision,
     SecurityEvent,
     Source,
     Statistic,
     Tag,
     Tip,
+    Withdrawal,
 )
 
 admin.site.site_header = _("Claim tracker administration")
 admin.site.site_title = _("Claim tracker")
-
-WORKFLOW_FIELDS = (
-    "status",
-    "verification",
-    "verification_rationale",
-    "published_at",
-    "created_by",
-    "last_edited_by",
-    "version",
-    "created_at",
-    "updated_at",
-)
 
 
 class FacetedAdmin(admin.ModelAdmin):
@@ -96,105 +89,122 @@ class IndicatorAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ContentAdmin(HistoryAdmin):
+    """Content that the workflow owns: shown here with its history, changed only where the
+    workflow's rules apply (the workspace and the review pages), never added, edited or deleted
+    in the admin. Each object links to the pages where it is changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("where_to_change", *super().get_readonly_fields(request, obj))
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "where_to_change"]
+        return ["where_to_change", *fields]
+
+    @admin.display(description=_("where to change it"))
+    def where_to_change(self, obj) -> str:
+        links = [(label, url) for label, url in self.change_links(obj) if url]
+        if not links:
+            return "—"
+        return format_html_join(
+            " · ", '<a href="{}">{}</a>', ((url, label) for label, url in links)
+        )
+
+    def change_links(self, obj) -> list[tuple[str, str]]:
+        return []
+
+
+def public_link(obj) -> tuple[str, str]:
+    """The public page of an object that the public may see, or no link."""
+    public = type(obj).objects.public().filter(pk=obj.pk).exists()
+    return (_("public page"), obj.get_absolute_url() if public else "")
+
+
 @admin.register(Organization)
-class OrganizationAdmin(HistoryAdmin):
+class OrganizationAdmin(ContentAdmin):
     list_display = ("name", "acronym", "kind", "country", "reliability")
     list_filter = ("kind", "reliability", "country")
     search_fields = ("name", "acronym", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_by", "version")
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class SourceAdminForm(EvidenceUploadMixin, forms.ModelForm):
-    """The admin checks and stores an uploaded file exactly as the workspace does."""
-
-    class Meta:
-        model = Source
-        fields = "__all__"
-        widgets = {"file": EvidenceFileInput}
+    def change_links(self, obj):
+        return [
+            (_("edit in the workspace"), reverse("workspace:organization_edit", args=[obj.pk])),
+            public_link(obj),
+        ]
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
-    form = SourceAdminForm
+class SourceAdmin(ContentAdmin):
     list_display = ("title", "organization", "kind", "published_on", "language", "confidential")
     list_filter = ("kind", "language", "confidential", "organization")
     search_fields = ("title", "author", "url", "summary", "organization__name")
-    autocomplete_fields = ("organization",)
-    readonly_fields = (
-        "sha256",
-        "original_name",
-        "created_by",
-        "version",
-        "created_at",
-        "updated_at",
-    )
     date_hierarchy = "published_on"
+    exclude = ("file",)  # downloaded from the workspace, which checks who may see it
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def change_links(self, obj):
+        return [
+            (_("edit in the workspace"), reverse("workspace:source_edit", args=[obj.pk])),
+            (_("download the file"), reverse("workspace:source_file", args=[obj.pk]))
+            if obj.file
+            else ("", ""),
+            public_link(obj),
+        ]
 
 
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
-    autocomplete_fields = ("source",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class ModeratedAdmin(HistoryAdmin):
-    """Admin for moderated entries: state is shown, never edited; actions use the workflow."""
+class ModeratedAdmin(ContentAdmin):
+    """Claims and figures: state and content shown, never edited; the actions are the
+    workflow's, with its four-eyes rule and provenance gate."""
 
-    readonly_fields = WORKFLOW_FIELDS
-    actions = ("submit_selected", "approve_selected")
+    actions = ("approve_selected",)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.last_edited_by = request.user
-        super().save_model(request, obj, form, change)
+    def change_links(self, obj):
+        kind = obj._meta.model_name
+        return [
+            (_("review page"), reverse(f"review:{kind}", args=[obj.pk])),
+            (_("edit in the workspace"), reverse(f"workspace:{kind}_edit", args=[obj.pk])),
+            (_("public page"), obj.get_absolute_url() if obj.is_public else ""),
+        ]
 
-    def _apply(self, request, queryset, transition, done_message):
+    @admin.action(description=_("Approve (publish) the selected entries"))
+    def approve_selected(self, request, queryset):
         done = 0
         for entry in queryset:
             try:
-                transition(entry, by=request.user)
+                workflow.approve(entry, by=request.user)
             except workflow.TransitionRefused as refusal:
                 self.message_user(request, f"{entry}: {refusal.message}", messages.ERROR)
             else:
                 done += 1
         if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-
-    @admin.action(description=_("Submit the selected entries for review"))
-    def submit_selected(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            workflow.submit,
-            lambda n: (
-                ngettext("%(count)d entry submitted.", "%(count)d entries submitted.", n)
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(description=_("Approve (publish) the selected entries"))
-    def approve_selected(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            workflow.approve,
-            lambda n: (
-                ngettext("%(count)d entry published.", "%(count)d entries published.", n)
-                % {"count": n}
-            ),
-        )
+            self.message_user(
+                request,
+                ngettext("%(count)d entry published.", "%(count)d entries published.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Claim)
@@ -202,8 +212,6 @@ class ClaimAdmin(ModeratedAdmin):
     list_display = ("title", "status", "verification", "country", "location", "event_start")
     list_filter = ("status", "verification", "categories", "country", "origin", "date_precision")
     search_fields = ("title", "summary", "place_details", "search_text")
-    autocomplete_fields = ("location", "categories", "tags")
-    readonly_fields = (*WORKFLOW_FIELDS, "origin")
     inlines = (CitationInline,)
     date_hierarchy = "event_start"
 
@@ -216,7 +224,6 @@ class StatisticAdmin(ModeratedAdmin):
     list_display = ("indicator", "value", "qualifier", "as_of", "source", "status", "verification")
     list_filter = ("status", "verification", "indicator", "qualifier")
     search_fields = ("indicator__name", "note", "quote", "source__title")
-    autocomplete_fields = ("indicator", "organization", "source", "location")
     date_hierarchy = "as_of"
 
     def get_queryset(self, request):
@@ -224,12 +231,14 @@ class StatisticAdmin(ModeratedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(HistoryAdmin):
+class CitationAdmin(ContentAdmin):
     list_display = ("claim", "source", "stance", "locator")
     list_filter = ("stance",)
     search_fields = ("claim__title", "source__title", "quote")
-    autocomplete_fields = ("claim", "source")
     list_select_related = ("claim", "source")
+
+    def change_links(self, obj):
+        return [(_("edit with its claim"), reverse("workspace:claim_edit", args=[obj.claim_id]))]
 
 
 class ReadOnlyAdmin(FacetedAdmin):
@@ -270,14 +279,31 @@ class RevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Tip)
-class TipAdmin(HistoryAdmin):
-    list_display = ("created_at", "what", "where", "claim")
+class TipAdmin(ContentAdmin):
+    """Tips are private records, handled in the tip inbox."""
+
+    list_display = ("created_at", "status", "where", "claim")
+    list_filter = ("status",)
     search_fields = ("what", "where", "contact")
-    readonly_fields = ("claim", "created_at")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
+    def change_links(self, obj):
+        return [(_("tip inbox"), reverse("workspace:tip_detail", args=[obj.pk]))]
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(ReadOnlyAdmin):
+    list_display = ("content_type", "object_id", "number", "published_at")
+    list_filter = ("content_type",)
+    list_select_related = ("content_type",)
+    date_hierarchy = "published_at"
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ("content_type", "object_id", "withdrawn_at")
+    list_filter = ("content_type",)
+    list_select_related = ("content_type",)
 
 
 @admin.register(SecurityEvent)

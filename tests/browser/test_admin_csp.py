@@ -3,16 +3,19 @@
 import pytest
 
 from tests.browser.helpers import enter_second_factor
-from tests.factories import CitationFactory, make_user
+from tests.factories import CitationFactory, LocationFactory, make_user
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def claim_citation(roles):
-    """An admin and a claim with a citation."""
+    """An admin, a claim with a citation, and a place within another."""
     make_user("admin", username="csp-admin")
-    return CitationFactory(quote="An excerpt to edit")
+    citation = CitationFactory(quote="An excerpt to read")
+    citation.claim.location = LocationFactory(name="Izalco prison", parent=LocationFactory())
+    citation.claim.save()
+    return citation
 
 
 @pytest.fixture
@@ -38,11 +41,16 @@ def test_admin_logs_in_and_opens_a_change_form_without_csp_violations(claim_cita
     page.click("main form button[type=submit]")
     enter_second_factor(page, "csp-admin")
     page.wait_for_url("**/admin/")
-    response = page.goto(f"/admin/tracker/claim/{citation.claim.pk}/change/")
+    place = citation.claim.location
+    response = page.goto(f"/admin/tracker/location/{place.pk}/change/")
     page.wait_for_load_state("networkidle")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    # The admin's own scripts ran: autocomplete widgets and the inline's "add" link exist.
+    # The admin's own scripts ran: the autocomplete widget of the place's parent exists.
     assert page.locator(".select2-container").count() > 0
-    assert page.locator(".add-row a").count() == 1
-    assert page.input_value("textarea[name=citations-0-quote]") == "An excerpt to edit"
+    assert page.input_value("input[name=name]") == "Izalco prison"
+    # Claims are read-only in the admin, with links to the pages where the workflow changes them.
+    page.goto(f"/admin/tracker/claim/{citation.claim.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    assert "An excerpt to read" in page.content()
+    assert page.locator(f"a[href='/en/review/claims/{citation.claim.pk}/']").count() == 1
     assert csp_violations(page) == []
