@@ -11,7 +11,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import (
     CategoryFactory,
@@ -495,3 +495,95 @@ def test_admin_urls_refuse_everyone_but_admins(client, world):
                 wrong.append(f"{role:<11} GET {path} ({name}): got {got}")
     assert wrong == [], "\n".join(wrong)
     assert untested == [], "admin URLs the test cannot fill"
+
+
+# --- Need to know: the same URLs for the owner, another contributor and a reviewer ---------------
+
+OWNER, OTHER, REVIEWER = "owner", "other contributor", "reviewer"
+
+
+@pytest.fixture
+def entries_of_two_contributors(db):
+    """Contributor A's work in every state that matters, seen by A, by B and by a reviewer."""
+    owner = make_user("contributor", username="need-owner")
+    users = {
+        OWNER: owner,
+        OTHER: make_user("contributor", username="need-other"),
+        REVIEWER: make_user("reviewer", username="need-reviewer"),
+    }
+    confidential = SourceFactory(confidential=True, created_by=owner, title="Witness statement")
+    confidential.file.save("statement.pdf", ContentFile(b"%PDF-1.4 statement"), save=True)
+    unused = SourceFactory(created_by=owner, title="Not yet cited")
+    in_use = SourceFactory(created_by=owner, title="Cited publicly")
+    published = ClaimFactory(created_by=owner, last_edited_by=owner)
+    CitationFactory(claim=published, source=in_use)
+    objects = {
+        "draft claim": ClaimFactory(status=S.DRAFT, created_by=owner),
+        "submitted claim": ClaimFactory(status=S.SUBMITTED, created_by=owner),
+        "rejected claim": ClaimFactory(status=S.REJECTED, created_by=owner),
+        "published claim": published,
+        "draft figure": StatisticFactory(status=S.DRAFT, created_by=owner, source=in_use),
+        "confidential source": confidential,
+        "unused source": unused,
+        "source in public use": in_use,
+        "organisation": in_use.organization,
+    }
+    return users, objects
+
+
+# URL -> expected GET answer for (owner, other contributor, reviewer). 404 for what one may not
+# see: the same answer as for a missing id, so ids reveal nothing.
+NEED_TO_KNOW = {
+    ("workspace:claim_edit", "draft claim"): (200, 404, 200),
+    ("workspace:claim_edit", "submitted claim"): (404, 404, 404),
+    ("workspace:claim_edit", "rejected claim"): (404, 404, 404),
+    ("workspace:claim_edit", "published claim"): (200, 200, 200),
+    ("workspace:statistic_edit", "draft figure"): (200, 404, 200),
+    ("workspace:source_edit", "confidential source"): (200, 404, 200),
+    ("workspace:source_file", "confidential source"): (200, 404, 200),
+    ("workspace:source_edit", "unused source"): (200, 404, 200),
+    ("workspace:source_edit", "source in public use"): (200, 200, 200),
+    ("workspace:organization_edit", "organisation"): (200, 200, 200),
+    ("review:claim", "submitted claim"): (403, 403, 200),
+}
+
+
+def test_need_to_know_matrix_for_two_contributors_and_a_reviewer(
+    client, entries_of_two_contributors
+):
+    users, objects = entries_of_two_contributors
+    wrong = []
+    for (name, key), expected in NEED_TO_KNOW.items():
+        path = reverse(name, args=[objects[key].pk])
+        for index, role in enumerate((OWNER, OTHER, REVIEWER)):
+            client.force_login(users[role])
+            got = client.get(path).status_code
+            if got != expected[index]:
+                wrong.append(
+                    f"{role:<18} GET {path} ({key}): expected {expected[index]}, got {got}"
+                )
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_need_to_know_private_fields_only_for_owner_and_reviewers(
+    client, entries_of_two_contributors
+):
+    users, objects = entries_of_two_contributors
+    claim = objects["published claim"]
+    claim.victim_identities = "NEEDTOKNOW victim"
+    claim.private_notes = "NEEDTOKNOW notes"
+    claim.save()
+    source = objects["source in public use"]
+    source.private_notes = "NEEDTOKNOW source notes"
+    source.save()
+    pages = [
+        reverse("workspace:claim_edit", args=[claim.pk]),
+        reverse("workspace:source_edit", args=[source.pk]),
+        reverse("workspace:source_list"),
+    ]
+    for role, sees in ((OWNER, True), (OTHER, False), (REVIEWER, True)):
+        client.force_login(users[role])
+        for path in pages[:2]:
+            assert ("NEEDTOKNOW" in client.get(path).content.decode()) == sees, (role, path)
+        listing = client.get(pages[2]).content.decode()
+        assert ("Witness statement" in listing) == sees, role
