@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import make_user
+from tests.factories import ClaimFactory, make_user
 from tests.processes import child_env
 from tracker import workflow
 from tracker.models import Claim, ModerationStatus, Tip
@@ -315,3 +315,32 @@ def test_users_without_the_tip_permission_cannot_write_from_a_tip(client, tip):
     client.force_login(user)
     response = client.get(f"{reverse('workspace:claim_create')}?tip={tip.pk}")
     assert response.status_code == 404
+
+
+# --- The migration that took tips out of the review queue ---------------------------------------
+
+
+def test_migration_sets_aside_queued_tip_claims_and_keeps_every_word(migrated_apps):
+    from importlib import import_module
+
+    step = import_module("tracker.migrations.0010_tips_inbox").keep_tips_apart
+    queued = ClaimFactory(status=ModerationStatus.SUBMITTED, origin=Claim.Origin.PUBLIC_TIP)
+    published = ClaimFactory(origin=Claim.Origin.PUBLIC_TIP, cited=True)
+    rejected = ClaimFactory(status=ModerationStatus.REJECTED, origin=Claim.Origin.PUBLIC_TIP)
+    tips = {
+        "queued": Tip.objects.create(what="Beatings in cellblock 3.", claim=queued),
+        "published": Tip.objects.create(what="Deaths in Izalco.", claim=published),
+        "rejected": Tip.objects.create(what="A rumour.", claim=rejected),
+    }
+    step(migrated_apps, None)
+    for tip in tips.values():
+        tip.refresh_from_db()
+    assert (tips["queued"].status, tips["queued"].claim) == (Tip.Status.NEW, None)
+    assert tips["queued"].what == "Beatings in cellblock 3."
+    queued.refresh_from_db()
+    assert queued.status == ModerationStatus.REJECTED
+    assert workflow.history(queued).last().action == "tips_kept_apart"
+    assert (tips["published"].status, tips["published"].claim) == (Tip.Status.CONVERTED, published)
+    assert tips["rejected"].status == Tip.Status.ARCHIVED
+    assert Claim.objects.get(pk=published.pk).status == ModerationStatus.PUBLISHED
+    assert awaiting_review_count(make_user("reviewer")) == 0
