@@ -21,6 +21,11 @@ class ModerationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    @classmethod
+    def in_drafting(cls) -> tuple[str, ...]:
+        """The states in which the author edits an entry directly and may submit it."""
+        return (cls.DRAFT, cls.CHANGES_REQUESTED)
+
 
 class VerificationGrade(models.TextChoices):
     """How credible is the claim? Shown publicly with its definition."""
@@ -180,6 +185,15 @@ class ModeratedEntry(TimeStamped):
     @property
     def is_public(self) -> bool:
         return self.status == ModerationStatus.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        """In its author's hands: edited directly, and submitted when ready."""
+        return self.status in ModerationStatus.in_drafting()
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        return self.status == ModerationStatus.SUBMITTED
 
     @property
     def verification_definition(self) -> str:

@@ -14,9 +14,9 @@ from tracker.models.base import (
     truncate_to_precision,
     unique_slug,
 )
+from tracker.models.querysets import CitationQuerySet, ClaimQuerySet
 from tracker.models.sources import CitesASource, Source
 from tracker.models.taxonomy import Category, Location, Tag
-from tracker.querysets import CitationQuerySet, ClaimQuerySet
 
 
 class Claim(ModeratedEntry):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.history import AuditHistory
-from tracker.querysets import RevisionQuerySet
+from tracker.models.querysets import RevisionQuerySet
 
 
 class ModerationEvent(models.Model):

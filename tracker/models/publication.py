@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker.querysets import PublishedVersionQuerySet, WithdrawalQuerySet
+from tracker.models.querysets import PublishedVersionQuerySet, WithdrawalQuerySet
 
 
 class PublishedVersion(models.Model):

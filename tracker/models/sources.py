@@ -18,7 +18,7 @@ from tracker.models.base import (
     normalize_search_text,
     truncate_to_precision,
 )
-from tracker.querysets import OrganizationQuerySet, SourceQuerySet
+from tracker.models.querysets import OrganizationQuerySet, SourceQuerySet
 
 
 class Organization(TimeStamped):
@@ -87,6 +87,16 @@ class Organization(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("public:organization_detail", kwargs={"slug": self.slug})
+
+
+# How the public sees a confidential source: only that it exists (never its title, address,
+# organisation, author, summary, file, quote or page).
+CONFIDENTIAL_SOURCE = _("confidential source on file")
+
+
+def public_source_title(title: str, confidential: bool) -> str:
+    """A source's title as the public sees it."""
+    return str(CONFIDENTIAL_SOURCE) if confidential else title
 
 
 class CitesASource:
@@ -237,6 +247,10 @@ class Source(TimeStamped):
     @property
     def published_display(self) -> str:
         return format_imprecise_date(self.published_on, self.published_precision)
+
+    @property
+    def public_title(self) -> str:
+        return public_source_title(self.title, self.confidential)
 
     def get_absolute_url(self) -> str:
         return reverse("public:source_detail", kwargs={"pk": self.pk})

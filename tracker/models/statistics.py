@@ -16,9 +16,9 @@ from tracker.models.base import (
     normalize_search_text,
     truncate_to_precision,
 )
+from tracker.models.querysets import StatisticQuerySet
 from tracker.models.sources import CitesASource, Organization, Source
 from tracker.models.taxonomy import Indicator, Location
-from tracker.querysets import StatisticQuerySet
 
 
 class Qualifier(models.TextChoices):

@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from tracker.history import AuditHistory
 from tracker.models.base import localized
-from tracker.querysets import LocationQuerySet, TaxonomyQuerySet
+from tracker.models.querysets import LocationQuerySet, TaxonomyQuerySet
 
 
 class Category(models.Model):

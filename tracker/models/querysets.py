@@ -1,11 +1,21 @@
-"""Querysets: ``public()`` on each is the one definition of what the public may see."""
+"""Querysets: ``public()`` on each is the one definition of what the public may see.
+
+Part of the models package: a queryset reaches the models it needs through its own model's
+relations, never by importing them, so the models and their querysets import in one direction.
+"""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from tracker.models.base import ModerationStatus
+
+
+def related_models(model: type[models.Model], *names: str) -> list[type[models.Model]]:
+    """The models at the end of ``model``'s relations ``names``."""
+    return [model._meta.get_field(name).related_model for name in names]
 
 
 def published_q(prefix: str = "") -> Q:
@@ -54,8 +64,7 @@ class SourceQuerySet(models.QuerySet):
 
     def used_publicly(self) -> SourceQuerySet:
         """Sources that a published claim cites or a published figure comes from."""
-        from tracker.models import Citation, Statistic
-
+        Citation, Statistic = related_models(self.model, "citations", "statistics")
         return self.filter(
             Exists(Citation.objects.public().filter(source=OuterRef("pk")))
             | Exists(Statistic.objects.public().filter(source=OuterRef("pk")))
@@ -73,8 +82,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def public(self) -> OrganizationQuerySet:
         """Organisations behind a public (non-confidential) source or a published figure."""
-        from tracker.models import Source, Statistic
-
+        Source, Statistic = related_models(self.model, "sources", "statistics")
         return self.filter(
             Exists(Source.objects.public().filter(organization=OuterRef("pk")))
             | Exists(Statistic.objects.public().filter(organization=OuterRef("pk")))
@@ -84,8 +92,7 @@ class OrganizationQuerySet(models.QuerySet):
 class LocationQuerySet(models.QuerySet):
     def public(self) -> LocationQuerySet:
         """Places where a published claim or figure is located."""
-        from tracker.models import Claim, Statistic
-
+        Claim, Statistic = related_models(self.model, "claims", "statistics")
         return self.filter(
             Exists(Claim.objects.public().filter(location=OuterRef("pk")))
             | Exists(Statistic.objects.public().filter(location=OuterRef("pk")))
@@ -98,31 +105,20 @@ class TaxonomyQuerySet(models.QuerySet):
         return self.all()
 
 
-class RevisionQuerySet(models.QuerySet):
-    def pending(self) -> RevisionQuerySet:
-        """Revisions that await a reviewer's decision."""
-        from tracker.models import Revision
-
-        return self.filter(status=Revision.Status.PENDING)
-
-    def for_entry(self, entry: models.Model) -> RevisionQuerySet:
-        """Revisions of one entry."""
-        from django.contrib.contenttypes.models import ContentType
-
-        content_type = ContentType.objects.get_for_model(entry)
-        return self.filter(content_type=content_type, object_id=entry.pk)
-
-
 class EntryRecordQuerySet(models.QuerySet):
     """Records about one entry, found by its model and primary key."""
 
     def for_object(self, model: type[models.Model], pk: int) -> EntryRecordQuerySet:
-        from django.contrib.contenttypes.models import ContentType
-
         return self.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
 
     def for_entry(self, entry: models.Model) -> EntryRecordQuerySet:
         return self.for_object(type(entry), entry.pk)
+
+
+class RevisionQuerySet(EntryRecordQuerySet):
+    def pending(self) -> RevisionQuerySet:
+        """Revisions that await a reviewer's decision."""
+        return self.filter(status=self.model.Status.PENDING)
 
 
 class PublishedVersionQuerySet(EntryRecordQuerySet):
