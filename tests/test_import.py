@@ -17,8 +17,8 @@ from tests.factories import (
     SourceFactory,
     make_user,
 )
-from tracker.exports import CLAIM_COLUMNS
 from tracker.imports import apply_import, read_claims_csv
+from tracker.lists import LISTS
 from tracker.models import Citation, Claim, ImportJob, ModerationEvent, Source, Tag
 
 pytestmark = pytest.mark.django_db
@@ -419,7 +419,7 @@ def test_round_trip_of_the_claims_export_is_lossless(client, contributor, vocabu
 
 
 def test_round_trip_header_is_the_export_layout(vocabulary):
-    header = [column.name for column in CLAIM_COLUMNS]
+    header = [column.name for column in LISTS["claims"].columns]
     plan = read_claims_csv(sheet({"title": "t", "summary": "s", "country": "SV"}, header=header))
     assert plan.is_valid
 

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 
-from tracker.exports import CITATION_FIELDS, CLAIM_COLUMNS, citation_record
+from tracker.exports import CITATION_FIELDS, citation_record
+from tracker.lists import LISTS
 from tracker.workflow import TransitionRefused
 
-ALLOWED_COLUMNS = [column.name for column in CLAIM_COLUMNS]
+ALLOWED_COLUMNS = [column.name for column in LISTS["claims"].columns]
 REQUIRED_COLUMNS = ["title", "summary", "country"]
 # Columns of the export that describe a published entry: accepted in a file and ignored.
 IGNORED_COLUMNS = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -13,12 +12,11 @@ from tracker.models import (
     Claim,
     Location,
     ModerationEvent,
-    ModerationStatus,
     Organization,
     Source,
 )
 from tracker.models.base import slug_base
-from tracker.workflow import TransitionRefused
+from tracker.workflow import bulk
 
 # Writing ----------------------------------------------------------------------------------------
 
@@ -88,14 +86,12 @@ class DraftWriter:
     """
 
     def __init__(self, *, by, file_name: str = ""):
-        if not by.has_perm("tracker.add_claim"):
-            raise TransitionRefused(_("You are not allowed to create entries."))
+        self.draft_values = bulk.imported_draft_values(Claim, by)
         self.by = by
         self.comment_template = _("Imported from %(file)s, row %(row)s.")
         self.file_name = file_name or _("a spreadsheet")
         self.slugs = SlugAllocator(Claim)
         self.source_ids: dict[tuple[str, str], int] = {}
-        self.content_type = ContentType.objects.get_for_model(Claim)
         self._locations: dict[int, Location] | None = None
         self._organizations: dict[int, Organization] | None = None
         self.claims = self.citations = self.sources = 0
@@ -127,31 +123,14 @@ class DraftWriter:
         self.write_sources(rows, comments)
         self.write_citations(rows, claims, comments)
         ModerationEvent.objects.bulk_create(
-            ModerationEvent(
-                content_type=self.content_type,
-                object_id=claim.pk,
-                kind=ModerationEvent.Kind.IMPORT,
-                action="import",
-                to_value=ModerationStatus.DRAFT,
-                comment=comment,
-                actor=self.by,
-            )
-            for claim, comment in zip(claims, comments, strict=True)
+            bulk.import_events(claims, by=self.by, comments=comments)
         )
 
     def write_claims(self, rows: list[RowResult], comments: list[str]) -> list[Claim]:
         slugs = self.slugs.allocate([row.claim["title"] for row in rows])
         claims = []
         for row, slug, comment in zip(rows, slugs, comments, strict=True):
-            claim = Claim(
-                **row.claim,
-                slug=slug,
-                status=ModerationStatus.DRAFT,
-                origin=Claim.Origin.IMPORT,
-                created_by=self.by,
-                last_edited_by=self.by,
-                version=1,
-            )
+            claim = Claim(**row.claim, slug=slug, origin=Claim.Origin.IMPORT, **self.draft_values)
             if claim.location_id:
                 claim.location = self.location(claim.location_id)
             claim.set_derived_fields()

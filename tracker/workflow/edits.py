@@ -140,7 +140,7 @@ def save_edit(
     entry: ModeratedEntry, *, by: AbstractBaseUser, expected_version: int, data: dict
 ) -> ModeratedEntry:
     """Save the author's (or a reviewer's) edit of a draft or of an entry sent back for changes."""
-    if entry.status not in (S.DRAFT, S.CHANGES_REQUESTED):
+    if not entry.is_draft:
         raise TransitionRefused(
             _("This entry is “%(status)s”: it cannot be edited now.")
             % {"status": entry.get_status_display()}

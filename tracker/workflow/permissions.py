@@ -45,10 +45,10 @@ def can_edit(entry: models.Model, user: AbstractBaseUser | None) -> bool:
         return False
     if not user.has_perm(f"tracker.change_{model_label(entry)}"):
         return False
-    if entry.status in (S.DRAFT, S.CHANGES_REQUESTED):
+    if entry.is_draft:
         return is_owner(entry, user) or can_review(user)
     # An edit to a published entry becomes a pending revision, reviewed by a second person.
-    return entry.status == S.PUBLISHED
+    return entry.is_public
 
 
 def can_see_private(entry: models.Model, user: AbstractBaseUser | None) -> bool:

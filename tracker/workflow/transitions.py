@@ -21,7 +21,7 @@ from tracker.public_cache import bump_public_version
 from tracker.workflow.errors import TransitionRefused
 from tracker.workflow.events import history_reason, record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
-from tracker.workflow.permissions import can_grade, can_review, is_owner, model_label
+from tracker.workflow.permissions import can_grade, can_review, is_owner
 from tracker.workflow.provenance import missing_provenance, require_provenance
 from tracker.workflow.publication import record_version, record_withdrawal, require_public_text
 
@@ -36,7 +36,7 @@ class Transition:
     comment_required: bool = False
 
 
-SUBMIT = Transition("submit", (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED)
+SUBMIT = Transition("submit", S.in_drafting(), S.SUBMITTED)
 RETRACT_SUBMISSION = Transition("retract_submission", (S.SUBMITTED,), S.DRAFT)
 APPROVE = Transition("approve", (S.SUBMITTED,), S.PUBLISHED)
 REQUEST_CHANGES = Transition("request_changes", (S.SUBMITTED,), S.CHANGES_REQUESTED, True)
@@ -105,9 +105,13 @@ def _move(
     return entry
 
 
-def _save_new_draft(entry: ModeratedEntry, *, by: AbstractBaseUser) -> None:
-    if not by.has_perm(f"tracker.add_{model_label(entry)}"):
+def require_can_create(model: type, by: AbstractBaseUser) -> None:
+    if not by.has_perm(f"tracker.add_{model._meta.model_name}"):
         raise TransitionRefused(_("You are not allowed to create entries."))
+
+
+def _save_new_draft(entry: ModeratedEntry, *, by: AbstractBaseUser) -> None:
+    require_can_create(type(entry), by)
     if entry.pk is not None:
         raise TransitionRefused(_("This entry already exists."))
     entry.status = S.DRAFT

@@ -42,6 +42,7 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text, truncate_to_precision
 from tracker.public_cache import bump_public_version
+from tracker.workflow import bulk
 
 MARK = {"en": "[SYNTHETIC]", "es": "[SINTÉTICO]"}
 SLUG_PREFIX = "synthetic-"
@@ -492,37 +493,18 @@ class Command(BaseCommand):
         self.flush(ModerationEvent, events)
 
     def events(self, content_type, pk, status, grade, created, published_at) -> list[dict]:
-        """The events the workflow would have recorded for this entry's history."""
-        steps = [("import", "load", "", ModerationStatus.DRAFT, COMMENT)]
-        if status in (ModerationStatus.SUBMITTED, ModerationStatus.REJECTED):
-            steps.append(("moderation", "submit", ModerationStatus.DRAFT, "submitted", ""))
-        if status == ModerationStatus.REJECTED:
-            steps.append(("moderation", "reject", "submitted", status, COMMENT))
-        if published_at:
-            steps.append(("moderation", "publish_trusted", "draft", "published", COMMENT))
-            if grade != VerificationGrade.UNVERIFIED:
-                steps.append(("verification", "set_verification", "unverified", grade, COMMENT))
-        if status == ModerationStatus.WITHDRAWN:
-            steps.append(("moderation", "withdraw", "published", status, COMMENT))
-        rows = []
-        for offset, (kind, action, before, after, comment) in enumerate(steps):
-            when = (published_at if offset >= 2 and published_at else created) + dt.timedelta(
-                seconds=offset
-            )
-            rows.append(
-                {
-                    "id": self.ids.take(ModerationEvent),
-                    "content_type_id": content_type.pk,
-                    "object_id": pk,
-                    "kind": kind,
-                    "action": action,
-                    "from_value": before,
-                    "to_value": after,
-                    "comment": comment,
-                    "actor_id": None,
-                    "created_at": when,
-                }
-            )
+        """The events the workflow records for an entry brought to ``status`` by a command."""
+        rows = bulk.event_rows(
+            content_type.pk,
+            pk,
+            bulk.trail(status, grade),
+            actor_id=None,
+            comment=COMMENT,
+            at=created,
+            published_at=published_at,
+        )
+        for row in rows:
+            row["id"] = self.ids.take(ModerationEvent)
         return rows
 
     # -- statistics -------------------------------------------------------------------------
