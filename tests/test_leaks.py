@@ -29,7 +29,7 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
-from tracker.exports import RESOURCES
+from tracker.lists import LISTS
 from tracker.models import (
     Claim,
     Location,
@@ -401,7 +401,7 @@ def test_leak_crawler_detects_a_planted_leak(client, private_material):
 # Every staff-only field (its help text says "Staff only") of every public model, and every text
 # field of a confidential source, is searched for on every public output that takes a search.
 SEARCHABLE_OUTPUTS = {
-    name: [f"/en/{name}/", f"/{name}.json", f"/{name}.csv", f"/api/{name}/"] for name in RESOURCES
+    name: [f"/en/{name}/", f"/{name}.json", f"/{name}.csv", f"/api/{name}/"] for name in LISTS
 }
 SEARCHABLE_OUTPUTS["claims"].append("/feeds/claims.atom")
 TITLE_WORDS = {
@@ -411,7 +411,7 @@ TITLE_WORDS = {
     "organizations": "orgword",
     "places": "placeword",
 }
-PUBLIC_MODELS = {resource.model for resource in RESOURCES.values()}
+PUBLIC_MODELS = {public_list.model for public_list in LISTS.values()}
 
 
 def staff_only_fields() -> list[tuple[type, str]]:

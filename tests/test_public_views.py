@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -144,22 +143,13 @@ def seed_statistics(count: int) -> None:
         StatisticFactory(indicator=indicator, location=place, value=100 + index)
 
 
-# PostgreSQL counts every claim facet in one statement; elsewhere one grouped query each.
-CLAIM_FACET_QUERIES = 1 if connection.vendor == "postgresql" else 6
 LIST_QUERIES = {
-    # On a cold cache: the public-data version, count, the page's ids, its rows, prefetch of
-    # categories, then the facets
-    "public:claim_list": 5 + CLAIM_FACET_QUERIES,
-    # version, count, page ids, page rows, one grouped query per facet (6)
+    "public:claim_list": 6,
     "public:statistic_list": 10,
-    # version, count, page ids, page rows, one grouped query per facet (3)
     "public:source_list": 7,
-    # version, count, page ids, page rows, one grouped query per facet (2)
     "public:organization_list": 6,
     "public:location_list": 6,
 }
-# With the count, facets and page ids cached: the public-data version, the page's rows by id
-# (and their prefetch).
 WARM_LIST_QUERIES = {
     "public:claim_list": 3,
     "public:statistic_list": 2,

@@ -1,37 +1,28 @@
-"""Open data: what each public list exports, as CSV columns and as JSON, and how it is read.
+"""The CSV of the public lists: each list's columns, and how rows are written (streamed in
+Python, or by PostgreSQL's COPY for the claims).
 
-Each resource names its FilterSet (the same one the HTML page uses, starting from ``public()``),
-its facets, its serializer (shared with the API) and its CSV columns. The CSV column names are
-documented in docs/open-data.md and are stable: add columns at the end, never rename one.
+The lists themselves are declared in ``tracker.lists``. The CSV column names are documented in
+docs/open-data.md and are stable: add columns at the end, never rename one.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from operator import itemgetter
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import translation
 
-from tracker import filters
-from tracker.models import Citation, Claim, Location, Organization, Source, Statistic
-from tracker.serializers import (
-    ClaimSerializer,
-    LocationSerializer,
-    OrganizationSerializer,
-    SourceSerializer,
-    StatisticSerializer,
-)
+from tracker.models import Citation, Claim
+from tracker.models.sources import public_source_title
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
 CHUNK_SIZE = 2000
@@ -39,7 +30,6 @@ CHUNK_SIZE = 2000
 ROWS_PER_WRITE = 200
 LIST_SEPARATOR = "; "
 LINE_SEPARATOR = "\n"
-CONFIDENTIAL_SOURCE = "confidential source on file"
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -73,28 +63,6 @@ def cell(value) -> str:
     return neutralize(str(value))
 
 
-def public_citations() -> QuerySet:
-    return Citation.objects.public().select_related("source__organization").order_by("pk")
-
-
-def claims_for_listing(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("location").prefetch_related(
-        "categories", "tags", Prefetch("citations", queryset=public_citations())
-    )
-
-
-def statistics_for_listing(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("indicator", "organization", "source__organization", "location")
-
-
-def sources_for_listing(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("organization")
-
-
-def unchanged(queryset: QuerySet) -> QuerySet:
-    return queryset
-
-
 # Rows ------------------------------------------------------------------------------------------
 #
 # The CSV is written from ``values()`` rows, not model instances: building 100,000 claims with
@@ -102,20 +70,29 @@ def unchanged(queryset: QuerySet) -> QuerySet:
 # ``fields``; related lists (categories, tags, citations) are added per chunk by ``attach``, with
 # one query each, so the number of queries grows with the chunks, never with the rows.
 
+# One citation in the claims CSV's ``citations`` cell, declared once for the rows written in
+# Python and in SQL: its key, the ``values()`` path it reads from a citation, its SQL over the
+# citation ``ci``, its source ``s`` and that source's organisation ``o`` (as text, '' when NULL).
+CITATION_CELL = (
+    ("source_title", "source__title", "s.title"),
+    ("source_url", "source__url", "s.url"),
+    ("source_archived_url", "source__archived_url", "s.archived_url"),
+    ("source_kind", "source__kind", "s.kind"),
+    ("source_organization", "source__organization__slug", "o.slug"),
+    ("source_author", "source__author", "s.author"),
+    ("source_published_on", "source__published_on", "to_char(s.published_on, 'YYYY-MM-DD')"),
+    ("source_published_precision", "source__published_precision", "s.published_precision"),
+    ("source_language", "source__language", "s.language"),
+    ("quote", "quote", "ci.quote"),
+    ("locator", "locator", "ci.locator"),
+    ("stance", "stance", "ci.stance"),
+)
+# A citation of a confidential source keeps its stance only: its quote or page, like the
+# source's own details, could identify a witness.
+CONFIDENTIAL_CITATION = ("stance",)
 CITATION_FIELDS = {
-    "quote": "quote",
-    "locator": "locator",
-    "stance": "stance",
     "source_confidential": "source__confidential",
-    "source_title": "source__title",
-    "source_url": "source__url",
-    "source_archived_url": "source__archived_url",
-    "source_kind": "source__kind",
-    "source_organization": "source__organization__slug",
-    "source_author": "source__author",
-    "source_published_on": "source__published_on",
-    "source_published_precision": "source__published_precision",
-    "source_language": "source__language",
+    **{key: path for key, path, _sql in CITATION_CELL},
 }
 
 
@@ -152,31 +129,20 @@ def attach_claim_relations(rows: list[dict]) -> None:
 def citation_record(citation: dict) -> dict:
     """One citation as the ``citations`` cell holds it; a confidential source only as such."""
     if citation["source_confidential"]:
-        # Nothing but the stance: a quote or a page of a confidential source can identify a witness.
-        return {"confidential": True, "stance": citation["stance"]}
-    record = {
-        "quote": citation["quote"],
-        "locator": citation["locator"],
-        "stance": citation["stance"],
-    }
-    published_on = citation["source_published_on"]
-    return {
-        "source_title": citation["source_title"],
-        "source_url": citation["source_url"],
-        "source_archived_url": citation["source_archived_url"],
-        "source_kind": citation["source_kind"],
-        "source_organization": citation["source_organization"] or "",
-        "source_author": citation["source_author"],
-        "source_published_on": published_on.isoformat() if published_on else "",
-        "source_published_precision": citation["source_published_precision"],
-        "source_language": citation["source_language"],
-        **record,
-    }
+        return {"confidential": True, **{key: citation[key] for key in CONFIDENTIAL_CITATION}}
+    return {key: cell_text(citation[key]) for key, _path, _sql in CITATION_CELL}
+
+
+def cell_text(value) -> str:
+    """A value inside a JSON cell: a date in ISO 8601, nothing as ''."""
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def source_title(row: dict, prefix: str = "source_") -> str:
     """A source's title, or only that it exists when it is confidential."""
-    return CONFIDENTIAL_SOURCE if row[f"{prefix}confidential"] else row[f"{prefix}title"]
+    return public_source_title(row[f"{prefix}title"], row[f"{prefix}confidential"])
 
 
 def source_url(row: dict, prefix: str = "source_") -> str:
@@ -206,109 +172,85 @@ def field(name: str, path: str = "", *, optional: bool = False) -> Column:
     return Column(name, value, (path,))
 
 
-PAGE = Column("page", itemgetter("page"))  # added to every row by ``Resource.rows``
+PAGE = Column("page", itemgetter("page"))  # added to every row by ``PublicList.rows``
+ID = field("id", "pk")
 
-CLAIM_COLUMNS = [
-    field("id", "pk"),
-    PAGE,
-    field("title"),
-    field("summary"),
-    Column("categories", lambda r: LIST_SEPARATOR.join(r["categories"])),
-    field("country"),
-    field("place", "location__slug", optional=True),
-    field("place_details"),
-    field("event_start"),
-    field("event_end"),
-    field("ongoing"),
-    field("date_precision"),
-    field("victim_count"),
-    field("victim_description"),
-    field("alleged_perpetrator"),
-    Column("tags", lambda r: LIST_SEPARATOR.join(r["tags"])),
-    field("verification"),
-    field("verification_rationale"),
-    field("published_at"),
-    Column("citation_count", lambda r: len(r["citations"])),
-    Column("source_titles", lambda r: LINE_SEPARATOR.join(map(source_title, r["citations"]))),
-    Column("source_urls", lambda r: LINE_SEPARATOR.join(map(source_url, r["citations"]))),
-    Column(
-        "citations",
-        lambda r: json.dumps([citation_record(x) for x in r["citations"]], ensure_ascii=False),
-    ),
-]
 
-STATISTIC_COLUMNS = [
-    field("id", "pk"),
-    PAGE,
-    field("indicator", "indicator__slug"),
-    field("indicator_name", "indicator__name"),
-    field("unit", "indicator__unit"),
-    field("qualifier"),
-    field("value"),
-    field("value_high"),
-    field("as_of"),
-    field("as_of_precision"),
-    field("period_start"),
-    field("period_start_precision"),
-    field("country"),
-    field("place", "location__slug", optional=True),
-    field("organization", "organization__slug"),
-    field("organization_name", "organization__name"),
-    Column(
-        "source_title",
-        lambda r: source_title(r, "source__"),
-        ("source__confidential", "source__title"),
-    ),
-    Column(
-        "source_url", lambda r: source_url(r, "source__"), ("source__confidential", "source__url")
-    ),
-    field("note"),
-    Column("quote", lambda r: excerpt(r, "quote"), ("source__confidential", "quote")),
-    Column("locator", lambda r: excerpt(r, "locator"), ("source__confidential", "locator")),
-    field("verification"),
-    field("verification_rationale"),
-    field("published_at"),
-]
+def columns_of(serializer_class, overrides: dict[str, list[Column]]) -> list[Column]:
+    """The CSV columns of a public shape: one per field of its serializer, in its order.
 
-SOURCE_COLUMNS = [
-    field("id", "pk"),
-    PAGE,
-    field("title"),
-    field("kind"),
-    field("organization", "organization__slug", optional=True),
-    field("organization_name", "organization__name", optional=True),
-    field("author"),
-    field("url"),
-    field("archived_url"),
-    field("published_on"),
-    field("published_precision"),
-    field("accessed_on"),
-    field("language"),
-    field("summary"),
-]
+    A plain field is one column of the same name; ``overrides`` give the columns of the others
+    (a relation as its slug and name, the citations as their summaries). So a public field
+    declared in the serializer is in the CSV too, at the end of the header if it is new there.
+    """
+    columns = []
+    for name in serializer_class.Meta.fields:
+        columns.extend(overrides.get(name) or [field(name)])
+    return columns
 
-ORGANIZATION_COLUMNS = [
-    field("slug"),
-    PAGE,
-    field("name"),
-    field("acronym"),
-    field("kind"),
-    field("country"),
-    field("website"),
-    field("description"),
-    field("reliability"),
-    field("reliability_rationale"),
-]
 
-PLACE_COLUMNS = [
-    field("slug"),
-    PAGE,
-    field("name"),
-    field("kind"),
-    field("country"),
-    field("description"),
-    field("opened_year"),
-]
+URL_AS_PAGE = {"url": [PAGE], "page": [PAGE]}
+PLACE = [field("place", "location__slug", optional=True)]
+
+CLAIM_CSV = {
+    **URL_AS_PAGE,
+    "id": [ID],
+    "categories": [Column("categories", lambda r: LIST_SEPARATOR.join(r["categories"]))],
+    "place": PLACE,
+    "tags": [Column("tags", lambda r: LIST_SEPARATOR.join(r["tags"]))],
+    "citations": [
+        Column("citation_count", lambda r: len(r["citations"])),
+        Column("source_titles", lambda r: LINE_SEPARATOR.join(map(source_title, r["citations"]))),
+        Column("source_urls", lambda r: LINE_SEPARATOR.join(map(source_url, r["citations"]))),
+        Column(
+            "citations",
+            lambda r: json.dumps([citation_record(x) for x in r["citations"]], ensure_ascii=False),
+        ),
+    ],
+}
+
+STATISTIC_CSV = {
+    **URL_AS_PAGE,
+    "id": [ID],
+    "indicator": [
+        field("indicator", "indicator__slug"),
+        field("indicator_name", "indicator__name"),
+        field("unit", "indicator__unit"),
+    ],
+    "place": PLACE,
+    "organization": [
+        field("organization", "organization__slug"),
+        field("organization_name", "organization__name"),
+    ],
+    "source": [
+        Column(
+            "source_title",
+            lambda r: source_title(r, "source__"),
+            ("source__confidential", "source__title"),
+        ),
+        Column(
+            "source_url",
+            lambda r: source_url(r, "source__"),
+            ("source__confidential", "source__url"),
+        ),
+    ],
+    "quote": [Column("quote", lambda r: excerpt(r, "quote"), ("source__confidential", "quote"))],
+    "locator": [
+        Column("locator", lambda r: excerpt(r, "locator"), ("source__confidential", "locator"))
+    ],
+}
+
+SOURCE_CSV = {
+    **URL_AS_PAGE,
+    "id": [ID],
+    "organization": [
+        field("organization", "organization__slug", optional=True),
+        field("organization_name", "organization__name", optional=True),
+    ],
+}
+
+# Organisations and places: every field is plain, but for their page.
+TAXONOMY_CSV = URL_AS_PAGE
 
 
 def page_link(viewname: str, kwarg: str) -> Callable[[object], str]:
@@ -366,65 +308,62 @@ CITATION_JSON_SQL = (
     "CASE WHEN s.confidential THEN "
     + sql_json_object(
         ("confidential", "'true'"),
-        ("stance", sql_json_string("ci.stance")),
+        *(
+            (key, sql_json_string(sql))
+            for key, _path, sql in CITATION_CELL
+            if key in CONFIDENTIAL_CITATION
+        ),
     )
     + " ELSE "
-    + sql_json_object(
-        ("source_title", sql_json_string("s.title")),
-        ("source_url", sql_json_string("s.url")),
-        ("source_archived_url", sql_json_string("s.archived_url")),
-        ("source_kind", sql_json_string("s.kind")),
-        ("source_organization", sql_json_string("o.slug")),
-        ("source_author", sql_json_string("s.author")),
-        ("source_published_on", sql_json_string(sql_date("s.published_on"))),
-        ("source_published_precision", sql_json_string("s.published_precision")),
-        ("source_language", sql_json_string("s.language")),
-        ("quote", sql_json_string("ci.quote")),
-        ("locator", sql_json_string("ci.locator")),
-        ("stance", sql_json_string("ci.stance")),
-    )
+    + sql_json_object(*((key, sql_json_string(sql)) for key, _path, sql in CITATION_CELL))
     + " END"
 )
-CONFIDENTIAL_SQL = "'" + CONFIDENTIAL_SOURCE.replace("'", "''") + "'"
 
-# One SELECT expression per CLAIM_COLUMNS entry, over the claim ``c``, its place ``l`` and its
-# citations summarised once per claim in ``cit``.
+
+# The SELECT expression of each claims CSV column, over the claim ``c``, its place ``l`` and its
+# citations summarised once per claim in ``cit``. A column of one of the claim's own plain fields
+# is written from the field's type (``copy_expression``); these are the others.
 CLAIM_COPY_COLUMNS = {
     "id": "c.id",
     "page": "%s || c.id || %s",
-    "title": sql_text("c.title"),
-    "summary": sql_text("c.summary"),
     "categories": sql_text(
         f"(SELECT string_agg(cat.slug, '{LIST_SEPARATOR}' ORDER BY cat.name, cat.id) "
         "FROM tracker_claim_categories cc JOIN tracker_category cat ON cat.id = cc.category_id "
         "WHERE cc.claim_id = c.id)"
     ),
-    "country": sql_text("c.country"),
     "place": sql_text("l.slug"),
-    "place_details": sql_text("c.place_details"),
-    "event_start": sql_date("c.event_start"),
-    "event_end": sql_date("c.event_end"),
-    "ongoing": "CASE WHEN c.ongoing THEN 'true' ELSE 'false' END",
-    "date_precision": sql_text("c.date_precision"),
-    "victim_count": "c.victim_count",
-    "victim_description": sql_text("c.victim_description"),
-    "alleged_perpetrator": sql_text("c.alleged_perpetrator"),
     "tags": sql_text(
         f"(SELECT string_agg(tag.name, '{LIST_SEPARATOR}' ORDER BY tag.name, tag.id) "
         "FROM tracker_claim_tags ct JOIN tracker_tag tag ON tag.id = ct.tag_id "
         "WHERE ct.claim_id = c.id)"
     ),
-    "verification": sql_text("c.verification"),
-    "verification_rationale": sql_text("c.verification_rationale"),
-    "published_at": sql_timestamp("c.published_at"),
     "citation_count": "cit.count",
     "source_titles": sql_text("cit.titles"),
     "source_urls": sql_text("cit.urls"),
     "citations": "cit.records",
 }
+
+# A plain field's column in SQL, by the field's type, written as ``cell()`` writes it.
+COPY_BY_TYPE = {
+    "BooleanField": lambda sql: f"CASE WHEN {sql} THEN 'true' ELSE 'false' END",
+    "DateField": sql_date,
+    "DateTimeField": sql_timestamp,
+    "PositiveIntegerField": lambda sql: sql,
+    "IntegerField": lambda sql: sql,
+}
+
+
+def copy_expression(name: str) -> str:
+    """The SELECT expression of the claims CSV column ``name``."""
+    if name in CLAIM_COPY_COLUMNS:
+        return CLAIM_COPY_COLUMNS[name]
+    model_field = Claim._meta.get_field(name)
+    return COPY_BY_TYPE.get(model_field.get_internal_type(), sql_text)(f"c.{model_field.column}")
+
+
 CLAIM_COPY_CITATIONS = f"""
     SELECT count(*) AS count,
-        string_agg(CASE WHEN s.confidential THEN {CONFIDENTIAL_SQL} ELSE s.title END, E'\\n'
+        string_agg(CASE WHEN s.confidential THEN %s ELSE s.title END, E'\\n'
             ORDER BY ci.id) AS titles,
         string_agg(CASE WHEN s.confidential THEN '' ELSE s.url END, E'\\n' ORDER BY ci.id) AS urls,
         COALESCE('[' || string_agg({CITATION_JSON_SQL}, ', ' ORDER BY ci.id) || ']', '[]')
@@ -435,8 +374,10 @@ CLAIM_COPY_CITATIONS = f"""
     WHERE ci.claim_id = c.id"""
 
 
-def claim_copy_sql(queryset: QuerySet, link: Callable[[object], str]) -> tuple[str, list]:
-    """The SELECT of the claims CSV over ``queryset``'s rows, in its order."""
+def claim_copy_sql(
+    queryset: QuerySet, link: Callable[[object], str], columns: list[Column]
+) -> tuple[str, list]:
+    """The SELECT of the claims CSV's ``columns`` over ``queryset``'s rows, in its order."""
     ordering = [
         (F(item[1:]).desc() if item.startswith("-") else F(item)) if isinstance(item, str) else item
         for item in queryset.query.order_by or Claim._meta.ordering
@@ -448,124 +389,15 @@ def claim_copy_sql(queryset: QuerySet, link: Callable[[object], str]) -> tuple[s
     )
     rows_sql, rows_params = rows.query.sql_with_params()
     prefix, suffix = link("\x00").split("\x00")
-    columns = ", ".join(CLAIM_COPY_COLUMNS[column.name] for column in CLAIM_COLUMNS)
+    selected = ", ".join(copy_expression(column.name) for column in columns)
     sql = (
-        f"SELECT {columns} FROM ({rows_sql}) AS rows (id, position) "
+        f"SELECT {selected} FROM ({rows_sql}) AS rows (id, position) "
         "JOIN tracker_claim c ON c.id = rows.id "
         "LEFT JOIN tracker_location l ON l.id = c.location_id "
         f"LEFT JOIN LATERAL ({CLAIM_COPY_CITATIONS}) AS cit ON true "
         "ORDER BY rows.position"
     )
-    return sql, [prefix, suffix, *rows_params]
-
-
-# Resources -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One public list in its machine-readable forms."""
-
-    name: str
-    model: type
-    filterset_class: type
-    serializer_class: type
-    columns: list[Column]
-    page_view: str  # the public page of one entry, reversed with the row's ``page_key``
-    page_key: str = "pk"
-    for_listing: Callable[[QuerySet], QuerySet] = unchanged
-    attach: Callable[[list[dict]], None] | None = None
-    # PostgreSQL: the SELECT (and its parameters) writing the CSV rows of a queryset.
-    copy_sql: Callable[[QuerySet, Callable[[object], str]], tuple[str, list]] | None = None
-    facets: list = dataclasses.field(default_factory=list)
-    default_ordering: tuple[str, ...] = ()
-
-    def filterset(self, params):
-        return self.filterset_class(params)
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """The ``values()`` paths the columns read, and the page link's key."""
-        reads = (path for column in self.columns for path in column.reads)
-        return tuple(dict.fromkeys((self.page_key, *reads)))
-
-    def ordered(self, filterset) -> QuerySet:
-        queryset = filterset.qs
-        if not queryset.query.order_by and self.default_ordering:
-            queryset = queryset.order_by(*self.default_ordering)
-        return queryset
-
-    def queryset(self, filterset) -> QuerySet:
-        """The filtered public rows, ready to list without a query per row."""
-        return self.for_listing(self.ordered(filterset))
-
-    def rows(self, filterset) -> Iterator[dict]:
-        """The filtered public rows as dicts of ``fields`` plus ``page``, read chunk by chunk."""
-        with translation.override(settings.LANGUAGE_CODE):
-            link = page_link(self.page_view, self.page_key)
-        values = self.ordered(filterset).values(*self.fields).iterator(chunk_size=CHUNK_SIZE)
-        while chunk := list(islice(values, CHUNK_SIZE)):
-            if self.attach is not None:
-                self.attach(chunk)
-            for row in chunk:
-                row["page"] = link(row[self.page_key])
-                yield row
-
-
-RESOURCES = {
-    "claims": Resource(
-        "claims",
-        Claim,
-        filters.ClaimFilter,
-        ClaimSerializer,
-        CLAIM_COLUMNS,
-        "public:claim_detail",
-        for_listing=claims_for_listing,
-        attach=attach_claim_relations,
-        copy_sql=claim_copy_sql,
-        facets=filters.CLAIM_FACETS,
-    ),
-    "statistics": Resource(
-        "statistics",
-        Statistic,
-        filters.StatisticFilter,
-        StatisticSerializer,
-        STATISTIC_COLUMNS,
-        "public:statistic_detail",
-        for_listing=statistics_for_listing,
-        facets=filters.STATISTIC_FACETS,
-    ),
-    "sources": Resource(
-        "sources",
-        Source,
-        filters.SourceFilter,
-        SourceSerializer,
-        SOURCE_COLUMNS,
-        "public:source_detail",
-        for_listing=sources_for_listing,
-        default_ordering=("-published_on", "title", "pk"),
-    ),
-    "organizations": Resource(
-        "organizations",
-        Organization,
-        filters.OrganizationFilter,
-        OrganizationSerializer,
-        ORGANIZATION_COLUMNS,
-        "public:organization_detail",
-        page_key="slug",
-        default_ordering=("name", "pk"),
-    ),
-    "places": Resource(
-        "places",
-        Location,
-        filters.LocationFilter,
-        LocationSerializer,
-        PLACE_COLUMNS,
-        "public:location_detail",
-        page_key="slug",
-        default_ordering=("name", "pk"),
-    ),
-}
+    return sql, [prefix, suffix, *rows_params, public_source_title("", confidential=True)]
 
 
 class Echo:
@@ -601,28 +433,35 @@ def csv_rows(columns: list[Column], rows: Iterable[dict]) -> Iterator[str]:
         yield "".join(batch)
 
 
-def stream_csv(resource: Resource, filterset) -> Iterator[str | bytes]:
-    """Stream a whole result set with flat memory: a chunk of rows at a time.
+def stream_csv(public_list, filterset) -> Iterator[str | bytes]:
+    """Stream a whole result set of a ``tracker.lists.PublicList`` with flat memory: a chunk of
+    rows at a time.
 
-    On PostgreSQL, a resource with ``copy_columns`` is written by the database itself (COPY:
-    the same bytes as the rows written here, which a test checks).
+    On PostgreSQL, a list with ``copy_sql`` is written by the database itself (COPY: the same
+    bytes as the rows written here, which a test checks).
     """
-    queryset = resource.ordered(filterset)
-    if resource.copy_sql is not None and connections[queryset.db].vendor == "postgresql":
-        return copy_csv(resource, queryset)
-    return csv_rows(resource.columns, resource.rows(filterset))
+    queryset = filterset.qs
+    if public_list.copy_sql is not None and connections[queryset.db].vendor == "postgresql":
+        return copy_csv(public_list, queryset)
+    return in_default_language(csv_rows(public_list.columns, public_list.rows(filterset)))
+
+
+def in_default_language(lines: Iterator[str]) -> Iterator[str]:
+    """Write a CSV in the site's default language, whatever the reader's: the file is data."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield from lines
 
 
 COPY_WRITE_BYTES = 1 << 16
 
 
-def copy_csv(resource: Resource, queryset: QuerySet) -> Iterator[bytes]:
+def copy_csv(public_list, queryset: QuerySet) -> Iterator[bytes]:
     """The header, then the rows as ``COPY (...) TO STDOUT (FORMAT csv)`` writes them, in
     pieces of about 64 kB."""
     with translation.override(settings.LANGUAGE_CODE):
-        link = page_link(resource.page_view, resource.page_key)
-    sql, params = resource.copy_sql(queryset, link)
-    yield csv_writer()([column.name for column in resource.columns]).encode()
+        link = page_link(public_list.page_view, public_list.page_key)
+        sql, params = public_list.copy_sql(queryset, link, public_list.columns)
+    yield csv_writer()([column.name for column in public_list.columns]).encode()
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
     connection = connections[queryset.db]
     started = time.monotonic()

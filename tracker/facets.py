@@ -1,24 +1,63 @@
 """Facet counts: for each facet, the current result set grouped by that facet's values,
 counted with the facet's own filter left out, each value with its toggle link.
 
-The same facets serve the HTML page and the JSON export, so both show the same numbers.
+A facet is declared once (with its list, in ``tracker.lists``), either as a grouping of the
+ORM or as SQL over a base of filtered entries; a list whose facets are all SQL counts them all
+in one statement, on PostgreSQL and SQLite alike. The HTML page and the JSON export both read
+``cached_summary``, so they show the same numbers from one cache entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django_countries import countries
 
-from tracker.filters import FacetSpec
 from tracker.models import VerificationGrade
 from tracker.models.base import localized
+from tracker.public_cache import get_or_compute, public_version
 
 MAX_VALUES_PER_FACET = 30
-NOT_FILTERS = ("page", "sort", "format")
+NOT_FILTERS = ("page", "page_size", "sort", "format")
+
+
+def year_sql(column: str, vendor: str) -> str:
+    """The year of a date column as an integer, in the database's own words."""
+    if vendor == "postgresql":
+        return f"extract(year FROM {column})::integer"
+    return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One facet: the query parameter it toggles and how to count the result set by it.
+
+    Either ``group_by`` (a field path or an expression, counted with the ORM) or ``sql`` (a
+    query over the base table ``{base}`` of filtered entries, with the entries' ``id`` and
+    ``base_columns``, giving ``key, label, label_es, n``; ``{year:column}`` stands for the
+    year of a date column) — never both.
+    """
+
+    param: str
+    label: str
+    group_by: object = None
+    label_fields: tuple[str, ...] = ()  # ORM: the fields naming a value (a second: Spanish)
+    extra_filter: Q | None = None
+    choices: tuple[tuple[str, object], ...] = ()  # labels of a choice field's values
+    # True when one entry can reach the same value through several rows: its count must then
+    # be of distinct entries. Single-valued fields and many-to-many links count rows.
+    repeats: bool = False
+    sql: str = ""
+    base_columns: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if bool(self.sql) == (self.group_by is not None):
+            raise ValueError(f"Facet {self.param}: give either group_by or sql.")
 
 
 @dataclass(frozen=True)
@@ -85,6 +124,8 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
     key = str(row["key"])
     if spec.param in ("country", "grade") or spec.choices:
         return value_label(spec, key)
+    if spec.sql:
+        return localized(row["label"], row["label_es"] or "") if row["label"] else key
     if len(spec.label_fields) == 2:
         return localized(row[spec.label_fields[0]], row[spec.label_fields[1]])
     if spec.label_fields:
@@ -92,19 +133,12 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
     return key
 
 
-def compute_facets(
-    filterset_class, params: QueryDict, specs: list[FacetSpec], filterset=None
-) -> list[Facet]:
-    """Each facet's values counted over the result set without that facet's own filter: one
-    statement for all facets on PostgreSQL when every facet has its SQL, else one grouped query
-    per facet.
+def compute_facets(filterset, params: QueryDict, specs: list[FacetSpec]) -> list[Facet]:
+    """Each facet's values counted over the result set without that facet's own filter.
 
-    ``filterset``, when given, is the page's own FilterSet of ``params``, already validated.
+    ``filterset`` is the list's FilterSet of ``params``: its valid filters are applied to each
+    facet's base, leaving the facet's own out (choices of related models are validated once).
     """
-    facets = []
-    # Validate the query string once (choices of related models cost a query each), then apply
-    # the valid filters of that one FilterSet to each facet's base, leaving the facet's own out.
-    filterset = filterset if filterset is not None else filterset_class(params)
     form = filterset.form
     form.is_valid()
     valid = {
@@ -119,43 +153,37 @@ def compute_facets(
             if name != spec.param:
                 base = filterset.filters[name].filter(base, value)
         bases[spec.param] = base.order_by()
-    if (
-        specs
-        and all(spec.sql for spec in specs)
-        and connections[filterset.queryset.db].vendor == ("postgresql")
-    ):
+    if specs and all(spec.sql for spec in specs):
         grouped = grouped_in_one_statement(specs, bases, valid, filterset.queryset.db)
     else:
         grouped = {spec.param: grouped_rows(spec, bases[spec.param]) for spec in specs}
-    for spec in specs:
-        rows = grouped[spec.param]
-        selected = set(params.getlist(spec.param))
-        facet = Facet(spec.param, spec.label)
-        seen = set()
-        for row in rows:
-            value = str(row["key"])
-            seen.add(value)
-            facet.values.append(
-                FacetValue(
-                    value=value,
-                    label=facet_label(spec, row),
-                    count=row["count"],
-                    selected=value in selected,
-                    toggle_query=toggle_query(params, spec.param, value),
-                )
+    return [facet_of(spec, grouped[spec.param], params) for spec in specs]
+
+
+def facet_of(spec: FacetSpec, rows: list[dict], params: QueryDict) -> Facet:
+    """The facet with its values in order, and every selected value even without results."""
+    selected = set(params.getlist(spec.param))
+    facet = Facet(spec.param, spec.label)
+    seen = set()
+    for row in rows:
+        value = str(row["key"])
+        seen.add(value)
+        facet.values.append(
+            FacetValue(
+                value=value,
+                label=facet_label(spec, row),
+                count=row["count"],
+                selected=value in selected,
+                toggle_query=toggle_query(params, spec.param, value),
             )
-        for value in sorted(selected - seen):
-            facet.values.append(
-                FacetValue(
-                    value,
-                    value_label(spec, value),
-                    0,
-                    True,
-                    toggle_query(params, spec.param, value),
-                )
+        )
+    for value in sorted(selected - seen):
+        facet.values.append(
+            FacetValue(
+                value, value_label(spec, value), 0, True, toggle_query(params, spec.param, value)
             )
-        facets.append(facet)
-    return facets
+        )
+    return facet
 
 
 def grouped_rows(spec: FacetSpec, base) -> list[dict]:
@@ -173,13 +201,24 @@ def grouped_rows(spec: FacetSpec, base) -> list[dict]:
     )
 
 
+class YearOf:
+    """``{year:b.event_start}`` in a facet's SQL: the year of that column, in this dialect."""
+
+    def __init__(self, vendor: str):
+        self.vendor = vendor
+
+    def __format__(self, column: str) -> str:
+        return year_sql(column, self.vendor)
+
+
 def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dict:
-    """Every facet's ``grouped_rows`` in one statement (PostgreSQL).
+    """Every facet's counts in one statement.
 
     Each distinct base (the filters less one facet's own) is a CTE, found once when filtered,
     and each facet is a GROUP BY over its base: the same counts, order and cut as
     ``grouped_rows``, without filtering the entries again for every facet.
     """
+    vendor = connections[using].vendor
     columns = sorted({column for spec in specs for column in spec.base_columns})
     ctes, params, arms = {}, [], []
     for number, spec in enumerate(specs):
@@ -194,11 +233,12 @@ def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dic
             column_list = ", ".join(["id", *columns])
             ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
             params.extend(base_params)
-        arm = spec.sql.format(base=ctes[applied][0])
+        arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
         arms.append(
-            f"(SELECT {number} AS facet, a.key::text, a.label::text, a.label_es::text, a.n "
+            f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
+            "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
             f"FROM ({arm}) a WHERE a.key IS NOT NULL "
-            f"ORDER BY a.n DESC, a.key LIMIT {MAX_VALUES_PER_FACET})"
+            f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
     statement = (
         "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " + " UNION ALL ".join(arms)
@@ -207,8 +247,40 @@ def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dic
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         for number, key, label, label_es, count in cursor.fetchall():
-            spec = specs[number]
-            row = {"key": key, "count": count}
-            row.update(zip(spec.label_fields, (label, label_es), strict=False))
-            grouped[spec.param].append(row)
+            row = {"key": key, "count": count, "label": label, "label_es": label_es}
+            grouped[specs[number].param].append(row)
     return grouped
+
+
+def canonical_query(params: QueryDict, *without: str) -> str:
+    """The query string with its parameters and values in a fixed order (for cache keys)."""
+    return "&".join(
+        f"{name}={value}"
+        for name in sorted(params)
+        if name not in without
+        for value in sorted(params.getlist(name))
+    )
+
+
+def cached_summary(
+    list_name: str, params: QueryDict, filterset, specs: list[FacetSpec], count: Callable
+) -> tuple[int, int, list[Facet]]:
+    """The total and the facets of a filtered list, cached by the public-data version.
+
+    Shared by the HTML page and the JSON export of the same list and query string. Returns
+    the version read (for the caller's own cache keys), the total and the facets: one
+    primary-key lookup when cached; on a miss, the count and the facets' statement(s).
+    """
+    version = public_version(filterset.queryset.db)
+
+    def compute() -> tuple[int, list[Facet]]:
+        facets = compute_facets(filterset, params, specs)
+        # Plain strings: the cached facets must not depend on lazy translation objects.
+        facets = [Facet(facet.param, str(facet.label), facet.values) for facet in facets]
+        return count(), facets
+
+    # Not the page: every page of a list has the same total and facets (whose toggle links
+    # leave the page out).
+    parts = (list_name, get_language() or "", canonical_query(params, "page"))
+    total, facets = get_or_compute("list", version, parts, compute)
+    return version, total, facets

@@ -14,9 +14,8 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from tracker.filters import ClaimFilter
+from tracker.lists import LISTS
 from tracker.models import Indicator, PublishedVersion, Statistic, Withdrawal
-from tracker.serializers import CONFIDENTIAL_SOURCE
 from tracker.snapshots import rebuild
 
 FEED_LENGTH = 50
@@ -44,7 +43,7 @@ class NewClaimsFeed(LocalizedFeed):
     subtitle = _("Claims published on the human-rights claim tracker, newest first.")
 
     def get_object(self, request):
-        self.filterset = ClaimFilter(request.GET)
+        self.filterset = LISTS["claims"].filterset(request.GET)
         return None
 
     def link(self):
@@ -90,10 +89,9 @@ class IndicatorFiguresFeed(LocalizedFeed):
         return f"{item.value_display} {item.indicator.unit} ({item.as_of_display})"
 
     def item_description(self, item):
-        source = CONFIDENTIAL_SOURCE if item.source.confidential else item.source.title
         return _("Reported by %(organization)s. Source: %(source)s. %(note)s") % {
             "organization": item.organization.name,
-            "source": source,
+            "source": item.source.public_title,
             "note": item.note,
         }
 

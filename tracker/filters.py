@@ -1,4 +1,4 @@
-"""FilterSets shared by the public pages, the CSV/JSON exports, the API and the feeds.
+"""FilterSets of the public lists (declared in ``tracker.lists``) and of the review queue.
 
 Each FilterSet starts from a model's ``public()`` queryset. Every filter lives in the query
 string, so a filtered view is a link. Invalid values never raise: the FilterSet drops them and
@@ -8,7 +8,6 @@ string, so a filtered view is a link. Invalid values never raise: the FilterSet 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -26,7 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Length, Replace
+from django.db.models.functions import Coalesce, Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -204,8 +203,10 @@ SORTS_CLAIM = [
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    """Common behaviour: the model's public() rows by default; invalid values are reported,
-    not raised."""
+    """Common behaviour: the model's public() rows by default, in the list's ``ordering``;
+    invalid values are reported, not raised."""
+
+    ordering: tuple[str, ...] = ()
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
@@ -219,6 +220,14 @@ class PublicFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_queryset(queryset, value)
+
+    @property
+    def qs(self):
+        return self.order(super().qs)
+
+    def order(self, queryset: QuerySet) -> QuerySet:
+        """The list's order (every output of the list reads it from here)."""
+        return queryset.order_by(*self.ordering) if self.ordering else queryset
 
     def problems(self) -> list[str]:
         """One readable sentence per rejected parameter."""
@@ -236,13 +245,12 @@ class PublicFilterSet(django_filters.FilterSet):
         return messages
 
 
-class ClaimFilter(PublicFilterSet):
+class EntryFilterSet(PublicFilterSet):
+    """The filters that claims and figures share; ``year`` reads the entry's own date."""
+
+    date_field = ""
+
     q = SearchFilter(method="filter_search", label=_("Search"))
-    category = SlugMultipleChoiceFilter(
-        method="filter_category",
-        queryset=Category.objects.public(),
-        label=_("Category"),
-    )
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
     )
@@ -254,13 +262,28 @@ class ClaimFilter(PublicFilterSet):
     grade = django_filters.MultipleChoiceFilter(
         field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
     )
+    year = django_filters.MultipleChoiceFilter(
+        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
+    )
+
+    def filter_year(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.date_field}__year__in": [int(year) for year in value]})
+
+
+class ClaimFilter(EntryFilterSet):
+    date_field = "event_start"
+
+    category = SlugMultipleChoiceFilter(
+        method="filter_category",
+        queryset=Category.objects.public(),
+        label=_("Category"),
+    )
     organization = SlugMultipleChoiceFilter(
         method="filter_organization",
         queryset=Organization.objects.public(),
         label=_("Organisation"),
-    )
-    year = django_filters.MultipleChoiceFilter(
-        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
     )
     event_from = django_filters.DateFilter(
         method="filter_event_from",
@@ -312,11 +335,6 @@ class ClaimFilter(PublicFilterSet):
         ).values("claim_id")
         return queryset.filter(pk__in=citing)
 
-    def filter_year(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(event_start__year__in=[int(year) for year in value])
-
     def filter_event_from(self, queryset, name, value):
         return queryset.filter(
             Q(event_end__gte=value)
@@ -325,12 +343,10 @@ class ClaimFilter(PublicFilterSet):
         )
 
     def filter_sort(self, queryset, name, value):
-        # Ordering is applied in ``qs`` so that it also holds when ``sort`` is absent.
+        # Ordering is applied in ``order`` so that it also holds when ``sort`` is absent.
         return queryset
 
-    @property
-    def qs(self):
-        queryset = super().qs  # validates the form: cleaned_data holds the valid values
+    def order(self, queryset: QuerySet) -> QuerySet:
         sort = getattr(self.form, "cleaned_data", {}).get("sort") or ""
         return order_claims(queryset, sort)
 
@@ -358,8 +374,10 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by(F("event_start").desc(nulls_last=True), "-pk")
 
 
-class StatisticFilter(PublicFilterSet):
-    q = SearchFilter(method="filter_search", label=_("Search"))
+class StatisticFilter(EntryFilterSet):
+    date_field = "as_of"
+    ordering = ("-as_of", "-pk")
+
     indicator = SlugMultipleChoiceFilter(
         field_name="indicator__slug", queryset=Indicator.objects.public(), label=_("Indicator")
     )
@@ -368,36 +386,15 @@ class StatisticFilter(PublicFilterSet):
         queryset=Organization.objects.public(),
         label=_("Reported by"),
     )
-    country = django_filters.MultipleChoiceFilter(
-        field_name="country", choices=country_choices, label=_("Country")
-    )
-    # Only public places and organisations are valid choices: a slug that exists but is not
-    # public must look exactly like one that does not exist.
-    place = SlugMultipleChoiceFilter(
-        field_name="location__slug", queryset=Location.objects.public(), label=_("Place")
-    )
-    grade = django_filters.MultipleChoiceFilter(
-        field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
-    )
-    year = django_filters.MultipleChoiceFilter(
-        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
-    )
 
     class Meta:
         model = Statistic
         fields: list[str] = []
 
-    def filter_year(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(as_of__year__in=[int(year) for year in value])
-
-    @property
-    def qs(self):
-        return super().qs.order_by("-as_of", "-pk")
-
 
 class SourceFilter(PublicFilterSet):
+    ordering = ("-published_on", "title", "pk")
+
     q = SearchFilter(method="filter_search", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     organization = SlugMultipleChoiceFilter(
@@ -415,6 +412,8 @@ class SourceFilter(PublicFilterSet):
 
 
 class OrganizationFilter(PublicFilterSet):
+    ordering = ("name", "pk")
+
     q = SearchFilter(method="filter_search", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
@@ -427,6 +426,8 @@ class OrganizationFilter(PublicFilterSet):
 
 
 class LocationFilter(PublicFilterSet):
+    ordering = ("name", "pk")
+
     q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
@@ -436,116 +437,6 @@ class LocationFilter(PublicFilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
-
-
-@dataclass(frozen=True)
-class FacetSpec:
-    """One facet: the query parameter it toggles and how to group the result set by it."""
-
-    param: str
-    label: str
-    group_by: object  # a field path or an expression
-    label_fields: tuple[str, ...] = ()
-    extra_filter: Q | None = None
-    choices: tuple[tuple[str, object], ...] = ()  # labels of a choice field's values
-    # True when one entry can reach the same value through several rows (a claim citing two
-    # sources of one organisation): its count must then be of distinct entries, which costs a
-    # sort. Single-valued fields and many-to-many links (one row per pair) count rows.
-    repeats: bool = False
-    # PostgreSQL: the same counts as SQL over a base table ``{base}`` (the entries' ``id`` and
-    # ``base_columns``), giving ``key, label, label_es, n``. When every facet of a list has it,
-    # all facets are counted in one statement, each base of filtered entries found once.
-    sql: str = ""
-    base_columns: tuple[str, ...] = ()
-
-
-CLAIM_FACETS = [
-    FacetSpec(
-        "category",
-        _("Category"),
-        "categories__slug",
-        ("categories__name", "categories__name_es"),
-        sql="SELECT cat.slug AS key, cat.name AS label, cat.name_es AS label_es, x.n "
-        "FROM (SELECT cc.category_id, count(*) AS n FROM {base} b "
-        "JOIN tracker_claim_categories cc ON cc.claim_id = b.id GROUP BY 1) x "
-        "JOIN tracker_category cat ON cat.id = x.category_id",
-    ),
-    FacetSpec(
-        "country",
-        _("Country"),
-        "country",
-        sql="SELECT b.country AS key, NULL AS label, NULL AS label_es, count(*) AS n "
-        "FROM {base} b GROUP BY 1",
-        base_columns=("country",),
-    ),
-    FacetSpec(
-        "place",
-        _("Place"),
-        "location__slug",
-        ("location__name",),
-        sql="SELECT l.slug AS key, l.name AS label, NULL AS label_es, x.n "
-        "FROM (SELECT b.location_id, count(*) AS n FROM {base} b GROUP BY 1) x "
-        "JOIN tracker_location l ON l.id = x.location_id",
-        base_columns=("location_id",),
-    ),
-    FacetSpec(
-        "grade",
-        _("Grade"),
-        "verification",
-        sql="SELECT b.verification AS key, NULL AS label, NULL AS label_es, count(*) AS n "
-        "FROM {base} b GROUP BY 1",
-        base_columns=("verification",),
-    ),
-    FacetSpec(
-        "organization",
-        _("Organisation"),
-        "citations__source__organization__slug",
-        ("citations__source__organization__name",),
-        Q(citations__source__confidential=False),
-        repeats=True,
-        # Only non-confidential sources name their organisation, as in the list's filter.
-        sql="SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
-        "FROM (SELECT s.organization_id, count(DISTINCT ci.claim_id) AS n FROM {base} b "
-        "JOIN tracker_citation ci ON ci.claim_id = b.id "
-        "JOIN tracker_source s ON s.id = ci.source_id AND NOT s.confidential GROUP BY 1) x "
-        "JOIN tracker_organization o ON o.id = x.organization_id",
-    ),
-    FacetSpec(
-        "year",
-        _("Year"),
-        ExtractYear("event_start"),
-        sql="SELECT extract(year FROM b.event_start)::integer AS key, NULL AS label, "
-        "NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
-        base_columns=("event_start",),
-    ),
-]
-
-STATISTIC_FACETS = [
-    FacetSpec(
-        "indicator", _("Indicator"), "indicator__slug", ("indicator__name", "indicator__name_es")
-    ),
-    FacetSpec("organization", _("Reported by"), "organization__slug", ("organization__name",)),
-    FacetSpec("country", _("Country"), "country"),
-    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
-    FacetSpec("grade", _("Grade"), "verification"),
-    FacetSpec("year", _("Year"), ExtractYear("as_of")),
-]
-
-SOURCE_FACETS = [
-    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Source.Kind.choices)),
-    FacetSpec("organization", _("Organisation"), "organization__slug", ("organization__name",)),
-    FacetSpec("language", _("Language"), "language", choices=tuple(Source.Language.choices)),
-]
-
-ORGANIZATION_FACETS = [
-    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Organization.Kind.choices)),
-    FacetSpec("country", _("Country"), "country"),
-]
-
-LOCATION_FACETS = [
-    FacetSpec("kind", _("Kind"), "kind", choices=tuple(Location.Kind.choices)),
-    FacetSpec("country", _("Country"), "country"),
-]
 
 
 class ReviewQueueFilter(django_filters.FilterSet):

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.models import Citation, Claim, Indicator, Location, Organization, Source, Statistic
-
-CONFIDENTIAL_SOURCE = _("confidential source on file")
 
 
 def page_url(obj, request=None) -> str:
@@ -63,7 +60,7 @@ class CitedSourceSerializer(serializers.Serializer):
             return {
                 "confidential": True,
                 "id": None,
-                "title": str(CONFIDENTIAL_SOURCE),
+                "title": source.public_title,
                 "kind": "",
                 "url": "",
                 "archived_url": "",

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Prefetch
 from django.utils import translation
 
+from tracker.lists import LISTS
 from tracker.models import (
     Category,
     Citation,
@@ -36,21 +36,13 @@ from tracker.models import (
     Tag,
 )
 from tracker.models.base import ModeratedEntry
-from tracker.serializers import ClaimSerializer, StatisticSerializer
 
-SERIALIZERS = {Claim: ClaimSerializer, Statistic: StatisticSerializer}
+LIST_OF = {Claim: LISTS["claims"], Statistic: LISTS["statistics"]}
 
 
 def for_snapshot(model: type[ModeratedEntry]) -> models.QuerySet:
-    """The entries of ``model`` with what their serializer reads, in a fixed number of queries."""
-    if model is Claim:
-        citations = Citation.objects.select_related("source__organization").order_by("pk")
-        return Claim.objects.select_related("location").prefetch_related(
-            "categories", "tags", Prefetch("citations", citations)
-        )
-    return Statistic.objects.select_related(
-        "indicator", "organization", "source__organization", "location"
-    )
+    """The entries of ``model`` with what their public shape reads, in a fixed number of queries."""
+    return LIST_OF[model].listing(model.objects.all())
 
 
 def shapes_of(model: type[ModeratedEntry], entries: list[ModeratedEntry]) -> list[dict]:
@@ -59,7 +51,7 @@ def shapes_of(model: type[ModeratedEntry], entries: list[ModeratedEntry]) -> lis
     One serializer for the lot: building a serializer's fields costs more than using them.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        data = SERIALIZERS[model](entries, many=True).data
+        data = LIST_OF[model].serializer_class(entries, many=True).data
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

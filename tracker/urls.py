@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
+from tracker.lists import LISTS
 from tracker.models import Claim, Statistic
 from tracker.sitemaps import SITEMAPS
 from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
@@ -163,21 +164,14 @@ passkey_patterns = [
 ]
 
 api_router = DefaultRouter()
-api_router.register("claims", api.ClaimViewSet, basename="claim")
-api_router.register("statistics", api.StatisticViewSet, basename="statistic")
+for public_list in LISTS.values():
+    api_router.register(public_list.name, api.list_viewset(public_list), basename=public_list.item)
 api_router.register("indicators", api.IndicatorViewSet, basename="indicator")
-api_router.register("sources", api.SourceViewSet, basename="source")
-api_router.register("organizations", api.OrganizationViewSet, basename="organization")
-api_router.register("places", api.PlaceViewSet, basename="place")
 
 # Machine outputs, outside the language prefix: "download this view" is the page's query string.
 open_data_patterns = [
-    path(
-        f"{name}.{suffix}",
-        view.as_view(resource_name=name),
-        name=f"{name}_{suffix}",
-    )
-    for name in ("claims", "statistics", "sources", "organizations", "places")
+    path(f"{name}.{suffix}", view.as_view(list_name=name), name=f"{name}_{suffix}")
+    for name in LISTS
     for suffix, view in (("csv", exports.CsvExportView), ("json", exports.JsonExportView))
 ] + [
     path("feeds/claims.atom", NewClaimsFeed(), name="claims_feed"),

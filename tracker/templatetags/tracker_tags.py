@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models import VerificationGrade
 
@@ -16,3 +17,31 @@ def grade_badge(entry):
 def grade_label(value: str) -> str:
     """The translated label of a verification grade value."""
     return VerificationGrade(value).label if value in VerificationGrade.values else value
+
+
+FIGURE_COLUMNS = {
+    "as_of": _("As of"),
+    "indicator": _("Indicator"),
+    "indicator_at_place": _("Indicator"),
+    "reported_by": _("Reported by"),
+    "figure": _("Figure"),
+    "qualifier": _("Qualifier"),
+    "source": _("Source"),
+    "grade": _("Grade"),
+}
+
+
+@register.inclusion_tag("tracker/includes/figures_table.html")
+def figures_table(statistics, columns: str, caption: str, empty: str = "", table_id: str = ""):
+    """A table of figures with the named columns, in that order; the first names each row."""
+    names = columns.split()
+    unknown = set(names) - set(FIGURE_COLUMNS)
+    if unknown:
+        raise template.TemplateSyntaxError(f"figures_table: unknown columns {sorted(unknown)}")
+    return {
+        "statistics": statistics,
+        "columns": [(name, FIGURE_COLUMNS[name]) for name in names],
+        "caption": caption,
+        "empty": empty,
+        "table_id": table_id,
+    }

@@ -1,22 +1,15 @@
-"""The read-only JSON API: the public lists with the same FilterSets as the pages and exports."""
+"""The read-only JSON API: one viewset per public list (``tracker.lists``), and indicators."""
 
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from tracker import filters
-from tracker.exports import RESOURCES
-from tracker.models import Claim, Indicator, Location, Organization, Source, Statistic
+from tracker.lists import PublicList
+from tracker.models import Indicator
+from tracker.paging import PublicPagination
 from tracker.serializers import IndicatorSerializer
-
-
-class PublicPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class PublicApiViewSet(viewsets.ReadOnlyModelViewSet):
@@ -27,67 +20,31 @@ class PublicApiViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = PublicPagination
 
 
-class PublicReadOnlyViewSet(PublicApiViewSet):
-    """A public list of the open data: public() rows through the list's own FilterSet."""
+class PublicListViewSet(PublicApiViewSet):
+    """A public list: its ``public()`` rows through its FilterSet, in its order and shape."""
 
     filter_backends = [DjangoFilterBackend]
-    resource_name = ""
-
-    def get_serializer_class(self):
-        return RESOURCES[self.resource_name].serializer_class
+    public_list: PublicList
 
     def get_queryset(self):
-        resource = RESOURCES[self.resource_name]
-        return resource.for_listing(resource.model.objects.public())
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        ordering = RESOURCES[self.resource_name].default_ordering
-        if not queryset.query.order_by and ordering:
-            queryset = queryset.order_by(*ordering)
-        return queryset
+        return self.public_list.listing(self.public_list.model.objects.public())
 
 
-class ClaimViewSet(PublicReadOnlyViewSet):
-    """Published claims with their public citations."""
-
-    resource_name = "claims"
-    filterset_class = filters.ClaimFilter
-    queryset = Claim.objects.none()
-
-
-class StatisticViewSet(PublicReadOnlyViewSet):
-    """Published figures."""
-
-    resource_name = "statistics"
-    filterset_class = filters.StatisticFilter
-    queryset = Statistic.objects.none()
-
-
-class SourceViewSet(PublicReadOnlyViewSet):
-    """Sources used by published entries; confidential sources are never listed."""
-
-    resource_name = "sources"
-    filterset_class = filters.SourceFilter
-    queryset = Source.objects.none()
-
-
-class OrganizationViewSet(PublicReadOnlyViewSet):
-    """Organisations behind public sources or published figures."""
-
-    resource_name = "organizations"
-    filterset_class = filters.OrganizationFilter
-    queryset = Organization.objects.none()
-    lookup_field = "slug"
-
-
-class PlaceViewSet(PublicReadOnlyViewSet):
-    """Places of published claims and figures."""
-
-    resource_name = "places"
-    filterset_class = filters.LocationFilter
-    queryset = Location.objects.none()
-    lookup_field = "slug"
+def list_viewset(public_list: PublicList) -> type[PublicListViewSet]:
+    """The API's viewset of ``public_list``: everything read from its declaration."""
+    return type(
+        f"{public_list.model.__name__}ViewSet",
+        (PublicListViewSet,),
+        {
+            "__doc__": public_list.description,
+            "__module__": __name__,
+            "public_list": public_list,
+            "filterset_class": public_list.filterset_class,
+            "serializer_class": public_list.serializer_class,
+            "queryset": public_list.model.objects.none(),
+            "lookup_field": public_list.page_key,
+        },
+    )
 
 
 class IndicatorViewSet(PublicApiViewSet):

@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.views import View
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
-from tracker.exports import RESOURCES, Resource, stream_csv
-from tracker.facets import compute_facets
+from tracker.exports import stream_csv
+from tracker.facets import cached_summary
+from tracker.lists import LISTS, PublicList
+from tracker.paging import PublicPagination
 
-JSON_PAGE_SIZE = 100
 
+class CsvExportView(View):
+    """The whole filtered list as CSV, streamed."""
 
-class ExportView(View):
-    """Base for the exports of one resource, named in the URL configuration."""
-
-    resource_name = ""
+    list_name = ""
     http_method_names = ["get", "head", "options"]
 
-    @property
-    def resource(self) -> Resource:
-        return RESOURCES[self.resource_name]
-
-
-class CsvExportView(ExportView):
     def get(self, request: HttpRequest):
-        filterset = self.resource.filterset(request.GET)
+        public_list = LISTS[self.list_name]
+        filterset = public_list.filterset(request.GET)
         response = StreamingHttpResponse(
-            stream_csv(self.resource, filterset), content_type="text/csv; charset=utf-8"
+            stream_csv(public_list, filterset), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.resource.name}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{public_list.name}.csv"'
         if filterset.problems():
             # A header, so the file stays a clean table while the problems are still told.
             response["X-Filter-Problems"] = " | ".join(
@@ -38,33 +35,33 @@ class CsvExportView(ExportView):
         return response
 
 
-class JsonExportView(ExportView):
-    def get(self, request: HttpRequest):
-        resource = self.resource
-        filterset = resource.filterset(request.GET)
-        paginator = Paginator(resource.queryset(filterset), JSON_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        serializer = resource.serializer_class(
-            page.object_list, many=True, context={"request": request}
-        )
-        facets = compute_facets(resource.filterset_class, request.GET, resource.facets)
-        return JsonResponse(
-            {
-                "count": paginator.count,
-                "page": page.number,
-                "pages": paginator.num_pages,
-                "next": self.page_link(page.next_page_number()) if page.has_next() else None,
-                "previous": (
-                    self.page_link(page.previous_page_number()) if page.has_previous() else None
-                ),
-                "problems": [str(problem) for problem in filterset.problems()],
-                "facets": [facet.as_dict(request.path) for facet in facets],
-                "results": serializer.data,
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
+class JsonExportView(GenericAPIView):
+    """A page of the filtered list as the API gives it, with the HTML page's facets and the
+    problems found in the query string (never an error).
 
-    def page_link(self, number: int) -> str:
-        query = self.request.GET.copy()
-        query["page"] = str(number)
-        return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+    Anonymous and not throttled, like the CSV: the API's throttle is for the API.
+    """
+
+    list_name = ""
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    http_method_names = ["get", "head", "options"]
+    schema = None  # documented with the CSV in docs/open-data.md, not in the API's schema
+
+    def get(self, request):
+        public_list: PublicList = LISTS[self.list_name]
+        filterset = public_list.filterset(request.GET)
+        _version, total, facets = cached_summary(
+            public_list.name, request.GET, filterset, public_list.facets, filterset.qs.count
+        )
+        pagination = PublicPagination(total=total)
+        rows = pagination.paginate_queryset(public_list.queryset(filterset), request, view=self)
+        serializer = public_list.serializer_class(rows, many=True, context={"request": request})
+        data = pagination.get_paginated_data(serializer.data)
+        problems = [str(problem) for problem in filterset.problems()]
+        if pagination.notice:
+            problems.append(pagination.notice)
+        data["problems"] = problems
+        data["facets"] = [facet.as_dict(request.path) for facet in facets]
+        return Response(data)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from tracker.facets import NOT_FILTERS, Facet, compute_facets
-from tracker.public_cache import get_or_compute, public_version
+from tracker.facets import NOT_FILTERS, Facet, cached_summary, canonical_query
+from tracker.lists import PublicList
+from tracker.paging import KnownCountPaginator, page_number
+from tracker.public_cache import get_or_compute
 
 
 @dataclass(frozen=True)
@@ -35,70 +35,33 @@ def query_without(params: QueryDict, *names: str) -> str:
     return query.urlencode()
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator given its total, so that it does not count the rows a second time."""
-
-    def __init__(self, object_list, per_page, *, total: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.total = total
-
-    @cached_property
-    def count(self) -> int:
-        return self.total
-
-
-def canonical_query(params: QueryDict, *without: str) -> str:
-    """The query string with its parameters and values in a fixed order (for cache keys)."""
-    return "&".join(
-        f"{name}={value}"
-        for name in sorted(params)
-        if name not in without
-        for value in sorted(params.getlist(name))
-    )
-
-
 class FilteredListView(ListView):
-    """A public list driven by a FilterSet from the query string, with facets and notices."""
+    """The HTML page of a public list (``tracker.lists``): its FilterSet from the query string,
+    its facets and notices, and links to the same view as CSV and JSON."""
 
-    filterset_class: type | None = None
-    facet_specs: list = []
+    public_list: PublicList
     paginate_by = 25
-    # Where the same view is exported (built elsewhere, outside the language prefix).
-    export_path = ""
-
-    def get_filterset(self):
-        return self.filterset_class(self.request.GET or None)
-
-    def optimise(self, queryset):
-        """Add the select_related/prefetch_related that the list's template needs."""
-        return queryset
 
     def get_queryset(self):
-        self.filterset = self.get_filterset()
+        self.filterset = self.public_list.filterset(self.request.GET)
         self.notices = list(self.filterset.problems())
-        return self.optimise(self.filterset.qs)
+        return self.public_list.page_queryset(self.filterset)
 
     def summary(self, queryset) -> tuple[int, list[Facet]]:
-        """The total and the facets of the current filters, cached by the public-data version.
-
-        One primary-key lookup per request when cached; on a miss, one count and the facets'
-        queries (see ``compute_facets``).
-        """
+        """The total and the facets, cached with the JSON export's (``cached_summary``)."""
         if not hasattr(self, "_summary"):
-
-            def compute() -> tuple[int, list[Facet]]:
-                facets = self.compute_facets()
-                # Plain strings: the cached facets must not depend on lazy translation objects.
-                facets = [Facet(facet.param, str(facet.label), facet.values) for facet in facets]
-                return queryset.count(), facets
-
-            self._version = public_version(queryset.db)
-            self._summary = get_or_compute("list", self._version, self.cache_parts(), compute)
+            self._version, *self._summary = cached_summary(
+                self.public_list.name,
+                self.request.GET,
+                self.filterset,
+                self.public_list.facets,
+                queryset.count,
+            )
         return self._summary
 
     def cache_parts(self, *more: str) -> tuple[str, ...]:
         return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.public_list.name,
             get_language() or "",
             canonical_query(self.request.GET, self.page_kwarg),
             *more,
@@ -125,32 +88,11 @@ class FilteredListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         total, _facets = self.summary(queryset)
         paginator = KnownCountPaginator(queryset, page_size, total=total)
-        raw = self.request.GET.get(self.page_kwarg, "1")
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            number = 1
-            self.notices.append(
-                _("“%(page)s” is not a page number: showing the first page.") % {"page": raw}
-            )
-        if number < 1:
-            self.notices.append(_("Pages start at 1: showing the first page."))
-            number = 1
-        elif number > paginator.num_pages:
-            self.notices.append(
-                _("There is no page %(page)s: showing the last page, %(last)s.")
-                % {"page": number, "last": paginator.num_pages}
-            )
-            number = paginator.num_pages
+        number, notice = page_number(self.request.GET.get(self.page_kwarg), paginator.num_pages)
+        if notice:
+            self.notices.append(notice)
         page = Page(self.page_rows(queryset, paginator, number), number, paginator)
         return paginator, page, page.object_list, page.has_other_pages()
-
-    def compute_facets(self) -> list[Facet]:
-        if not self.facet_specs:
-            return []
-        return compute_facets(
-            self.filterset_class, self.request.GET, self.facet_specs, filterset=self.filterset
-        )
 
     def get_facets(self) -> list[Facet]:
         return self.summary(self.object_list)[1]
@@ -185,7 +127,11 @@ class FilteredListView(ListView):
         facets = self.get_facets()
         params = self.request.GET
         export_query = query_without(params, "page")
+        public_list = self.public_list
         context.update(
+            public_list=public_list,
+            count_text=public_list.matches % {"counter": context["paginator"].count},
+            search_label=public_list.search_label,
             filterset=self.filterset,
             form=self.filterset.form,
             facets=facets,
@@ -200,7 +146,7 @@ class FilteredListView(ListView):
                 for value in params.getlist(facet.param)
             ],
             export_query=export_query,
-            csv_url=f"/{self.export_path}.csv" + (f"?{export_query}" if export_query else ""),
-            json_url=f"/{self.export_path}.json" + (f"?{export_query}" if export_query else ""),
         )
+        for kind, url in self.public_list.export_urls(export_query).items():
+            context[f"{kind}_url"] = url
         return context

@@ -1,6 +1,6 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,19 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView
 
-from tracker.exports import public_citations
-from tracker.filters import (
-    CLAIM_FACETS,
-    LOCATION_FACETS,
-    ORGANIZATION_FACETS,
-    SOURCE_FACETS,
-    STATISTIC_FACETS,
-    ClaimFilter,
-    LocationFilter,
-    OrganizationFilter,
-    SourceFilter,
-    StatisticFilter,
-)
+from tracker.lists import LISTS, public_citations, statistics_for_listing
 from tracker.models import (
     Category,
     Citation,
@@ -107,9 +95,7 @@ class GoneWhenWithdrawn:
 
 def statistics_for_tables():
     """Public figures with everything the figure tables show, in one query."""
-    return Statistic.objects.public().select_related(
-        "indicator", "organization", "source__organization", "location"
-    )
+    return statistics_for_listing(Statistic.objects.public())
 
 
 class HomeView(TemplateView):
@@ -154,65 +140,31 @@ class MethodologyView(TemplateView):
 class ClaimListView(FilteredListView):
     template_name = "tracker/claim_list.html"
     context_object_name = "claims"
-    filterset_class = ClaimFilter
-    facet_specs = CLAIM_FACETS
-    export_path = "claims"
-
-    def optimise(self, queryset):
-        return queryset.select_related("location").prefetch_related("categories")
+    public_list = LISTS["claims"]
 
 
 class StatisticListView(FilteredListView):
     template_name = "tracker/statistic_list.html"
     context_object_name = "statistics"
-    filterset_class = StatisticFilter
-    facet_specs = STATISTIC_FACETS
-    export_path = "statistics"
-
-    def optimise(self, queryset):
-        return queryset.select_related(
-            "indicator", "organization", "source__organization", "location"
-        )
+    public_list = LISTS["statistics"]
 
 
 class SourceListView(FilteredListView):
     template_name = "tracker/source_list.html"
     context_object_name = "sources"
-    filterset_class = SourceFilter
-    facet_specs = SOURCE_FACETS
-    export_path = "sources"
-
-    def optimise(self, queryset):
-        return queryset.select_related("organization").order_by("-published_on", "title", "pk")
+    public_list = LISTS["sources"]
 
 
 class OrganizationListView(FilteredListView):
     template_name = "tracker/organization_list.html"
     context_object_name = "organizations"
-    filterset_class = OrganizationFilter
-    facet_specs = ORGANIZATION_FACETS
-    export_path = "organizations"
-
-    def optimise(self, queryset):
-        return queryset.annotate(
-            public_source_count=Count(
-                "sources", filter=Q(sources__in=Source.objects.public()), distinct=True
-            ),
-            public_figure_count=Count(
-                "statistics", filter=Q(statistics__in=Statistic.objects.public()), distinct=True
-            ),
-        ).order_by("name", "pk")
+    public_list = LISTS["organizations"]
 
 
 class LocationListView(FilteredListView):
     template_name = "tracker/location_list.html"
     context_object_name = "locations"
-    filterset_class = LocationFilter
-    facet_specs = LOCATION_FACETS
-    export_path = "places"
-
-    def optimise(self, queryset):
-        return queryset.select_related("parent").order_by("name", "pk")
+    public_list = LISTS["places"]
 
 
 class ClaimDetailView(GoneWhenWithdrawn, DetailView):

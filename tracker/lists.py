@@ -1,0 +1,331 @@
+"""One declaration per public list, read by every output of it.
+
+A list names its model (whose ``public()`` rows its FilterSet starts from), its FilterSet (with
+the list's ordering), its facets, what its rows need fetched with them, its public shape (the
+serializer, from which the CSV columns derive) and its pages. The HTML page, the CSV and JSON
+exports, the API and the feeds all read it: a new list, facet or public field is declared here
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from tracker import exports, filters
+from tracker.facets import FacetSpec
+from tracker.models import Citation, Claim, Location, Organization, Source, Statistic
+from tracker.serializers import (
+    ClaimSerializer,
+    LocationSerializer,
+    OrganizationSerializer,
+    SourceSerializer,
+    StatisticSerializer,
+)
+
+# Rows fetched per database round trip when streaming a CSV; prefetches run once per chunk.
+CHUNK_SIZE = 2000
+
+
+def unchanged(queryset: QuerySet) -> QuerySet:
+    return queryset
+
+
+def public_citations() -> QuerySet:
+    """Citations of published claims, with what a public citation shows."""
+    return Citation.objects.public().select_related("source__organization").order_by("pk")
+
+
+@dataclass(frozen=True)
+class PublicList:
+    """One public list: ``/<name>/`` (HTML), ``/<name>.csv``, ``/<name>.json``, ``/api/<name>/``."""
+
+    name: str
+    item: str  # one entry of the list, in URL names ("claim": the API's claim-detail)
+    model: type
+    filterset_class: type
+    serializer_class: type
+    columns: list[exports.Column]
+    facets: list[FacetSpec]
+    html_view: str  # the HTML list page
+    page_view: str  # the public page of one entry, reversed with the row's ``page_key``
+    title: str  # the HTML page's heading
+    matches: str  # "N entries match", an ngettext_lazy counting ``counter``
+    search_label: str
+    description: str = ""  # the API documentation's words for it
+    page_key: str = "pk"
+    # What the public shape (JSON, API, snapshots) reads with each row, in bounded queries.
+    listing: Callable[[QuerySet], QuerySet] = unchanged
+    # What the HTML list's template reads with each row (often less than the whole shape).
+    page_listing: Callable[[QuerySet], QuerySet] | None = None
+    # CSV: the related lists added to a chunk of ``values()`` rows, one query each.
+    attach: Callable[[list[dict]], None] | None = None
+    # CSV on PostgreSQL: the SELECT writing the rows of a queryset (``exports.copy_csv``).
+    copy_sql: Callable | None = None
+
+    def filterset(self, params=None, **kwargs):
+        return self.filterset_class(params or None, **kwargs)
+
+    def queryset(self, filterset) -> QuerySet:
+        """The filtered public rows in the list's order, with their public shape's relations."""
+        return self.listing(filterset.qs)
+
+    def page_queryset(self, filterset) -> QuerySet:
+        return (self.page_listing or self.listing)(filterset.qs)
+
+    @property
+    def csv_url_name(self) -> str:
+        return f"opendata:{self.name}_csv"
+
+    @property
+    def json_url_name(self) -> str:
+        return f"opendata:{self.name}_json"
+
+    def export_urls(self, query: str) -> dict[str, str]:
+        suffix = f"?{query}" if query else ""
+        return {
+            "csv": reverse(self.csv_url_name) + suffix,
+            "json": reverse(self.json_url_name) + suffix,
+        }
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The ``values()`` paths the CSV columns read, and the page link's key."""
+        reads = (path for column in self.columns for path in column.reads)
+        return tuple(dict.fromkeys((self.page_key, *reads)))
+
+    def rows(self, filterset) -> Iterator[dict]:
+        """The filtered public rows as dicts of ``fields`` plus ``page``, read chunk by chunk."""
+        with translation.override(settings.LANGUAGE_CODE):
+            link = exports.page_link(self.page_view, self.page_key)
+        values = filterset.qs.values(*self.fields).iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(islice(values, CHUNK_SIZE)):
+            if self.attach is not None:
+                self.attach(chunk)
+            for row in chunk:
+                row["page"] = link(row[self.page_key])
+                yield row
+
+
+# --- Claims -------------------------------------------------------------------------------------
+
+CLAIM_FACETS = [
+    FacetSpec(
+        "category",
+        _("Category"),
+        sql="SELECT cat.slug AS key, cat.name AS label, cat.name_es AS label_es, x.n "
+        "FROM (SELECT cc.category_id, count(*) AS n FROM {base} b "
+        "JOIN tracker_claim_categories cc ON cc.claim_id = b.id GROUP BY 1) x "
+        "JOIN tracker_category cat ON cat.id = x.category_id",
+    ),
+    FacetSpec(
+        "country",
+        _("Country"),
+        sql="SELECT b.country AS key, NULL AS label, NULL AS label_es, count(*) AS n "
+        "FROM {base} b GROUP BY 1",
+        base_columns=("country",),
+    ),
+    FacetSpec(
+        "place",
+        _("Place"),
+        sql="SELECT l.slug AS key, l.name AS label, NULL AS label_es, x.n "
+        "FROM (SELECT b.location_id, count(*) AS n FROM {base} b GROUP BY 1) x "
+        "JOIN tracker_location l ON l.id = x.location_id",
+        base_columns=("location_id",),
+    ),
+    FacetSpec(
+        "grade",
+        _("Grade"),
+        sql="SELECT b.verification AS key, NULL AS label, NULL AS label_es, count(*) AS n "
+        "FROM {base} b GROUP BY 1",
+        base_columns=("verification",),
+    ),
+    FacetSpec(
+        "organization",
+        _("Organisation"),
+        # Only non-confidential sources name their organisation, as in the list's filter.
+        sql="SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
+        "FROM (SELECT s.organization_id, count(DISTINCT ci.claim_id) AS n FROM {base} b "
+        "JOIN tracker_citation ci ON ci.claim_id = b.id "
+        "JOIN tracker_source s ON s.id = ci.source_id AND NOT s.confidential GROUP BY 1) x "
+        "JOIN tracker_organization o ON o.id = x.organization_id",
+    ),
+    FacetSpec(
+        "year",
+        _("Year"),
+        sql="SELECT {year:b.event_start} AS key, NULL AS label, NULL AS label_es, count(*) AS n "
+        "FROM {base} b GROUP BY 1",
+        base_columns=("event_start",),
+    ),
+]
+
+
+def claims_for_page(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("location").prefetch_related("categories")
+
+
+def claims_for_listing(queryset: QuerySet) -> QuerySet:
+    return claims_for_page(queryset).prefetch_related(
+        "tags", Prefetch("citations", queryset=public_citations())
+    )
+
+
+CLAIMS = PublicList(
+    name="claims",
+    item="claim",
+    model=Claim,
+    filterset_class=filters.ClaimFilter,
+    serializer_class=ClaimSerializer,
+    columns=exports.columns_of(ClaimSerializer, exports.CLAIM_CSV),
+    facets=CLAIM_FACETS,
+    html_view="public:claim_list",
+    page_view="public:claim_detail",
+    title=_("Claims"),
+    matches=ngettext_lazy(
+        "%(counter)s published claim matches", "%(counter)s published claims match", "counter"
+    ),
+    search_label=_("Search and filter claims"),
+    description="Published claims with their public citations.",
+    listing=claims_for_listing,
+    page_listing=claims_for_page,
+    attach=exports.attach_claim_relations,
+    copy_sql=exports.claim_copy_sql,
+)
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+STATISTIC_FACETS = [
+    FacetSpec(
+        "indicator",
+        _("Indicator"),
+        "indicator__slug",
+        ("indicator__name", "indicator__name_es"),
+    ),
+    FacetSpec("organization", _("Reported by"), "organization__slug", ("organization__name",)),
+    FacetSpec("country", _("Country"), "country"),
+    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
+    FacetSpec("grade", _("Grade"), "verification"),
+    FacetSpec("year", _("Year"), ExtractYear("as_of")),
+]
+
+
+def statistics_for_listing(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("indicator", "organization", "source__organization", "location")
+
+
+STATISTICS = PublicList(
+    name="statistics",
+    item="statistic",
+    model=Statistic,
+    filterset_class=filters.StatisticFilter,
+    serializer_class=StatisticSerializer,
+    columns=exports.columns_of(StatisticSerializer, exports.STATISTIC_CSV),
+    facets=STATISTIC_FACETS,
+    html_view="public:statistic_list",
+    page_view="public:statistic_detail",
+    title=_("Figures"),
+    matches=ngettext_lazy(
+        "%(counter)s published figure matches", "%(counter)s published figures match", "counter"
+    ),
+    search_label=_("Search and filter figures"),
+    description="Published figures.",
+    listing=statistics_for_listing,
+)
+
+
+# --- Sources, organisations, places -------------------------------------------------------------
+
+SOURCES = PublicList(
+    name="sources",
+    item="source",
+    model=Source,
+    filterset_class=filters.SourceFilter,
+    serializer_class=SourceSerializer,
+    columns=exports.columns_of(SourceSerializer, exports.SOURCE_CSV),
+    facets=[
+        FacetSpec("kind", _("Kind"), "kind", choices=tuple(Source.Kind.choices)),
+        FacetSpec("organization", _("Organisation"), "organization__slug", ("organization__name",)),
+        FacetSpec("language", _("Language"), "language", choices=tuple(Source.Language.choices)),
+    ],
+    html_view="public:source_list",
+    page_view="public:source_detail",
+    title=_("Sources"),
+    matches=ngettext_lazy(
+        "%(counter)s public source matches", "%(counter)s public sources match", "counter"
+    ),
+    search_label=_("Search and filter sources"),
+    description="Sources used by published entries; confidential sources are never listed.",
+    listing=lambda queryset: queryset.select_related("organization"),
+)
+
+
+def organizations_for_page(queryset: QuerySet) -> QuerySet:
+    """How many public sources and figures each organisation has, for its row on the page."""
+    return queryset.annotate(
+        public_source_count=Count(
+            "sources", filter=Q(sources__in=Source.objects.public()), distinct=True
+        ),
+        public_figure_count=Count(
+            "statistics", filter=Q(statistics__in=Statistic.objects.public()), distinct=True
+        ),
+    )
+
+
+ORGANIZATIONS = PublicList(
+    name="organizations",
+    item="organization",
+    model=Organization,
+    filterset_class=filters.OrganizationFilter,
+    serializer_class=OrganizationSerializer,
+    columns=exports.columns_of(OrganizationSerializer, exports.TAXONOMY_CSV),
+    facets=[
+        FacetSpec("kind", _("Kind"), "kind", choices=tuple(Organization.Kind.choices)),
+        FacetSpec("country", _("Country"), "country"),
+    ],
+    html_view="public:organization_list",
+    page_view="public:organization_detail",
+    title=_("Organisations"),
+    matches=ngettext_lazy(
+        "%(counter)s organisation matches", "%(counter)s organisations match", "counter"
+    ),
+    search_label=_("Search and filter organisations"),
+    description="Organisations behind public sources or published figures.",
+    page_key="slug",
+    page_listing=organizations_for_page,
+)
+
+PLACES = PublicList(
+    name="places",
+    item="place",
+    model=Location,
+    filterset_class=filters.LocationFilter,
+    serializer_class=LocationSerializer,
+    columns=exports.columns_of(LocationSerializer, exports.TAXONOMY_CSV),
+    facets=[
+        FacetSpec("kind", _("Kind"), "kind", choices=tuple(Location.Kind.choices)),
+        FacetSpec("country", _("Country"), "country"),
+    ],
+    html_view="public:location_list",
+    page_view="public:location_detail",
+    title=_("Places"),
+    matches=ngettext_lazy("%(counter)s place matches", "%(counter)s places match", "counter"),
+    search_label=_("Search and filter places"),
+    description="Places of published claims and figures.",
+    page_key="slug",
+    page_listing=lambda queryset: queryset.select_related("parent"),
+)
+
+LISTS: dict[str, PublicList] = {
+    public_list.name: public_list
+    for public_list in (CLAIMS, STATISTICS, SOURCES, ORGANIZATIONS, PLACES)
+}

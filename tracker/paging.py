@@ -1,0 +1,86 @@
+"""Pages of the public lists, the same for the HTML page, the JSON export and the API.
+
+A page number that is not a number, or out of range, shows the nearest page and says so: bad
+input never fails a list.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+JSON_PAGE_SIZE = 100
+JSON_MAX_PAGE_SIZE = 500
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator given its total, so that it does not count the rows a second time."""
+
+    def __init__(self, object_list, per_page, *, total: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self.total is None else self.total
+
+
+def page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
+    """The page to show for the ``page`` parameter ``raw``, and what to tell about it."""
+    try:
+        number = int(raw if raw is not None else 1)
+    except (TypeError, ValueError):
+        return 1, _("“%(page)s” is not a page number: showing the first page.") % {"page": raw}
+    if number < 1:
+        return 1, _("Pages start at 1: showing the first page.")
+    if number > num_pages:
+        return num_pages, _("There is no page %(page)s: showing the last page, %(last)s.") % {
+            "page": number,
+            "last": num_pages,
+        }
+    return number, ""
+
+
+class PublicPagination(PageNumberPagination):
+    """The pages of every JSON list, in the API and the JSON export alike."""
+
+    page_size = JSON_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = JSON_MAX_PAGE_SIZE
+
+    def __init__(self, *, total: int | None = None):
+        self.total = total
+        self.notice = ""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        paginator = KnownCountPaginator(queryset, self.get_page_size(request), total=self.total)
+        number, self.notice = page_number(
+            request.query_params.get(self.page_query_param), paginator.num_pages
+        )
+        self.page = paginator.page(number)
+        return list(self.page)
+
+    def get_paginated_data(self, results) -> dict:
+        paginator = self.page.paginator
+        return {
+            "count": paginator.count,
+            "page": self.page.number,
+            "pages": paginator.num_pages,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": results,
+        }
+
+    def get_paginated_response(self, data):
+        return Response(self.get_paginated_data(data))
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["page"] = {"type": "integer", "example": 1}
+        described["properties"]["pages"] = {"type": "integer", "example": 1}
+        described["required"] = ["count", "page", "pages", "results"]
+        return described
