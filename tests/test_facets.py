@@ -104,7 +104,7 @@ def test_claim_facets_ignore_invalid_values_like_the_list_does():
 def test_claim_facets_validate_related_choices_once(django_assert_num_queries):
     CitationFactory(claim=ClaimFactory(location=LocationFactory(slug="cecot")))
     query = QueryDict("place=cecot&category=none&organization=none")
-    # Three validation queries (place, category, organisation), then the facets' statement.
+    # The chosen place, category and organisation are validated, then the facets counted.
     with django_assert_num_queries(4):
         compute_facets(ClaimFilter(query), query, CLAIM_FACETS)
 

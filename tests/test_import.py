@@ -426,12 +426,11 @@ def test_round_trip_header_is_the_export_layout(vocabulary):
 
 # Queries ---------------------------------------------------------------------------------------
 
-# The confirm of 300 rows in chunks of 100: the queries of three chunks, whatever the rows.
-# Per chunk (11): sources looked up, slugs looked up, claims and their versions, category links
-# and their history, new sources and their versions, citations and their versions, events.
-# Once per file (10): the savepoint and its release, the permission (2), the content type, the
-# vocabularies (4), the places' names. SQLite takes at most 999 parameters a statement, so its
-# inserts of one chunk are split in a few statements.
+# The confirm of 300 rows in chunks of 100: the queries of three chunks, whatever the rows. Per
+# chunk: sources and slugs looked up, then claims, category links, sources, citations, their
+# versions and events written. Once per file: the savepoint, the permission, the content type,
+# the vocabularies and the places' names. SQLite takes at most 999 parameters a statement, so
+# its inserts of one chunk are split in a few statements.
 CONFIRM_QUERIES = {"postgresql": 43, "sqlite": 73}
 
 

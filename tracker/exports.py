@@ -67,8 +67,8 @@ def cell(value) -> str:
 #
 # The CSV is written from ``values()`` rows, not model instances: building 100,000 claims with
 # their prefetched citations costs far more than writing them. A row is a dict of the resource's
-# ``fields``; related lists (categories, tags, citations) are added per chunk by ``attach``, with
-# one query each, so the number of queries grows with the chunks, never with the rows.
+# ``fields``; related lists (categories, tags, citations) are added per chunk by ``attach``, so the
+# queries grow with the chunks, never with the rows.
 
 # One citation in the claims CSV's ``citations`` cell, declared once for the rows written in
 # Python and in SQL: its key, the ``values()`` path it reads from a citation, its SQL over the
@@ -97,7 +97,7 @@ CITATION_FIELDS = {
 
 
 def attach_claim_relations(rows: list[dict]) -> None:
-    """Give each claim row its category slugs, tag names and public citations: three queries."""
+    """Give each claim row its category slugs, tag names and public citations."""
     by_pk = {row["pk"]: row for row in rows}
     for row in rows:
         row["categories"], row["tags"], row["citations"] = [], [], []

@@ -67,7 +67,7 @@ class PublicList:
     listing: Callable[[QuerySet], QuerySet] = unchanged
     # What the HTML list's template reads with each row (often less than the whole shape).
     page_listing: Callable[[QuerySet], QuerySet] | None = None
-    # CSV: the related lists added to a chunk of ``values()`` rows, one query each.
+    # CSV: the related lists added to a chunk of ``values()`` rows.
     attach: Callable[[list[dict]], None] | None = None
     # CSV on PostgreSQL: the SELECT writing the rows of a queryset (``exports.copy_csv``).
     copy_sql: Callable | None = None

@@ -64,7 +64,7 @@ def two_factor_required(user: AbstractBaseUser) -> bool:
 
 
 def has_primary_device(user: AbstractBaseUser) -> bool:
-    """Whether ``user`` has a confirmed authenticator app or passkey (one query)."""
+    """Whether ``user`` has a confirmed authenticator app or passkey."""
     owned = Q()
     for model in PRIMARY_DEVICE_MODELS:
         owned |= Q(Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True)))

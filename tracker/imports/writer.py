@@ -25,8 +25,8 @@ class SlugAllocator:
     """Unique slugs for many new rows, as ``unique_slug`` gives one, in a few indexed queries.
 
     A free base is used as it is; a base in use gets the first free suffixes (``-2``, ``-3``...),
-    found by looking up windows of candidates (doubling in width) with exact ``IN`` queries:
-    one query per chunk, and one more per window while suffixes are needed.
+    found by looking up windows of candidates (doubling in width) with exact ``IN`` queries
+    per chunk, so the lookups grow with the chunks, not the rows.
     """
 
     def __init__(self, model: type[models.Model]):

@@ -94,7 +94,7 @@ class GoneWhenWithdrawn:
 
 
 def statistics_for_tables():
-    """Public figures with everything the figure tables show, in one query."""
+    """Public figures with everything the figure tables show, joined."""
     return statistics_for_listing(Statistic.objects.public())
 
 
