@@ -1,5 +1,5 @@
 """The number of queries of every export, API and feed endpoint: pinned, and the same with
-three entries of each kind as with nine (the public pages are pinned in test_public_views)."""
+three entries of each kind as with nine (the public pages are pinned in test_page_query_counts)."""
 
 import pytest
 from django.core.cache import cache
