@@ -72,20 +72,34 @@ def default_language():
 @pytest.fixture(scope="session")
 def migrated_apps(django_db_setup, django_db_blocker):
     """The app registry as the migrations leave it, for re-running a data migration."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
+    from tests import factories
 
     with django_db_blocker.unblock():
-        return MigrationLoader(connection).project_state().apps
+        return factories.migrated_apps()
 
 
-@pytest.fixture
-def roles(transactional_db, migrated_apps) -> None:
-    """Recreate the role groups of the data migration, which a transactional test's flush empties.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
-    (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
-    snapshot was missing and the groups were not restored.)
+
+@pytest.fixture(autouse=True)
+def migrated_state(request):
+    """What every migrated database and warmed-up process has, for every test using the database.
+
+    A transactional test ends by emptying every table, which takes the role groups of the data
+    migration with it: whatever ran before, each test starts with them. The content types are
+    looked up once per process in production, so a test's query count does not depend on
+    whether an earlier test looked them up.
     """
-    from tracker.roles import sync_groups
+    uses_database = request.node.get_closest_marker("django_db") is not None or (
+        DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database:
+        return
+    request.getfixturevalue("db")
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
 
-    sync_groups(migrated_apps)
+    from tests.factories import restore_role_groups
+
+    restore_role_groups()
+    ContentType.objects.get_for_models(*apps.get_models())

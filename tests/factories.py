@@ -1,6 +1,7 @@
 """factory_boy factories and ``make_user`` for the test suite."""
 
 import datetime
+import functools
 import io
 import time
 from binascii import unhexlify
@@ -24,6 +25,29 @@ from tracker.models import (
 )
 
 ROLE_GROUPS = {"contributor": "Contributors", "reviewer": "Reviewers"}
+
+
+@functools.cache
+def migrated_apps():
+    """The app registry as the migrations leave it, for re-running a data migration."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state().apps
+
+
+def restore_role_groups() -> None:
+    """Recreate the data migration's role groups if a transactional test's flush emptied them.
+
+    (``serialized_rollback`` proved unreliable here: when other database tests ran first, its
+    snapshot was missing and the groups were not restored.)
+    """
+    from tracker.roles import GROUPS, sync_groups
+
+    if Group.objects.filter(name__in=GROUPS).count() < len(GROUPS):
+        sync_groups(migrated_apps())
+
+
 # Roles that must log in with two factors.
 TWO_FACTOR_ROLES = ("reviewer", "admin")
 # The key of every test user's authenticator app (hex, as django-otp stores it), so that a test

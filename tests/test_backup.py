@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from tests.factories import make_user
+from tests.factories import make_user, restore_role_groups
 from tests.processes import child_env
 from tracker.backup import sha256_stream
 from tracker.models import Claim, Source, Tip
@@ -211,6 +211,7 @@ def round_trip(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=folder / "media"),
         transaction.atomic(),
     ):
+        restore_role_groups()
         add_backup_material()
         call_command("backup", output=str(original), stdout=io.StringIO())
         source = Source.objects.exclude(file="").get()

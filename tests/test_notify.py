@@ -60,7 +60,7 @@ HOSTILE_TITLE = "Deaths reported\nBcc: everyone@example.org\r\nSubject: spoofed"
 
 
 def test_submit_with_a_newline_in_the_title_emails_reviewers_without_error(
-    roles, client, contributor, reviewer
+    transactional_db, client, contributor, reviewer
 ):
     claim = ClaimFactory(status=S.DRAFT, created_by=contributor, title=HOSTILE_TITLE)
     client.force_login(contributor)
@@ -75,7 +75,7 @@ def test_submit_with_a_newline_in_the_title_emails_reviewers_without_error(
 
 
 def test_approve_with_a_newline_in_the_title_emails_the_author_without_error(
-    roles, client, contributor, reviewer
+    transactional_db, client, contributor, reviewer
 ):
     claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title=HOSTILE_TITLE)
     CitationFactory(claim=claim)
@@ -92,7 +92,7 @@ def test_approve_with_a_newline_in_the_title_emails_the_author_without_error(
 
 
 def test_a_failing_mail_server_never_hides_a_committed_decision(
-    roles, client, contributor, reviewer, monkeypatch, caplog
+    transactional_db, client, contributor, reviewer, monkeypatch, caplog
 ):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")

@@ -77,7 +77,7 @@ def axe_source() -> str:
 
 
 @pytest.fixture
-def new_page(request: pytest.FixtureRequest, browser, live_server, roles) -> Iterator[Callable]:
+def new_page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[Callable]:
     """Open a page in a fresh browser context; ``new_page(viewport=PHONE, locale="es-ES")``.
 
     The database is transactional, so that the live server's thread sees what the test writes;

@@ -9,7 +9,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def claim_citation(roles):
+def claim_citation(transactional_db):
     """An admin, a claim with a citation, and a place within another."""
     make_user("admin", username="csp-admin")
     citation = CitationFactory(quote="An excerpt to read")

@@ -41,7 +41,7 @@ def short_payload(field: str) -> str:
 
 
 @pytest.fixture
-def hostile_data(roles, demo_users):
+def hostile_data(transactional_db, demo_users):
     """Payloads in every text field that reaches a page, public or staff."""
     reviewer, contributor = demo_users["reviewer"], demo_users["contributor"]
     category = CategoryFactory(name=short_payload("category"), description=payload("category text"))
