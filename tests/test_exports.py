@@ -47,7 +47,7 @@ CLAIM_HEADER = [
     "event_start", "event_end", "ongoing", "date_precision", "victim_count",
     "victim_description", "alleged_perpetrator", "tags", "verification",
     "verification_rationale", "published_at", "citation_count", "source_titles", "source_urls",
-    "citations",
+    "citations", "corrected_at",
 ]  # fmt: skip
 
 

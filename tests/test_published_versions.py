@@ -508,3 +508,30 @@ def test_corrections_feed_query_count_is_pinned(
     with django_assert_num_queries(5):
         feed = atom(client)
     assert len(feed.findall(f"{ATOM}entry")) == 4 * rounds
+
+
+# --- The correction date in every data output -----------------------------------------------------
+
+
+def test_correction_date_is_in_every_data_output(client, three_versions):
+    import csv
+    import io
+
+    never = ClaimFactory(title="Never corrected")
+    corrected_at = three_versions.corrected_at
+    assert corrected_at is not None
+
+    by_id = {row["id"]: row for row in client.get("/claims.json").json()["results"]}
+    assert by_id[three_versions.pk]["corrected_at"] == corrected_at.isoformat().replace(
+        "+00:00", "Z"
+    )
+    assert by_id[never.pk]["corrected_at"] is None
+
+    api = client.get(f"/api/claims/{three_versions.pk}/").json()
+    assert api["corrected_at"] == by_id[three_versions.pk]["corrected_at"]
+
+    body = b"".join(client.get("/claims.csv").streaming_content).decode("utf-8-sig")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(body))}
+    assert list(csv.DictReader(io.StringIO(body)).fieldnames)[-1] == "corrected_at"
+    assert rows[str(three_versions.pk)]["corrected_at"].startswith(corrected_at.date().isoformat())
+    assert rows[str(never.pk)]["corrected_at"] == ""

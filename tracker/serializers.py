@@ -126,6 +126,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "verification_rationale",
             "published_at",
             "citations",
+            "corrected_at",
         ]
 
 

@@ -24,6 +24,7 @@ IGNORED_COLUMNS = [
     "verification_rationale",
     "published_at",
     "citation_count",
+    "corrected_at",
 ]
 # The keys of one element of the ``citations`` cell, as the export writes them.
 CITATION_KEYS = frozenset(
