@@ -89,10 +89,8 @@ class IndicatorAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ContentAdmin(HistoryAdmin):
-    """Content that the workflow owns: shown here with its history, changed only where the
-    workflow's rules apply (the workspace and the review pages), never added, edited or deleted
-    in the admin. Each object links to the pages where it is changed."""
+class NeverByHand:
+    """Viewable in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -102,6 +100,12 @@ class ContentAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ContentAdmin(NeverByHand, HistoryAdmin):
+    """Content that the workflow owns: shown here with its history, changed only where the
+    workflow's rules apply (the workspace and the review pages), never added, edited or deleted
+    in the admin. Each object links to the pages where it is changed."""
 
     def get_readonly_fields(self, request, obj=None):
         return ("where_to_change", *super().get_readonly_fields(request, obj))
@@ -241,17 +245,8 @@ class CitationAdmin(ContentAdmin):
         return [(_("edit with its claim"), reverse("workspace:claim_edit", args=[obj.claim_id]))]
 
 
-class ReadOnlyAdmin(FacetedAdmin):
+class ReadOnlyAdmin(NeverByHand, FacetedAdmin):
     """A record that only the workflow writes: viewable, never added or changed by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ModerationEvent)

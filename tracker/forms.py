@@ -344,22 +344,7 @@ class SourceForm(EvidenceUploadMixin, VersionedForm):
 
     class Meta:
         model = Source
-        fields = [
-            "title",
-            "kind",
-            "organization",
-            "author",
-            "url",
-            "archived_url",
-            "published_on",
-            "published_precision",
-            "accessed_on",
-            "language",
-            "summary",
-            "confidential",
-            "file",
-            "private_notes",
-        ]
+        fields = [*Source.PUBLIC_FIELDS, "confidential", "file", "private_notes"]
         widgets = {
             "published_on": DATE_INPUT,
             "accessed_on": DATE_INPUT,
@@ -389,18 +374,7 @@ class SourceForm(EvidenceUploadMixin, VersionedForm):
 class OrganizationForm(VersionedForm):
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "slug",
-            "acronym",
-            "kind",
-            "country",
-            "website",
-            "description",
-            "reliability",
-            "reliability_rationale",
-            "private_notes",
-        ]
+        fields = [*Organization.PUBLIC_FIELDS, "slug", "private_notes"]
 
 
 class DecisionForm(forms.Form):

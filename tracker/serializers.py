@@ -183,21 +183,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = [
-            "id",
-            "page",
-            "title",
-            "kind",
-            "organization",
-            "author",
-            "url",
-            "archived_url",
-            "published_on",
-            "published_precision",
-            "accessed_on",
-            "language",
-            "summary",
-        ]
+        fields = ["id", "page", *Source.PUBLIC_FIELDS]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -206,18 +192,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "slug",
-            "url",
-            "name",
-            "acronym",
-            "kind",
-            "country",
-            "website",
-            "description",
-            "reliability",
-            "reliability_rationale",
-        ]
+        fields = ["slug", "url", *Organization.PUBLIC_FIELDS]
 
 
 class LocationSerializer(serializers.ModelSerializer):

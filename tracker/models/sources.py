@@ -22,6 +22,18 @@ from tracker.models.querysets import OrganizationQuerySet, SourceQuerySet
 
 
 class Organization(TimeStamped):
+    # What describes an organisation in public, in the order of its exports; staff edit the same.
+    PUBLIC_FIELDS = (
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "website",
+        "description",
+        "reliability",
+        "reliability_rationale",
+    )
+
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
         GOVERNMENT = "government", _("Government body")
@@ -133,6 +145,21 @@ def source_file_path(instance: "Source", filename: str) -> str:
 
 class Source(TimeStamped):
     """One document or statement. A confidential source shows publicly only as such."""
+
+    # What describes a source in public, in the order of its exports; staff edit the same.
+    PUBLIC_FIELDS = (
+        "title",
+        "kind",
+        "organization",
+        "author",
+        "url",
+        "archived_url",
+        "published_on",
+        "published_precision",
+        "accessed_on",
+        "language",
+        "summary",
+    )
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")
