@@ -17,14 +17,26 @@ from django.utils.translation import gettext_lazy as _
 from tracker.lists import LISTS
 from tracker.models import Indicator, PublishedVersion, Statistic, Withdrawal
 from tracker.snapshots import rebuild
+from tracker.templatetags.claimreview import publisher_name
 
 FEED_LENGTH = 50
 
 
 class LocalizedFeed(Feed):
-    """Links point at the pages in the default language, whatever the reader's browser says."""
+    """Links point at the pages in the default language, whatever the reader's browser says.
+    The publisher is the author of the feed and so of every entry (RFC 4287, 4.1.1)."""
 
     feed_type = Atom1Feed
+
+    def author_name(self):
+        return publisher_name()
+
+    def author_link(self):
+        return self.request.build_absolute_uri(reverse("public:home"))
+
+    def get_feed(self, obj, request):
+        self.request = request
+        return super().get_feed(obj, request)
 
     def __call__(self, request, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
@@ -118,7 +130,6 @@ class CorrectionsFeed(LocalizedFeed):
         "Corrections of published claims and figures, and entries withdrawn from the "
         "human-rights claim tracker, newest first."
     )
-    author_name = _("Human-rights claim tracker")
 
     def link(self):
         return reverse("public:claim_list")

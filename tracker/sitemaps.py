@@ -7,14 +7,25 @@ from tracker.models import Claim, Indicator, Location, Organization, Source, Sta
 
 
 class PublicSitemap(Sitemap):
+    """Every page in each language, with its alternates. No x-default: the address without a
+    language only redirects to one."""
+
     i18n = True
     alternates = True
-    x_default = True
 
 
 class HomeSitemap(PublicSitemap):
     def items(self):
-        return ["public:home", "public:claim_list"]
+        return [
+            "public:home",
+            "public:claim_list",
+            "public:statistic_list",
+            "public:location_list",
+            "public:organization_list",
+            "public:source_list",
+            "public:methodology",
+            "open_data",
+        ]
 
     def location(self, item):
         return reverse(item)

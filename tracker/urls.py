@@ -182,6 +182,12 @@ open_data_patterns = [
         name="indicator_feed",
     ),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers ask for /favicon.ico when a page (a feed, a file) names no icon.
+    path(
+        "favicon.ico",
+        public.FaviconView.as_view(),
+        name="favicon",
+    ),
 ]
 
 api_patterns = [

@@ -7,6 +7,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -24,6 +25,14 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 def publisher_name() -> str:
     return getattr(settings, "CLAIMREVIEW_PUBLISHER", "Human-rights claim tracker")
+
+
+def publisher(request=None) -> dict:
+    """The tracker as the schema.org Organization behind its reviews."""
+    author = {"@type": "Organization", "name": publisher_name()}
+    if request is not None:
+        author["url"] = request.build_absolute_uri(reverse("public:home"))
+    return author
 
 
 def claim_review(claim: Claim, request=None) -> dict | None:
@@ -44,10 +53,12 @@ def claim_review(claim: Claim, request=None) -> dict | None:
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": page_url(claim, request),
+        "url": request.build_absolute_uri(claim.get_absolute_url())
+        if request is not None
+        else page_url(claim),
         "claimReviewed": claim.title,
         "itemReviewed": item,
-        "author": {"@type": "Organization", "name": publisher_name()},
+        "author": publisher(request),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": RATINGS[grade],

@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import VerificationGrade
@@ -45,3 +49,23 @@ def figures_table(statistics, columns: str, caption: str, empty: str = "", table
         "empty": empty,
         "table_id": table_id,
     }
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> str:
+    """This page's canonical address in the reader's language, and its address in every other
+    language: each answers 200, where the address without a language redirects."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    links = [format_html('<link rel="canonical" href="{}">', request.build_absolute_uri())]
+    path = request.path
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            format_html(
+                '<link rel="alternate" hreflang="{}" href="{}">',
+                code,
+                request.build_absolute_uri(translate_url(path, code)),
+            )
+        )
+    return mark_safe("\n  ".join(links))

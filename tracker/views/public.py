@@ -4,11 +4,12 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_o
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, RedirectView, TemplateView
 
 from tracker.lists import LISTS, public_citations, statistics_for_listing
 from tracker.models import (
@@ -392,3 +393,12 @@ class SourceDetailView(DetailView):
             Statistic.objects.public().filter(source=self.object).select_related("indicator")
         )
         return context
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for when a page names no icon: the site's icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
