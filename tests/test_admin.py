@@ -313,3 +313,34 @@ def test_admin_history_revert_is_refused(client, admin_user, reviewer):
     assert client.post(url, complete_form(claim, status="draft")).status_code == 403
     claim.refresh_from_db()
     assert claim.status == S.PUBLISHED
+
+
+# --- The admin's lists ----------------------------------------------------------------------------
+
+
+def test_admin_claim_list_filters_by_the_countries_in_use_only(client, admin_user):
+    ClaimFactory(country="SV")
+    ClaimFactory(country="GT")
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:tracker_claim_changelist")).content.decode()
+    assert "?country=SV" in body
+    assert "?country=GT" in body
+    assert "?country=HN" not in body
+    countries = body.split("?country=SV")[0].rsplit("<details", 1)[1] + body.split("?country=SV")[1]
+    countries = countries.split("</details>")[0]
+    assert "(0)" not in countries
+
+
+@pytest.mark.parametrize("model", ["claim", "statistic"])
+def test_admin_entry_lists_link_to_the_review_queue(client, admin_user, model):
+    client.force_login(admin_user)
+    body = client.get(reverse(f"admin:tracker_{model}_changelist")).content.decode()
+    assert f'href="{reverse("review:queue")}"' in body
+
+
+def test_admin_lists_give_titles_room(client, admin_user):
+    ClaimFactory(title="A claim title long enough to wrap over many lines in a narrow column")
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:tracker_claim_changelist")).content.decode()
+    assert "css/admin.css" in body
+    assert 'class="field-title"' in body

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -41,9 +42,16 @@ admin.site.site_header = _("Claim tracker administration")
 admin.site.site_title = _("Claim tracker")
 
 
+# A country filter lists the countries in use, not all 250 with "(0)".
+USED_COUNTRIES = ("country", CountryFilter)
+
+
 class FacetedAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class HistoryAdmin(SimpleHistoryAdmin, FacetedAdmin):
@@ -74,7 +82,7 @@ class TagAdmin(HistoryAdmin):
 @admin.register(Location)
 class LocationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "country", "parent")
-    list_filter = ("kind", "country")
+    list_filter = ("kind", USED_COUNTRIES)
     search_fields = ("name", "description")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
@@ -136,7 +144,7 @@ def public_link(obj) -> tuple[str, str]:
 @admin.register(Organization)
 class OrganizationAdmin(ContentAdmin):
     list_display = ("name", "acronym", "kind", "country", "reliability")
-    list_filter = ("kind", "reliability", "country")
+    list_filter = ("kind", "reliability", USED_COUNTRIES)
     search_fields = ("name", "acronym", "description")
 
     def change_links(self, obj):
@@ -183,6 +191,8 @@ class ModeratedAdmin(ContentAdmin):
     workflow's, with its four-eyes rule and provenance gate."""
 
     actions = ("approve_selected",)
+    # Its list links to the review queue, where decisions are taken.
+    change_list_template = "admin/tracker/moderated_change_list.html"
 
     def change_links(self, obj):
         kind = obj._meta.model_name
@@ -214,7 +224,14 @@ class ModeratedAdmin(ContentAdmin):
 @admin.register(Claim)
 class ClaimAdmin(ModeratedAdmin):
     list_display = ("title", "status", "verification", "country", "location", "event_start")
-    list_filter = ("status", "verification", "categories", "country", "origin", "date_precision")
+    list_filter = (
+        "status",
+        "verification",
+        "categories",
+        USED_COUNTRIES,
+        "origin",
+        "date_precision",
+    )
     search_fields = ("title", "summary", "place_details", "search_text")
     inlines = (CitationInline,)
     date_hierarchy = "event_start"
