@@ -1,6 +1,7 @@
 """The public detail pages: what a claim, an organisation and the home page show."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
+    IndicatorFactory,
     LocationFactory,
     OrganizationFactory,
     SourceFactory,
@@ -94,3 +96,24 @@ def test_home_page_has_a_search_box(client):
     body = client.get(reverse("public:home")).content.decode()
     assert 'role="search"' in body
     assert 'name="q"' in body
+
+
+def headline_labels(client) -> list[str]:
+    body = client.get(reverse("public:home")).content.decode()
+    return re.findall(r'class="figure-label">[^<]*· ([^<]*)</span>', body)
+
+
+def test_home_leads_with_the_indicators_with_the_most_figures(client):
+    busy = IndicatorFactory(name="Deaths in custody")
+    for value in (100, 200, 300):
+        StatisticFactory(indicator=busy, value=value, as_of=datetime.date(2024, 1, value // 100))
+    StatisticFactory(indicator=IndicatorFactory(name="Cellblocks"), as_of=datetime.date(2026, 1, 1))
+    assert headline_labels(client) == ["Deaths in custody", "Cellblocks"]
+
+
+def test_home_leads_with_the_featured_indicators(client):
+    busy = IndicatorFactory(name="Deaths in custody")
+    for value in (100, 200, 300):
+        StatisticFactory(indicator=busy, value=value)
+    StatisticFactory(indicator=IndicatorFactory(name="Detentions", featured=True))
+    assert headline_labels(client) == ["Detentions", "Deaths in custody"]

@@ -90,8 +90,9 @@ class LocationAdmin(HistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(HistoryAdmin):
-    list_display = ("name", "unit", "category")
-    list_filter = ("category",)
+    list_display = ("name", "unit", "category", "featured")
+    list_filter = ("featured", "category")
+    list_editable = ("featured",)
     search_fields = ("name", "name_es", "description")
     autocomplete_fields = ("category",)
     prepopulated_fields = {"slug": ("name",)}

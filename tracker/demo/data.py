@@ -243,6 +243,7 @@ INDICATORS = [
         "unit_es": "personas",
         "category": "death-in-custody",
         "description": "The state of exception began on 27 March 2022.",
+        "featured": True,
     },
     {
         "slug": "prison-capacity",

@@ -104,6 +104,14 @@ class Indicator(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    featured = models.BooleanField(
+        _("featured on the home page"),
+        default=False,
+        help_text=_(
+            "The home page leads with the latest figure of each featured indicator, then of the "
+            "indicators with the most published figures."
+        ),
+    )
 
     objects = TaxonomyQuerySet.as_manager()
     history = AuditHistory()

@@ -1,6 +1,6 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -110,19 +110,31 @@ class HomeView(TemplateView):
             .prefetch_related("categories")
             .order_by("-published_at", "-pk")[:6]
         )
-        latest_of_indicator = (
-            Statistic.objects.public()
-            .filter(indicator=OuterRef("indicator"))
-            .order_by("-as_of", "-pk")
-            .values("pk")[:1]
-        )
-        context["headline_figures"] = (
-            Statistic.objects.public()
-            .filter(pk=Subquery(latest_of_indicator))
-            .select_related("indicator", "organization", "source__organization")
-            .order_by("-as_of", "-pk")[:4]
-        )
+        context["headline_figures"] = headline_figures()
         return context
+
+
+HEADLINE_FIGURES = 4
+
+
+def headline_figures() -> list[Statistic]:
+    """The latest public figure of the featured indicators, then of those with the most public
+    figures: what the tracker is most about, not whatever was entered last."""
+    figures = Statistic.objects.public()
+    ranked = list(
+        Indicator.objects.public()
+        .annotate(figure_count=Count("statistics", filter=Q(statistics__in=figures)))
+        .order_by("-featured", "-figure_count", "name")
+        .values_list("pk", flat=True)[:HEADLINE_FIGURES]
+    )
+    order = {pk: position for position, pk in enumerate(ranked)}
+    latest_of_indicator = (
+        figures.filter(indicator=OuterRef("indicator")).order_by("-as_of", "-pk").values("pk")[:1]
+    )
+    latest = figures.filter(indicator__in=order, pk=Subquery(latest_of_indicator)).select_related(
+        "indicator", "organization", "source__organization"
+    )
+    return sorted(latest, key=lambda figure: order[figure.indicator_id])
 
 
 class MethodologyView(TemplateView):
