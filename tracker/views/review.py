@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -18,6 +19,7 @@ from tracker.forms import (
 )
 from tracker.history import entry_versions
 from tracker.models import Citation, Claim, ModerationStatus, Revision, Source, Statistic
+from tracker.models.base import ModeratedEntry
 from tracker.views.mixins import ReviewerRequiredMixin
 
 
@@ -141,9 +143,11 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
     def get_context_data(self, decision_form=None, verification_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.object
+        actions = self.actions
         initial = {"version": entry.version}
         context.update(
-            decision_form=decision_form or DecisionForm(initial=initial, status=entry.status),
+            actions=actions,
+            decision_form=decision_form or DecisionForm(initial=initial, actions=actions),
             verification_form=verification_form
             or VerificationForm(initial={**initial, "grade": entry.verification}),
             history=workflow.history(entry),
@@ -155,6 +159,10 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         if self.model is Claim:
             context["citations"] = entry.citations.select_related("source__organization")
         return context
+
+    @cached_property
+    def actions(self) -> workflow.AllowedActions:
+        return workflow.allowed_actions(self.object, self.request.user)
 
     def post(self, request, *args, **kwargs):
         self.object = entry = self.get_object()
@@ -168,7 +176,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 "rationale": form.cleaned_data["rationale"],
             }
         else:
-            form = DecisionForm(request.POST, status=entry.status)
+            form = DecisionForm(request.POST, actions=self.actions)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(decision_form=form))
             call = {
@@ -201,18 +209,30 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        entry = self.object.entry
+        revision = self.object
+        entry = revision.entry
+        actions = self.actions
         context.update(
             entry=entry,
-            diff=revision_diff(entry, self.object.data),
-            form=form or RevisionDecisionForm(),
+            actions=actions,
+            diff=revision_diff(entry, revision.data),
+            form=form or RevisionDecisionForm(actions=actions),
+            missing_provenance=(
+                workflow.missing_provenance_of_revision(entry, revision.data)
+                if actions.any_due and isinstance(entry, ModeratedEntry)
+                else []
+            ),
             history=workflow.history(entry),
         )
         return context
 
+    @cached_property
+    def actions(self) -> workflow.AllowedActions:
+        return workflow.allowed_actions(self.object, self.request.user)
+
     def post(self, request, *args, **kwargs):
         self.object = revision = self.get_object()
-        form = RevisionDecisionForm(request.POST)
+        form = RevisionDecisionForm(request.POST, actions=self.actions)
         if form.is_valid():
             comment = form.cleaned_data["comment"]
             try:
