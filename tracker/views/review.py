@@ -1,6 +1,7 @@
 """The reviewers' side: the queue, the review page with its diff, and the decisions."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,7 +19,15 @@ from tracker.forms import (
     VerificationForm,
 )
 from tracker.history import entry_versions
-from tracker.models import Citation, Claim, ModerationStatus, Revision, Source, Statistic
+from tracker.models import (
+    Citation,
+    Claim,
+    ModerationStatus,
+    PublishedVersion,
+    Revision,
+    Source,
+    Statistic,
+)
 from tracker.models.base import ModeratedEntry
 from tracker.views.mixins import ReviewerRequiredMixin
 
@@ -125,8 +134,31 @@ def revision_diff(entry, data: dict) -> list[dict]:
     return changes
 
 
+def staff_sources(entry) -> list[dict]:
+    """An entry's sources with what only staff see: each citation's source, quote and locator
+    (a figure quotes its one source itself), and whether the public could trace it."""
+    if isinstance(entry, Claim):
+        rows = [
+            (c.source, c.quote, c.locator, c.get_stance_display()) for c in entry.citations.all()
+        ]
+    else:
+        rows = [(entry.source, entry.quote, entry.locator, "")]
+    return [
+        {
+            "source": source,
+            "quote": quote,
+            "locator": locator,
+            "stance": stance,
+            "traceable": workflow.is_traceable(source),
+        }
+        for source, quote, locator, stance in rows
+    ]
+
+
 class EntryReviewView(ReviewerRequiredMixin, DetailView):
-    """One entry as the reviewer sees it, with the decision and verification forms."""
+    """One entry as the public will read it, beside its sources with their private details, its
+    pending revisions and its history; the decisions this reviewer may take, and why not the
+    others."""
 
     template_name = "tracker/review/entry.html"
     context_object_name = "entry"
@@ -135,9 +167,23 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
 
     def get_queryset(self):
         if self.model is Claim:
-            return Claim.objects.select_related("location", "created_by", "last_edited_by")
+            return Claim.objects.select_related(
+                "location", "created_by", "last_edited_by"
+            ).prefetch_related(
+                "categories",
+                "tags",
+                Prefetch(
+                    "citations",
+                    Citation.objects.select_related("source__organization").order_by("pk"),
+                ),
+            )
         return Statistic.objects.select_related(
-            "indicator", "organization", "source", "location", "created_by", "last_edited_by"
+            "indicator",
+            "organization",
+            "source__organization",
+            "location",
+            "created_by",
+            "last_edited_by",
         )
 
     def get_context_data(self, decision_form=None, verification_form=None, **kwargs):
@@ -145,19 +191,27 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         entry = self.object
         actions = self.actions
         initial = {"version": entry.version}
+        name = entry._meta.model_name
         context.update(
             actions=actions,
             decision_form=decision_form or DecisionForm(initial=initial, actions=actions),
             verification_form=verification_form
             or VerificationForm(initial={**initial, "grade": entry.verification}),
+            missing_provenance=(
+                workflow.missing_provenance(entry) if entry.is_awaiting_review else []
+            ),
             history=workflow.history(entry),
             revisions=Revision.objects.pending().for_entry(entry).select_related("created_by"),
-            is_claim=self.model is Claim,
-            history_url=reverse(f"review:{entry._meta.model_name}_history", args=[entry.pk]),
+            kind=name,
+            body_template=f"tracker/includes/{name}_body.html",
+            sources=staff_sources(entry),
+            corrections=PublishedVersion.objects.for_entry(entry)
+            .corrections()
+            .defer("data")
+            .order_by("-number"),
+            history_url=reverse(f"review:{name}_history", args=[entry.pk]),
             tip=getattr(entry, "tip", None) if self.model is Claim else None,
         )
-        if self.model is Claim:
-            context["citations"] = entry.citations.select_related("source__organization")
         return context
 
     @cached_property
