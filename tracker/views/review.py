@@ -1,6 +1,7 @@
 """The reviewers' side: the queue, the review page with its diff, and the decisions."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from tracker import workflow
+from tracker import selectors, workflow
 from tracker.filters import ReviewQueueFilter
 from tracker.forms import (
     ClaimForm,
@@ -29,42 +30,31 @@ from tracker.models import (
     Statistic,
 )
 from tracker.models.base import ModeratedEntry
+from tracker.paging import page_number
 from tracker.views.mixins import ReviewerRequiredMixin
 
 
 class QueueView(ReviewerRequiredMixin, TemplateView):
-    """Submitted entries and pending revisions, oldest first."""
+    """Submitted entries and pending revisions, filtered, sorted and in pages."""
 
     template_name = "tracker/review/queue.html"
+    paginate_by = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = ReviewQueueFilter(self.request.GET or None, queryset=Claim.objects.none())
-        items = []
-        if filterset.wants("claim"):
-            claims = Claim.objects.awaiting_review().select_related("created_by")
-            claims = filterset.apply(
-                claims, organization_path="citations__source__organization", date_field="updated_at"
-            )
-            items += [("claim", claim.updated_at, claim) for claim in claims]
-        if filterset.wants("statistic"):
-            statistics = Statistic.objects.awaiting_review().select_related(
-                "created_by", "indicator", "organization"
-            )
-            statistics = filterset.apply(
-                statistics, organization_path="organization", date_field="updated_at"
-            )
-            items += [("statistic", s.updated_at, s) for s in statistics]
-        if filterset.wants("revision"):
-            revisions = (
-                Revision.objects.filter(status=Revision.Status.PENDING)
-                .select_related("created_by", "content_type")
-                .prefetch_related("entry")
-            )
-            revisions = filterset.apply(revisions, organization_path=None, date_field="created_at")
-            items += [("revision", r.created_at, r) for r in revisions]
-        items.sort(key=lambda item: item[1])
-        context.update(filter=filterset, items=items)
+        filterset = ReviewQueueFilter(self.request.GET or None)
+        paginator = Paginator(selectors.queue_rows(filterset), self.paginate_by)
+        number, page_notice = page_number(self.request.GET.get("page"), paginator.num_pages)
+        page = paginator.page(number)
+        context.update(
+            filter=filterset,
+            notices=[*filterset.problems(), *([page_notice] if page_notice else [])],
+            items=selectors.queue_items(list(page.object_list), self.request.user),
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            filtered=bool(filterset.chosen.keys() - {"sort"}),
+        )
         return context
 
 
