@@ -1,5 +1,6 @@
 """The review page: the entry as it will be published, beside its sources with their private
-details, its pending revisions and history; provenance and four eyes known before the click."""
+details, its pending revisions and history; provenance and four eyes known before the click;
+the page after a decision."""
 
 import datetime
 import re
@@ -17,7 +18,7 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
-from tracker.models import DatePrecision, Location, ModerationStatus, Qualifier
+from tracker.models import DatePrecision, Location, ModerationStatus, Qualifier, Revision
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -217,3 +218,72 @@ def test_review_page_escapes_what_staff_typed(client, reviewer, contributor):
     assert "<script>x()" not in body
     assert "<img src=x" not in body
     assert "&lt;img src=x onerror=y()&gt;" in body
+
+
+def test_approval_leads_to_the_public_page_and_the_next_item(client, reviewer, claim):
+    own = ClaimFactory(status=S.SUBMITTED, created_by=reviewer, title="Mine")
+    following = ClaimFactory(status=S.SUBMITTED, title="Next one", cited=True)
+    claim_type = type(claim)
+    claim_type.objects.filter(pk=own.pk).update(updated_at=claim.updated_at)
+    client.force_login(reviewer)
+    response = client.post(review_url(claim), {"action": "approve", "version": claim.version})
+    decided = reverse("review:claim_decided", args=[claim.pk])
+    assert response["Location"] == decided
+    body = main_of(client.get(decided))
+    assert "is now: Published." in body
+    assert f'href="{claim.get_absolute_url()}"' in body
+    assert f'href="{review_url(following)}" rel="next">Next in queue</a>' in body
+    assert review_url(own) not in body
+
+
+def test_rejection_leads_to_no_public_page(client, reviewer, claim):
+    client.force_login(reviewer)
+    client.post(review_url(claim), {"action": "reject", "comment": "Off topic.", "version": 1})
+    body = main_of(client.get(reverse("review:claim_decided", args=[claim.pk])))
+    assert "is now: Rejected." in body
+    assert claim.get_absolute_url() not in body
+    assert "Nothing else in the queue awaits your decision." in body
+
+
+def test_revision_decision_leads_to_the_decided_page(client, reviewer, contributor):
+    published = ClaimFactory(cited=True)
+    revision = workflow.propose_revision(
+        published, by=contributor, expected_version=1, data={"fields": {"title": "Corrected"}}
+    )
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("review:revision", args=[revision.pk]),
+        {"action": "approve", "correction_note": "The title was wrong."},
+    )
+    decided = reverse("review:revision_decided", args=[revision.pk])
+    assert response["Location"] == decided
+    body = main_of(client.get(decided))
+    assert "is now: Approved." in body
+    assert f'href="{published.get_absolute_url()}"' in body
+    assert Revision.objects.get(pk=revision.pk).status == Revision.Status.APPROVED
+
+
+def test_grade_change_stays_on_the_review_page(client, reviewer, claim):
+    client.force_login(reviewer)
+    url = review_url(claim)
+    response = client.post(url, {"grade": "corroborated", "rationale": "Two NGOs.", "version": 1})
+    assert response["Location"] == url
+
+
+@pytest.mark.parametrize("kind", ["claim", "statistic", "revision"])
+def test_decided_page_is_for_reviewers_only(client, contributor, reviewer, kind):
+    items = {
+        "claim": lambda: ClaimFactory(status=S.REJECTED, created_by=contributor),
+        "statistic": lambda: StatisticFactory(status=S.REJECTED, created_by=contributor),
+        "revision": lambda: workflow.propose_revision(
+            ClaimFactory(cited=True), by=contributor, expected_version=1, data={"fields": {}}
+        ),
+    }
+    url = reverse(f"review:{kind}_decided", args=[items[kind]().pk])
+    assert reverse("login") in client.get(url)["Location"]
+    client.force_login(contributor)
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

@@ -1,10 +1,11 @@
-"""The review queue: pages, order, filters, the reviewer's own work marked."""
+"""The review queue: pages, order, filters, the reviewer's own work marked, the next item."""
 
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
@@ -18,7 +19,7 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker import workflow
+from tracker import selectors, workflow
 from tracker.models import Claim, ModerationStatus, Revision, Statistic
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +238,24 @@ def test_queue_escapes_titles(client, reviewer, contributor):
     body = client.get(QUEUE_URL).content.decode()
     assert "<script>alert(1)" not in body
     assert "&lt;script&gt;alert(1)" in body
+
+
+def test_next_in_queue_is_the_oldest_item_the_reviewer_may_decide(reviewer, contributor):
+    own = ClaimFactory(status=S.SUBMITTED, created_by=reviewer)
+    own_revision = revision_of(ClaimFactory(), reviewer)
+    current = StatisticFactory(status=S.SUBMITTED, created_by=contributor)
+    oldest_other = revision_of(ClaimFactory(), contributor)
+    newer = ClaimFactory(status=S.SUBMITTED, created_by=contributor)
+    for days, item in ((5, own), (5, own_revision), (4, current), (3, oldest_other), (1, newer)):
+        waiting_since(item, days)
+    following = selectors.next_in_queue(reviewer, after=("statistic", current.pk))
+    assert following.item == oldest_other
+    assert following.url == reverse("review:revision", args=[oldest_other.pk])
+
+
+def test_next_in_queue_is_none_when_only_own_work_is_left(reviewer):
+    ClaimFactory(status=S.SUBMITTED, created_by=reviewer)
+    assert selectors.next_in_queue(reviewer) is None
 
 
 def fill_queue(per_kind: int, contributor, reviewer) -> None:

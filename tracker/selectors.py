@@ -187,3 +187,10 @@ def queue_items(rows, reader) -> list[QueueItem]:
         if item is not None:  # decided and gone between the two queries
             items.append(QueueItem(kind, since, item, workflow.four_eyes_refusal(item, reader)))
     return items
+
+
+def next_in_queue(reviewer, *, after: tuple[str, int] | None = None) -> QueueItem | None:
+    """The oldest item that ``reviewer`` may decide, other than ``after`` (kind, pk)."""
+    rows = queue_rows(ReviewQueueFilter(None), decidable_by=reviewer, exclude=after)[:1]
+    items = queue_items(list(rows), reviewer)
+    return items[0] if items else None

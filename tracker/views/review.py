@@ -23,7 +23,6 @@ from tracker.history import entry_versions
 from tracker.models import (
     Citation,
     Claim,
-    ModerationStatus,
     PublishedVersion,
     Revision,
     Source,
@@ -145,6 +144,11 @@ def staff_sources(entry) -> list[dict]:
     ]
 
 
+def decided_url(item) -> str:
+    """The page that follows a decision on ``item`` (an entry or a revision)."""
+    return reverse(f"review:{item._meta.model_name}_decided", args=[item.pk])
+
+
 class EntryReviewView(ReviewerRequiredMixin, DetailView):
     """One entry as the public will read it, beside its sources with their private details, its
     pending revisions and its history; the decisions this reviewer may take, and why not the
@@ -240,8 +244,10 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         if form.errors:
             key = "verification_form" if isinstance(form, VerificationForm) else "decision_form"
             return self.render_to_response(self.get_context_data(**{key: form}))
-        messages.success(request, _("Decision recorded."))
-        return HttpResponseRedirect(request.path)
+        if isinstance(form, VerificationForm):
+            messages.success(request, _("Grade changed."))
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(decided_url(entry))
 
 
 class RevisionReviewView(ReviewerRequiredMixin, DetailView):
@@ -293,8 +299,37 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
                 form.add_error(None, refused.message)
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, _("Decision recorded."))
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(decided_url(revision))
+
+
+class DecisionRecordedView(ReviewerRequiredMixin, DetailView):
+    """After a decision: where the item now stands, its public page when it has one, and the
+    next item in the queue that this reviewer may decide."""
+
+    template_name = "tracker/review/decided.html"
+    context_object_name = "item"
+    # It names unpublished entries: reviewers hold both permissions.
+    permission_required = (workflow.REVIEW_PERMISSION, workflow.PREVIEW_PERMISSION)
+
+    def get_queryset(self):
+        if self.model is Revision:
+            return Revision.objects.select_related("decided_by")
+        return self.model._default_manager.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.object
+        kind = item._meta.model_name
+        entry = item.entry if isinstance(item, Revision) else item
+        is_public = isinstance(entry, ModeratedEntry) and entry.is_public
+        context.update(
+            kind=kind,
+            entry=entry,
+            review_url=reverse(f"review:{kind}", args=[item.pk]),
+            public_url=entry.get_absolute_url() if is_public else "",
+            next_item=selectors.next_in_queue(self.request.user, after=(kind, item.pk)),
+        )
+        return context
 
 
 class EntryHistoryView(ReviewerRequiredMixin, DetailView):
@@ -321,7 +356,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
             form=form,
             version=entry.version,
             review_url=reverse(f"review:{entry._meta.model_name}", args=[entry.pk]),
-            is_published=entry.status == ModerationStatus.PUBLISHED,
+            is_published=entry.is_public,
         )
         return context
 
