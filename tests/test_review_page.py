@@ -154,7 +154,7 @@ def test_missing_provenance_is_listed_before_the_decision(client, reviewer, cont
     assert "None of its sources has an address" in body[warning:]
     assert not approve_radio(body)
     assert (
-        "<strong>Approve and publish</strong>: This entry cannot be published yet: None of its"
+        "<strong>Approve and publish</strong><br>This entry cannot be published yet: None of its"
         in body
     )
     assert '<span class="badge badge-untraceable">Not traceable</span>' in body
@@ -174,7 +174,7 @@ def test_own_entry_replaces_the_approve_choice_with_the_reason(client, claim):
     client.force_login(editor)
     body = main_of(client.get(review_url(claim)))
     assert not approve_radio(body)
-    assert f"<strong>Approve and publish</strong>: {FOUR_EYES}" in body
+    assert f"<strong>Approve and publish</strong><br>{FOUR_EYES}" in body
     assert 'value="request_changes"' in body
 
 

@@ -476,6 +476,10 @@ class AuthorChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = UsernameChoiceField
 
 
+# A filter left empty: every value passes.
+ANY = _("any")
+
+
 class ReviewQueueFilter(ReportsProblems, django_filters.FilterSet):
     """The review queue's filters and order; ``narrow`` applies them to each kind of item.
 
@@ -497,21 +501,31 @@ class ReviewQueueFilter(ReportsProblems, django_filters.FilterSet):
     # The filters about what an entry is about, which a revision meets through its entry.
     ENTRY_FILTERS = ("country", "category", "organization")
 
-    type = django_filters.ChoiceFilter(label=_("type"), choices=TYPES, method="keep")
+    type = django_filters.ChoiceFilter(
+        label=_("type"), choices=TYPES, method="keep", empty_label=ANY
+    )
     country = django_filters.ChoiceFilter(
-        label=_("country"), choices=country_choices, method="keep"
+        label=_("country"), choices=country_choices, method="keep", empty_label=ANY
     )
     category = LocalizedNameChoiceFilter(
-        label=_("category"), queryset=Category.objects.order_by("name"), method="keep"
+        label=_("category"),
+        queryset=Category.objects.order_by("name"),
+        method="keep",
+        empty_label=ANY,
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("organisation"), queryset=Organization.objects.order_by("name"), method="keep"
+        label=_("organisation"),
+        queryset=Organization.objects.order_by("name"),
+        method="keep",
+        empty_label=ANY,
     )
-    author = AuthorChoiceFilter(label=_("author"), queryset=queue_authors, method="keep")
+    author = AuthorChoiceFilter(
+        label=_("author"), queryset=queue_authors, method="keep", empty_label=ANY
+    )
     origin = django_filters.ChoiceFilter(
-        label=_("origin"), choices=Claim.Origin.choices, method="keep"
+        label=_("origin"), choices=Claim.Origin.choices, method="keep", empty_label=ANY
     )
-    age = django_filters.ChoiceFilter(label=_("age"), choices=AGES, method="keep")
+    age = django_filters.ChoiceFilter(label=_("age"), choices=AGES, method="keep", empty_label=ANY)
     sort = django_filters.ChoiceFilter(
         label=_("sort by"), choices=SORTS, empty_label=None, method="keep"
     )

@@ -125,22 +125,25 @@ def revision_diff(entry, data: dict) -> list[dict]:
 
 def staff_sources(entry) -> list[dict]:
     """An entry's sources with what only staff see: each citation's source, quote and locator
-    (a figure quotes its one source itself), and whether the public could trace it."""
+    (a figure quotes its one source itself, and names who reported it), and whether the public
+    could trace it."""
     if isinstance(entry, Claim):
         rows = [
-            (c.source, c.quote, c.locator, c.get_stance_display()) for c in entry.citations.all()
+            (c.source, c.quote, c.locator, c.get_stance_display(), None)
+            for c in entry.citations.all()
         ]
     else:
-        rows = [(entry.source, entry.quote, entry.locator, "")]
+        rows = [(entry.source, entry.quote, entry.locator, "", entry.organization)]
     return [
         {
             "source": source,
             "quote": quote,
             "locator": locator,
             "stance": stance,
+            "reported_by": reported_by,
             "traceable": workflow.is_traceable(source),
         }
-        for source, quote, locator, stance in rows
+        for source, quote, locator, stance, reported_by in rows
     ]
 
 
