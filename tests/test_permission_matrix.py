@@ -218,6 +218,18 @@ PATHS = {
     "en/review/statistics/<int:pk>/history/": (
         lambda w: f"/en/review/statistics/{w['objects']['statistic'].pk}/history/"
     ),
+    **{
+        f"en/review/{prefix}/<int:pk>/decided/": (
+            lambda w, prefix=prefix, name=name: (
+                f"/en/review/{prefix}/{w['objects'][name].pk}/decided/"
+            )
+        )
+        for prefix, name in (
+            ("claims", "claim"),
+            ("statistics", "statistic"),
+            ("revisions", "revision"),
+        )
+    },
 }
 
 PUBLIC = (200, 200, 200, 200)
@@ -349,6 +361,10 @@ EXPECTED = {
     "en/review/revisions/<int:pk>/": REVIEWERS,
     "en/review/claims/<int:pk>/history/": REVIEWERS,
     "en/review/statistics/<int:pk>/history/": REVIEWERS,
+    # The page after a decision names unpublished entries, as the review page does.
+    "en/review/claims/<int:pk>/decided/": REVIEWERS,
+    "en/review/statistics/<int:pk>/decided/": REVIEWERS,
+    "en/review/revisions/<int:pk>/decided/": REVIEWERS,
 }
 
 

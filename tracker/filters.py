@@ -11,6 +11,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import (
@@ -38,6 +39,7 @@ from tracker.models import (
     Indicator,
     Location,
     Organization,
+    Revision,
     Source,
     Statistic,
     VerificationGrade,
@@ -202,7 +204,26 @@ SORTS_CLAIM = [
 ]
 
 
-class PublicFilterSet(django_filters.FilterSet):
+class ReportsProblems:
+    """A FilterSet whose invalid values are dropped and reported, never raised."""
+
+    def problems(self) -> list[str]:
+        """One readable sentence per rejected parameter."""
+        if not self.is_bound:
+            return []
+        messages = []
+        for name, errors in self.form.errors.items():
+            field = self.form.fields.get(name)
+            label = field.label if field is not None and field.label else name
+            for error in errors:
+                messages.append(
+                    _("The filter “%(label)s” was ignored: %(error)s")
+                    % {"label": label, "error": error}
+                )
+        return messages
+
+
+class PublicFilterSet(ReportsProblems, django_filters.FilterSet):
     """Common behaviour: the model's public() rows by default, in the list's ``ordering``;
     invalid values are reported, not raised."""
 
@@ -228,21 +249,6 @@ class PublicFilterSet(django_filters.FilterSet):
     def order(self, queryset: QuerySet) -> QuerySet:
         """The list's order (every output of the list reads it from here)."""
         return queryset.order_by(*self.ordering) if self.ordering else queryset
-
-    def problems(self) -> list[str]:
-        """One readable sentence per rejected parameter."""
-        if not self.is_bound:
-            return []
-        messages = []
-        for name, errors in self.form.errors.items():
-            field = self.form.fields.get(name)
-            label = field.label if field is not None and field.label else name
-            for error in errors:
-                messages.append(
-                    _("The filter “%(label)s” was ignored: %(error)s")
-                    % {"label": label, "error": error}
-                )
-        return messages
 
 
 class EntryFilterSet(PublicFilterSet):
@@ -439,36 +445,166 @@ class LocationFilter(PublicFilterSet):
         fields: list[str] = []
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
-    """Filter the review queue by type, organisation and age; ``apply`` runs it per model."""
+class LocalizedNameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.localized_name
+
+
+class LocalizedNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LocalizedNameChoiceField
+
+
+def queue_authors(request=None) -> QuerySet:
+    """The people whose work awaits review: authors of submissions, proposers of revisions."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=Claim.objects.awaiting_review().values("created_by"))
+            | Q(pk__in=Statistic.objects.awaiting_review().values("created_by"))
+            | Q(pk__in=Revision.objects.pending().values("created_by"))
+        )
+        .order_by("username")
+    )
+
+
+class UsernameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_username()
+
+
+class AuthorChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UsernameChoiceField
+
+
+# A filter left empty: every value passes.
+ANY = _("any")
+
+
+class ReviewQueueFilter(ReportsProblems, django_filters.FilterSet):
+    """The review queue's filters and order; ``narrow`` applies them to each kind of item.
+
+    The queue holds submitted claims, submitted figures and pending revisions. A revision is
+    found by what its entry is about (country, category, organisation). Origin: a claim records
+    its own (entered by staff, sent by the public as a tip, imported); figures and revisions
+    are only ever entered by staff in the workspace, so they count as entered by staff.
+    """
 
     TYPES = [("claim", _("Claims")), ("statistic", _("Figures")), ("revision", _("Revisions"))]
     AGES = [("1", _("waiting over a day")), ("7", _("over a week")), ("30", _("over a month"))]
+    SORTS = [
+        ("oldest", _("oldest first")),
+        ("newest", _("newest first")),
+        ("type", _("type, then oldest")),
+    ]
+    # The date each kind has waited since.
+    DATE_FIELDS = {"claim": "updated_at", "statistic": "updated_at", "revision": "created_at"}
+    # The filters about what an entry is about, which a revision meets through its entry.
+    ENTRY_FILTERS = ("country", "category", "organization")
 
-    type = django_filters.ChoiceFilter(label=_("type"), choices=TYPES, method="keep")
-    organization = django_filters.ModelChoiceFilter(
-        label=_("organisation"), queryset=Organization.objects.order_by("name"), method="keep"
+    type = django_filters.ChoiceFilter(
+        label=_("type"), choices=TYPES, method="keep", empty_label=ANY
     )
-    age = django_filters.ChoiceFilter(label=_("age"), choices=AGES, method="keep")
+    country = django_filters.ChoiceFilter(
+        label=_("country"), choices=country_choices, method="keep", empty_label=ANY
+    )
+    category = LocalizedNameChoiceFilter(
+        label=_("category"),
+        queryset=Category.objects.order_by("name"),
+        method="keep",
+        empty_label=ANY,
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("organisation"),
+        queryset=Organization.objects.order_by("name"),
+        method="keep",
+        empty_label=ANY,
+    )
+    author = AuthorChoiceFilter(
+        label=_("author"), queryset=queue_authors, method="keep", empty_label=ANY
+    )
+    origin = django_filters.ChoiceFilter(
+        label=_("origin"), choices=Claim.Origin.choices, method="keep", empty_label=ANY
+    )
+    age = django_filters.ChoiceFilter(label=_("age"), choices=AGES, method="keep", empty_label=ANY)
+    sort = django_filters.ChoiceFilter(
+        label=_("sort by"), choices=SORTS, empty_label=None, method="keep"
+    )
+
+    def __init__(self, data=None, **kwargs):
+        # Each kind has its own queryset (``narrow``): the FilterSet's own is never used.
+        kwargs.setdefault("queryset", Claim.objects.none())
+        super().__init__(data, **kwargs)
 
     def keep(self, queryset, name, value):
         return queryset
 
+    @property
+    def chosen(self) -> dict:
+        """The valid values; an invalid one is left out (``problems`` says why)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()  # cleans every field; the valid ones are in cleaned_data
+        return {name: value for name, value in self.form.cleaned_data.items() if value}
+
     def wants(self, kind: str) -> bool:
-        chosen = self.form.cleaned_data.get("type") if self.is_valid() else None
+        chosen = self.chosen.get("type")
         return not chosen or chosen == kind
 
-    def apply(self, queryset, *, organization_path: str | None, date_field: str):
-        """Narrow one model's queue by organisation and age."""
-        if not self.is_valid():
-            return queryset
-        organization = self.form.cleaned_data.get("organization")
-        if organization is not None:
-            if organization_path is None:
-                return queryset.none()
-            queryset = queryset.filter(**{organization_path: organization}).distinct()
-        age = self.form.cleaned_data.get("age")
-        if age:
+    @property
+    def sort_order(self) -> str:
+        return self.chosen.get("sort") or "oldest"
+
+    def narrow(self, kind: str, queryset: QuerySet) -> QuerySet:
+        """Narrow one kind's queue (claims, figures or pending revisions) by every filter."""
+        chosen = self.chosen
+        if kind == "revision":
+            queryset = self._narrow_by_entry(queryset, chosen)
+        else:
+            queryset = self._narrow_entries(kind, queryset, chosen)
+        if author := chosen.get("author"):
+            queryset = queryset.filter(created_by=author)
+        if origin := chosen.get("origin"):
+            if kind == "claim":
+                queryset = queryset.filter(origin=origin)
+            elif origin != Claim.Origin.STAFF:
+                queryset = queryset.none()
+        if age := chosen.get("age"):
             cutoff = timezone.now() - datetime.timedelta(days=int(age))
-            queryset = queryset.filter(**{f"{date_field}__lte": cutoff})
+            queryset = queryset.filter(**{f"{self.DATE_FIELDS[kind]}__lte": cutoff})
         return queryset
+
+    def _narrow_entries(self, kind: str, queryset: QuerySet, chosen: dict) -> QuerySet:
+        """Narrow claims or figures by what they are about: country, category, organisation."""
+        country, category = chosen.get("country"), chosen.get("category")
+        organization = chosen.get("organization")
+        if kind == "claim":
+            if country:
+                queryset = queryset.filter(country=country)
+            if category:
+                in_category = Claim.categories.through.objects.filter(category=category)
+                queryset = queryset.filter(pk__in=in_category.values("claim_id"))
+            if organization:
+                citing = Citation.objects.filter(source__organization=organization)
+                queryset = queryset.filter(pk__in=citing.values("claim_id"))
+            return queryset
+        if country:
+            queryset = queryset.filter(Q(country=country) | Q(location__country=country))
+        if category:
+            queryset = queryset.filter(indicator__category=category)
+        if organization:
+            queryset = queryset.filter(organization=organization)
+        return queryset
+
+    def _narrow_by_entry(self, queryset: QuerySet, chosen: dict) -> QuerySet:
+        """Keep the revisions whose claim or figure passes the entry filters."""
+        if not any(chosen.get(name) for name in self.ENTRY_FILTERS):
+            return queryset
+        matching = Q()
+        for kind, model in (("claim", Claim), ("statistic", Statistic)):
+            entries = self._narrow_entries(kind, model.objects.all(), chosen)
+            matching |= Q(
+                content_type__app_label=model._meta.app_label,
+                content_type__model=model._meta.model_name,
+                object_id__in=entries.values("pk"),
+            )
+        return queryset.filter(matching)

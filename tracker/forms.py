@@ -377,14 +377,29 @@ class OrganizationForm(VersionedForm):
         fields = [*Organization.PUBLIC_FIELDS, "slug", "private_notes"]
 
 
+class ActionField(forms.CharField):
+    """The decision, offered as radio buttons: only those ``allowed_actions`` allows.
+
+    A refused decision sent anyway is answered with the workflow's reason for refusing it.
+    """
+
+    widget = forms.RadioSelect
+
+    def offer(self, actions: workflow.AllowedActions) -> None:
+        self.actions = actions
+        self.widget.choices = [(decision.action, decision.label) for decision in actions.allowed]
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.actions:
+            raise forms.ValidationError(
+                self.actions.refusal(value) or _("Choose one of the decisions offered."),
+                code="invalid_choice",
+            )
+
+
 class DecisionForm(forms.Form):
-    ACTIONS = [
-        ("approve", _("Approve and publish")),
-        ("request_changes", _("Request changes")),
-        ("reject", _("Reject")),
-        ("withdraw", _("Withdraw from the public site")),
-    ]
-    action = forms.ChoiceField(label=_("decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    action = ActionField(label=_("decision"))
     comment = forms.CharField(
         label=_("comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -399,11 +414,10 @@ class DecisionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, status: str = "", **kwargs):
+    def __init__(self, *args, actions: workflow.AllowedActions, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = workflow.decisions_from(status)
-        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in allowed]
-        if "withdraw" not in allowed:
+        self.fields["action"].offer(actions)
+        if "withdraw" not in actions:
             del self.fields["public_note"]
 
     def clean(self):
@@ -427,11 +441,7 @@ class VerificationForm(forms.Form):
 
 
 class RevisionDecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("decision"),
-        choices=[("approve", _("Approve the revision")), ("reject", _("Reject the revision"))],
-        widget=forms.RadioSelect,
-    )
+    action = ActionField(label=_("decision"))
     correction_note = forms.CharField(
         label=_("public correction note"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -444,6 +454,10 @@ class RevisionDecisionForm(forms.Form):
         required=False,
         help_text=_("Required to reject. For the staff only."),
     )
+
+    def __init__(self, *args, actions: workflow.AllowedActions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].offer(actions)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
-from tracker.models import Claim, Statistic
+from tracker.models import Claim, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
 from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
 
@@ -104,6 +104,14 @@ review_patterns = [
         review.EntryHistoryView.as_view(model=Statistic),
         name="statistic_history",
     ),
+    *[
+        path(
+            f"{prefix}/<int:pk>/decided/",
+            review.DecisionRecordedView.as_view(model=model),
+            name=f"{model._meta.model_name}_decided",
+        )
+        for prefix, model in (("claims", Claim), ("statistics", Statistic), ("revisions", Revision))
+    ],
 ]
 
 tip_patterns = [

@@ -120,6 +120,10 @@ class RevisionQuerySet(EntryRecordQuerySet):
         """Revisions that await a reviewer's decision."""
         return self.filter(status=self.model.Status.PENDING)
 
+    def decidable_by(self, reviewer) -> RevisionQuerySet:
+        """Leave out what ``reviewer`` proposed: a second person must decide it."""
+        return self.exclude(created_by=reviewer)
+
 
 class PublishedVersionQuerySet(EntryRecordQuerySet):
     """Snapshots taken at publication: public by construction, even after a withdrawal (the

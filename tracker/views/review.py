@@ -1,12 +1,15 @@
 """The reviewers' side: the queue, the review page with its diff, and the decisions."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from tracker import workflow
+from tracker import selectors, workflow
 from tracker.filters import ReviewQueueFilter
 from tracker.forms import (
     ClaimForm,
@@ -17,43 +20,40 @@ from tracker.forms import (
     VerificationForm,
 )
 from tracker.history import entry_versions
-from tracker.models import Citation, Claim, ModerationStatus, Revision, Source, Statistic
+from tracker.models import (
+    Citation,
+    Claim,
+    PublishedVersion,
+    Revision,
+    Source,
+    Statistic,
+)
+from tracker.models.base import ModeratedEntry
+from tracker.paging import page_number
 from tracker.views.mixins import ReviewerRequiredMixin
 
 
 class QueueView(ReviewerRequiredMixin, TemplateView):
-    """Submitted entries and pending revisions, oldest first."""
+    """Submitted entries and pending revisions, filtered, sorted and in pages."""
 
     template_name = "tracker/review/queue.html"
+    paginate_by = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = ReviewQueueFilter(self.request.GET or None, queryset=Claim.objects.none())
-        items = []
-        if filterset.wants("claim"):
-            claims = Claim.objects.awaiting_review().select_related("created_by")
-            claims = filterset.apply(
-                claims, organization_path="citations__source__organization", date_field="updated_at"
-            )
-            items += [("claim", claim.updated_at, claim) for claim in claims]
-        if filterset.wants("statistic"):
-            statistics = Statistic.objects.awaiting_review().select_related(
-                "created_by", "indicator", "organization"
-            )
-            statistics = filterset.apply(
-                statistics, organization_path="organization", date_field="updated_at"
-            )
-            items += [("statistic", s.updated_at, s) for s in statistics]
-        if filterset.wants("revision"):
-            revisions = (
-                Revision.objects.filter(status=Revision.Status.PENDING)
-                .select_related("created_by", "content_type")
-                .prefetch_related("entry")
-            )
-            revisions = filterset.apply(revisions, organization_path=None, date_field="created_at")
-            items += [("revision", r.created_at, r) for r in revisions]
-        items.sort(key=lambda item: item[1])
-        context.update(filter=filterset, items=items)
+        filterset = ReviewQueueFilter(self.request.GET or None)
+        paginator = Paginator(selectors.queue_rows(filterset), self.paginate_by)
+        number, page_notice = page_number(self.request.GET.get("page"), paginator.num_pages)
+        page = paginator.page(number)
+        context.update(
+            filter=filterset,
+            notices=[*filterset.problems(), *([page_notice] if page_notice else [])],
+            items=selectors.queue_items(list(page.object_list), self.request.user),
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            filtered=bool(filterset.chosen.keys() - {"sort"}),
+        )
         return context
 
 
@@ -123,8 +123,39 @@ def revision_diff(entry, data: dict) -> list[dict]:
     return changes
 
 
+def staff_sources(entry) -> list[dict]:
+    """An entry's sources with what only staff see: each citation's source, quote and locator
+    (a figure quotes its one source itself, and names who reported it), and whether the public
+    could trace it."""
+    if isinstance(entry, Claim):
+        rows = [
+            (c.source, c.quote, c.locator, c.get_stance_display(), None)
+            for c in entry.citations.all()
+        ]
+    else:
+        rows = [(entry.source, entry.quote, entry.locator, "", entry.organization)]
+    return [
+        {
+            "source": source,
+            "quote": quote,
+            "locator": locator,
+            "stance": stance,
+            "reported_by": reported_by,
+            "traceable": workflow.is_traceable(source),
+        }
+        for source, quote, locator, stance, reported_by in rows
+    ]
+
+
+def decided_url(item) -> str:
+    """The page that follows a decision on ``item`` (an entry or a revision)."""
+    return reverse(f"review:{item._meta.model_name}_decided", args=[item.pk])
+
+
 class EntryReviewView(ReviewerRequiredMixin, DetailView):
-    """One entry as the reviewer sees it, with the decision and verification forms."""
+    """One entry as the public will read it, beside its sources with their private details, its
+    pending revisions and its history; the decisions this reviewer may take, and why not the
+    others."""
 
     template_name = "tracker/review/entry.html"
     context_object_name = "entry"
@@ -133,28 +164,56 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
 
     def get_queryset(self):
         if self.model is Claim:
-            return Claim.objects.select_related("location", "created_by", "last_edited_by")
+            return Claim.objects.select_related(
+                "location", "created_by", "last_edited_by"
+            ).prefetch_related(
+                "categories",
+                "tags",
+                Prefetch(
+                    "citations",
+                    Citation.objects.select_related("source__organization").order_by("pk"),
+                ),
+            )
         return Statistic.objects.select_related(
-            "indicator", "organization", "source", "location", "created_by", "last_edited_by"
+            "indicator",
+            "organization",
+            "source__organization",
+            "location",
+            "created_by",
+            "last_edited_by",
         )
 
     def get_context_data(self, decision_form=None, verification_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.object
+        actions = self.actions
         initial = {"version": entry.version}
+        name = entry._meta.model_name
         context.update(
-            decision_form=decision_form or DecisionForm(initial=initial, status=entry.status),
+            actions=actions,
+            decision_form=decision_form or DecisionForm(initial=initial, actions=actions),
             verification_form=verification_form
             or VerificationForm(initial={**initial, "grade": entry.verification}),
+            missing_provenance=(
+                workflow.missing_provenance(entry) if entry.is_awaiting_review else []
+            ),
             history=workflow.history(entry),
             revisions=Revision.objects.pending().for_entry(entry).select_related("created_by"),
-            is_claim=self.model is Claim,
-            history_url=reverse(f"review:{entry._meta.model_name}_history", args=[entry.pk]),
+            kind=name,
+            body_template=f"tracker/includes/{name}_body.html",
+            sources=staff_sources(entry),
+            corrections=PublishedVersion.objects.for_entry(entry)
+            .corrections()
+            .defer("data")
+            .order_by("-number"),
+            history_url=reverse(f"review:{name}_history", args=[entry.pk]),
             tip=getattr(entry, "tip", None) if self.model is Claim else None,
         )
-        if self.model is Claim:
-            context["citations"] = entry.citations.select_related("source__organization")
         return context
+
+    @cached_property
+    def actions(self) -> workflow.AllowedActions:
+        return workflow.allowed_actions(self.object, self.request.user)
 
     def post(self, request, *args, **kwargs):
         self.object = entry = self.get_object()
@@ -168,7 +227,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 "rationale": form.cleaned_data["rationale"],
             }
         else:
-            form = DecisionForm(request.POST, status=entry.status)
+            form = DecisionForm(request.POST, actions=self.actions)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(decision_form=form))
             call = {
@@ -188,8 +247,10 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         if form.errors:
             key = "verification_form" if isinstance(form, VerificationForm) else "decision_form"
             return self.render_to_response(self.get_context_data(**{key: form}))
-        messages.success(request, _("Decision recorded."))
-        return HttpResponseRedirect(request.path)
+        if isinstance(form, VerificationForm):
+            messages.success(request, _("Grade changed."))
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(decided_url(entry))
 
 
 class RevisionReviewView(ReviewerRequiredMixin, DetailView):
@@ -201,18 +262,30 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        entry = self.object.entry
+        revision = self.object
+        entry = revision.entry
+        actions = self.actions
         context.update(
             entry=entry,
-            diff=revision_diff(entry, self.object.data),
-            form=form or RevisionDecisionForm(),
+            actions=actions,
+            diff=revision_diff(entry, revision.data),
+            form=form or RevisionDecisionForm(actions=actions),
+            missing_provenance=(
+                workflow.missing_provenance_of_revision(entry, revision.data)
+                if actions.any_due and isinstance(entry, ModeratedEntry)
+                else []
+            ),
             history=workflow.history(entry),
         )
         return context
 
+    @cached_property
+    def actions(self) -> workflow.AllowedActions:
+        return workflow.allowed_actions(self.object, self.request.user)
+
     def post(self, request, *args, **kwargs):
         self.object = revision = self.get_object()
-        form = RevisionDecisionForm(request.POST)
+        form = RevisionDecisionForm(request.POST, actions=self.actions)
         if form.is_valid():
             comment = form.cleaned_data["comment"]
             try:
@@ -229,8 +302,37 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
                 form.add_error(None, refused.message)
         if form.errors:
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, _("Decision recorded."))
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(decided_url(revision))
+
+
+class DecisionRecordedView(ReviewerRequiredMixin, DetailView):
+    """After a decision: where the item now stands, its public page when it has one, and the
+    next item in the queue that this reviewer may decide."""
+
+    template_name = "tracker/review/decided.html"
+    context_object_name = "item"
+    # It names unpublished entries: reviewers hold both permissions.
+    permission_required = (workflow.REVIEW_PERMISSION, workflow.PREVIEW_PERMISSION)
+
+    def get_queryset(self):
+        if self.model is Revision:
+            return Revision.objects.select_related("decided_by")
+        return self.model._default_manager.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.object
+        kind = item._meta.model_name
+        entry = item.entry if isinstance(item, Revision) else item
+        is_public = isinstance(entry, ModeratedEntry) and entry.is_public
+        context.update(
+            kind=kind,
+            entry=entry,
+            review_url=reverse(f"review:{kind}", args=[item.pk]),
+            public_url=entry.get_absolute_url() if is_public else "",
+            next_item=selectors.next_in_queue(self.request.user, after=(kind, item.pk)),
+        )
+        return context
 
 
 class EntryHistoryView(ReviewerRequiredMixin, DetailView):
@@ -257,7 +359,7 @@ class EntryHistoryView(ReviewerRequiredMixin, DetailView):
             form=form,
             version=entry.version,
             review_url=reverse(f"review:{entry._meta.model_name}", args=[entry.pk]),
-            is_published=entry.status == ModerationStatus.PUBLISHED,
+            is_published=entry.is_public,
         )
         return context
 

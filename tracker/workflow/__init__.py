@@ -6,6 +6,8 @@ rules do not allow with a message for the user (``TransitionRefused``) and recor
 
 - ``permissions``: who may do what.
 - ``transitions``: submit, approve, request changes, reject, withdraw, grade.
+- ``decisions``: which decisions a reviewer may take on an item now, and why not
+  (``allowed_actions``).
 - ``edits``: draft edits, pending revisions of published entries, restoring a version.
 - ``publication``: the public record of decisions: a version at each publication, withdrawal
   notices.
@@ -14,6 +16,7 @@ rules do not allow with a message for the user (``TransitionRefused``) and recor
 - ``events`` and ``notify``: the record of decisions and the e-mail about them.
 """
 
+from tracker.workflow.decisions import AllowedActions, allowed_actions
 from tracker.workflow.edits import (
     approve_revision,
     create_entry,
@@ -42,6 +45,11 @@ from tracker.workflow.permissions import (
     visible_claims,
     visible_sources,
 )
+from tracker.workflow.provenance import (
+    is_traceable,
+    missing_provenance,
+    missing_provenance_of_revision,
+)
 from tracker.workflow.records import create_record, edit_record
 from tracker.workflow.tips import archive_tip, can_handle_tips, receive_tip, start_claim_from_tip
 from tracker.workflow.transitions import (
@@ -60,10 +68,12 @@ from tracker.workflow.transitions import (
 )
 
 __all__ = [
+    "AllowedActions",
     "PREVIEW_PERMISSION",
     "REVIEW_PERMISSION",
     "STALE_MESSAGE",
     "TransitionRefused",
+    "allowed_actions",
     "approve",
     "approve_revision",
     "archive_tip",
@@ -85,7 +95,10 @@ __all__ = [
     "history",
     "import_draft",
     "is_owner",
+    "is_traceable",
     "is_used_publicly",
+    "missing_provenance",
+    "missing_provenance_of_revision",
     "propose_revision",
     "publish_from_trusted_source",
     "receive_tip",

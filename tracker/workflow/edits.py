@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,13 @@ from tracker.history import version_data
 from tracker.models import Citation, ModerationEvent, ModerationStatus, Revision, Source
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
-from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
+from tracker.workflow.errors import ONLY_REVIEWERS, STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
-from tracker.workflow.provenance import missing_provenance_of_revision, require_provenance
+from tracker.workflow.provenance import missing_provenance_of_revision, provenance_refusal
 from tracker.workflow.publication import record_version, require_public_text
-from tracker.workflow.transitions import create_draft
+from tracker.workflow.transitions import create_draft, four_eyes_refusal
 
 S = ModerationStatus
 
@@ -236,6 +236,21 @@ def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, c
     revision.refresh_from_db()
 
 
+def revision_approval_refusal(
+    revision: Revision, entry: models.Model, user: AbstractBaseUser | None
+) -> str:
+    """Why ``user`` may not approve ``revision`` of ``entry`` now, or "" when nothing stands in
+    the way: four eyes, an entry changed since the revision was proposed, the provenance gate."""
+    if refusal := four_eyes_refusal(revision, user):
+        return refusal
+    moderated = isinstance(entry, ModeratedEntry)
+    if (moderated and entry.status != S.PUBLISHED) or entry.version != revision.base_version:
+        return _("The entry changed after this revision was proposed: reject it and edit again.")
+    if moderated:
+        return provenance_refusal(missing_provenance_of_revision(entry, revision.data))
+    return ""
+
+
 @transaction.atomic
 def approve_revision(
     revision: Revision, *, by: AbstractBaseUser, correction_note: str = "", comment: str = ""
@@ -247,9 +262,9 @@ def approve_revision(
     revision of a source or organisation is shown through the entries that use it.
     """
     if not can_review(by):
-        raise TransitionRefused(_("Only reviewers can make this decision."))
-    if by.pk == revision.created_by_id:
-        raise TransitionRefused(_("You proposed this revision: a second reviewer must approve it."))
+        raise TransitionRefused(str(ONLY_REVIEWERS))
+    if refusal := four_eyes_refusal(revision, by):
+        raise TransitionRefused(refusal)
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
     moderated = isinstance(entry, ModeratedEntry)
     if moderated:
@@ -260,12 +275,8 @@ def approve_revision(
                 "say what was corrected."
             ),
         )
-    if (moderated and entry.status != S.PUBLISHED) or entry.version != revision.base_version:
-        raise TransitionRefused(
-            _("The entry changed after this revision was proposed: reject it and edit again.")
-        )
-    if moderated:
-        require_provenance(missing_provenance_of_revision(entry, revision.data))
+    if refusal := revision_approval_refusal(revision, entry, by):
+        raise TransitionRefused(refusal)
     comment = (comment or "").strip()
     _decide_revision(revision, by=by, status=Revision.Status.APPROVED, comment=comment)
     now = timezone.now()
@@ -288,7 +299,7 @@ def approve_revision(
 def reject_revision(revision: Revision, *, by: AbstractBaseUser, comment: str) -> Revision:
     """Refuse a pending revision; the published version stays as it is."""
     if not can_review(by):
-        raise TransitionRefused(_("Only reviewers can make this decision."))
+        raise TransitionRefused(str(ONLY_REVIEWERS))
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused(_("A comment is required to explain this decision."))

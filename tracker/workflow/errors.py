@@ -16,3 +16,5 @@ STALE_MESSAGE = gettext_lazy(
     "Someone else saved this entry while you were editing it. Your text is still in the form: "
     "compare it with the current version (open the entry in a new tab), then save again."
 )
+
+ONLY_REVIEWERS = gettext_lazy("Only reviewers can make this decision.")

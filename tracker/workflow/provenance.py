@@ -97,9 +97,14 @@ def is_new_traceable(row: dict) -> bool:
     return bool(new.get("url") or new.get("archived_url"))
 
 
+def provenance_refusal(problems: list[str]) -> str:
+    """Why the gate refuses a publication, naming every problem; "" when it passes."""
+    if not problems:
+        return ""
+    return _("This entry cannot be published yet: %(problems)s") % {"problems": " ".join(problems)}
+
+
 def require_provenance(problems: list[str]) -> None:
     """Refuse a publication that the gate does not pass, naming every problem."""
-    if problems:
-        raise TransitionRefused(
-            _("This entry cannot be published yet: %(problems)s") % {"problems": " ".join(problems)}
-        )
+    if refusal := provenance_refusal(problems):
+        raise TransitionRefused(refusal)

@@ -13,16 +13,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.history import record_snapshot
-from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
+from tracker.models import ModerationEvent, ModerationStatus, Revision, VerificationGrade
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
-from tracker.workflow.errors import TransitionRefused
+from tracker.workflow.errors import ONLY_REVIEWERS, TransitionRefused
 from tracker.workflow.events import history_reason, record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_grade, can_review, is_owner
-from tracker.workflow.provenance import missing_provenance, require_provenance
+from tracker.workflow.provenance import (
+    missing_provenance,
+    provenance_refusal,
+    require_provenance,
+)
 from tracker.workflow.publication import record_version, record_withdrawal, require_public_text
 
 S = ModerationStatus
@@ -34,14 +39,30 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     comment_required: bool = False
+    # How a decision is offered to the reviewer.
+    label: str = ""
 
 
 SUBMIT = Transition("submit", S.in_drafting(), S.SUBMITTED)
 RETRACT_SUBMISSION = Transition("retract_submission", (S.SUBMITTED,), S.DRAFT)
-APPROVE = Transition("approve", (S.SUBMITTED,), S.PUBLISHED)
-REQUEST_CHANGES = Transition("request_changes", (S.SUBMITTED,), S.CHANGES_REQUESTED, True)
-REJECT = Transition("reject", (S.SUBMITTED,), S.REJECTED, True)
-WITHDRAW = Transition("withdraw", (S.PUBLISHED,), S.WITHDRAWN, True)
+APPROVE = Transition(
+    "approve", (S.SUBMITTED,), S.PUBLISHED, label=gettext_lazy("Approve and publish")
+)
+REQUEST_CHANGES = Transition(
+    "request_changes",
+    (S.SUBMITTED,),
+    S.CHANGES_REQUESTED,
+    True,
+    label=gettext_lazy("Request changes"),
+)
+REJECT = Transition("reject", (S.SUBMITTED,), S.REJECTED, True, label=gettext_lazy("Reject"))
+WITHDRAW = Transition(
+    "withdraw",
+    (S.PUBLISHED,),
+    S.WITHDRAWN,
+    True,
+    label=gettext_lazy("Withdraw from the public site"),
+)
 # Only for management commands loading reviewed files (see publish_from_trusted_source).
 PUBLISH_TRUSTED = Transition("publish_trusted", (S.DRAFT, S.SUBMITTED), S.PUBLISHED)
 
@@ -49,9 +70,9 @@ PUBLISH_TRUSTED = Transition("publish_trusted", (S.DRAFT, S.SUBMITTED), S.PUBLIS
 REVIEW_DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT, WITHDRAW)
 
 
-def decisions_from(status: str) -> list[str]:
-    """The reviewer's decisions that the workflow allows from ``status``."""
-    return [t.action for t in REVIEW_DECISIONS if status in t.sources]
+def decisions_from(status: str) -> list[Transition]:
+    """The reviewer's decisions that the workflow allows from ``status``, in order."""
+    return [t for t in REVIEW_DECISIONS if status in t.sources]
 
 
 def _require_comment(transition: Transition, comment: str) -> str:
@@ -167,25 +188,40 @@ def retract_submission(
     )
 
 
-def four_eyes_refusal(entry: ModeratedEntry, user: AbstractBaseUser | None) -> str:
-    """Why ``user`` may not approve ``entry`` (they wrote it), or "" when they may."""
-    if user is not None and user.pk in (entry.created_by_id, entry.last_edited_by_id):
+def four_eyes_refusal(item: ModeratedEntry | Revision, user: AbstractBaseUser | None) -> str:
+    """Why ``user`` may not approve ``item`` (they wrote it), or "" when they may.
+
+    An entry is its creator's and its last editor's; a pending revision is its proposer's.
+    ``decidable_by`` on the querysets is the same rule for a list.
+    """
+    if user is None or user.pk is None:
+        return ""
+    if isinstance(item, Revision):
+        if user.pk == item.created_by_id:
+            return _("You proposed this revision: a second reviewer must approve it.")
+        return ""
+    if user.pk in (item.created_by_id, item.last_edited_by_id):
         return _("You created or last edited this entry: a second reviewer must approve it.")
     return ""
 
 
-def _require_reviewer(entry: ModeratedEntry, by: AbstractBaseUser, *, four_eyes: bool) -> None:
+def approval_refusal(entry: ModeratedEntry, user: AbstractBaseUser | None) -> str:
+    """Why ``user`` may not approve ``entry`` now: four eyes, then the provenance gate; "" if
+    nothing stands in the way (the entry's state aside)."""
+    return four_eyes_refusal(entry, user) or provenance_refusal(missing_provenance(entry))
+
+
+def _require_reviewer(by: AbstractBaseUser) -> None:
     if not can_review(by):
-        raise TransitionRefused(_("Only reviewers can make this decision."))
-    if four_eyes and (refusal := four_eyes_refusal(entry, by)):
-        raise TransitionRefused(refusal)
+        raise TransitionRefused(str(ONLY_REVIEWERS))
 
 
 @transaction.atomic
 def approve(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -> ModeratedEntry:
     """Publish a submitted entry. Nobody approves an entry they created or last edited."""
-    _require_reviewer(entry, by, four_eyes=True)
-    require_provenance(missing_provenance(entry))
+    _require_reviewer(by)
+    if refusal := approval_refusal(entry, by):
+        raise TransitionRefused(refusal)
     extra = {} if entry.published_at else {"published_at": timezone.now()}
     comment = _require_comment(APPROVE, comment)
     entry = _move(entry, APPROVE, by=by, comment=comment, extra=extra)
@@ -197,7 +233,7 @@ def approve(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str = "") -
 @transaction.atomic
 def request_changes(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
     """Send a submission back to its author with what to change."""
-    _require_reviewer(entry, by, four_eyes=False)
+    _require_reviewer(by)
     comment = _require_comment(REQUEST_CHANGES, comment)
     entry = _move(entry, REQUEST_CHANGES, by=by, comment=comment)
     after_commit(notify_author, entry, "request_changes", comment)
@@ -207,7 +243,7 @@ def request_changes(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str
 @transaction.atomic
 def reject(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> ModeratedEntry:
     """Refuse a submission for good, saying why."""
-    _require_reviewer(entry, by, four_eyes=False)
+    _require_reviewer(by)
     comment = _require_comment(REJECT, comment)
     entry = _move(entry, REJECT, by=by, comment=comment)
     after_commit(notify_author, entry, "reject", comment)
@@ -222,7 +258,7 @@ def withdraw(
 
     The entry's addresses then answer 410 Gone with a notice that gives ``public_note``.
     """
-    _require_reviewer(entry, by, four_eyes=False)
+    _require_reviewer(by)
     comment = _require_comment(WITHDRAW, comment)
     public_note = require_public_text(
         public_note,
