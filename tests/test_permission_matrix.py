@@ -251,6 +251,7 @@ EXPECTED = {
     "feeds/corrections.atom": PUBLIC,
     "feeds/indicators/<slug:slug>.atom": PUBLIC,
     "sitemap.xml": PUBLIC,
+    "favicon.ico": (REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/": PUBLIC,
