@@ -243,11 +243,14 @@ class Series:
         }
 
 
-def warm_fetch(series: Series, port: int, path: str, *, tries: int = 12) -> None:
+def warm_fetch(
+    series: Series, port: int, path: str, *, served: set | None = None, tries: int = 12
+) -> None:
     """Time ``path`` warm: repeat it until a worker that already served it since the last
-    decision serves it again (each worker has its own cache unless the cache is shared), and
-    keep only that request. Without the pid header the second request counts."""
-    served: set = set()
+    decision (``served`` holds those known already) serves it again (each worker has its own
+    cache unless the cache is shared), and keep only that request. Without the pid header the
+    second request counts."""
+    served = set(served or ())
     for number in range(tries):
         try:
             response = get(port, path)

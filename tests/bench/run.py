@@ -279,38 +279,32 @@ class Bench:
     extra: dict = field(default_factory=dict)  # name -> measured facts of a row
     floors: dict = field(default_factory=dict)  # name -> (path, floor dict)
 
-    def uncached(self, name: str, paths: list[str]) -> Series:
-        print(f"measuring {name}, uncached ({len(paths)} requests)...", file=sys.stderr)
-        series = self.series.setdefault(f"{name}, uncached", Series())
-        for path in paths:
-            self.decide()
-            series.fetch(self.port, path)
-        return series
+    def measure(self, name: str, path: str) -> None:
+        """``path`` uncached (the first request after a decision), then warm (again, until a
+        worker that served it since serves it again)."""
+        self.decide()
+        response = self.series.setdefault(f"{name}, uncached", Series()).fetch(self.port, path)
+        served = {response.pid} if response is not None and response.pid else set()
+        warm_fetch(
+            self.series.setdefault(f"{name}, warm", Series()), self.port, path, served=served
+        )
 
-    def warm(self, name: str, paths: list[str]) -> Series:
-        print(f"measuring {name}, warm ({len(paths)} requests)...", file=sys.stderr)
-        series = self.series.setdefault(f"{name}, warm", Series())
+    def measure_all(self, name: str, paths: list[str]) -> None:
+        print(f"measuring {name}, uncached and warm ({len(paths)} requests)...", file=sys.stderr)
         for path in paths:
-            warm_fetch(series, self.port, path)
-        return series
+            self.measure(name, path)
 
 
 def measure_lists(bench: Bench, queries: list[str]) -> None:
-    paths = [list_url(query) for query in queries]
-    bench.uncached("claim list", paths)
-    bench.warm("claim list", paths)
+    bench.measure_all("claim list", [list_url(query) for query in queries])
 
 
 def measure_claim_pages(bench: Bench, pks: list[int]) -> None:
-    paths = [f"/en/claims/{pk}/" for pk in pks]
-    bench.uncached("claim page", paths)
-    bench.warm("claim page", paths)
+    bench.measure_all("claim page", [f"/en/claims/{pk}/" for pk in pks])
 
 
 def measure_indicator(bench: Bench, slug: str) -> None:
-    paths = [f"/en/indicators/{slug}/"] * bench.args.requests
-    bench.uncached("largest indicator", paths)
-    bench.warm("largest indicator", paths)
+    bench.measure_all("largest indicator", [f"/en/indicators/{slug}/"] * bench.args.requests)
 
 
 def measure_exports(bench: Bench, queries: list[str]) -> None:
@@ -320,21 +314,10 @@ def measure_exports(bench: Bench, queries: list[str]) -> None:
         "exports: /claims.json": "/claims.json",
         "exports: /api/claims/": "/api/claims/",
     }
-    print(f"measuring the exports, uncached ({len(queries)} query strings)...", file=sys.stderr)
+    print(f"measuring the exports ({len(queries)} query strings)...", file=sys.stderr)
     for query in queries:
         for name, path in kinds.items():
-            bench.decide()
-            bench.series.setdefault(f"{name}, uncached", Series()).fetch(
-                bench.port, list_url(query, path)
-            )
-    print("measuring the exports, warm...", file=sys.stderr)
-    for query in queries:
-        for name, path in kinds.items():
-            warm_fetch(
-                bench.series.setdefault(f"{name}, warm", Series()),
-                bench.port,
-                list_url(query, path),
-            )
+            bench.measure(name, list_url(query, path))
 
 
 def measure_deep_pages(bench: Bench) -> None:
@@ -348,22 +331,11 @@ def measure_deep_pages(bench: Bench) -> None:
         total = CLAIMS.filterset(QueryDict(base)).qs.count()
         deep[base] = max(1, min(DEEP_PAGE, -(-total // 25)))
     bench.extra["deep pages"] = {base or "(unfiltered)": page for base, page in deep.items()}
-    first, last = [], []
+    print(f"measuring deep pages and page 1 ({bench.args.requests} of each)...", file=sys.stderr)
     for number in range(bench.args.requests):
         base = bases[number % len(bases)]
-        first.append(list_url(base))
-        last.append(list_url("&".join(filter(None, [base, f"page={deep[base]}"]))))
-    print(f"measuring deep pages and page 1 ({len(first)} of each)...", file=sys.stderr)
-    for kind in ("uncached", "warm"):
-        page1s = bench.series.setdefault(f"page 1, {kind}", Series())
-        deeps = bench.series.setdefault(f"deep page, {kind}", Series())
-        for page1, deep_page in zip(first, last, strict=True):
-            for series, path in ((page1s, page1), (deeps, deep_page)):
-                if kind == "uncached":
-                    bench.decide()
-                    series.fetch(bench.port, path)
-                else:
-                    warm_fetch(series, bench.port, path)
+        bench.measure("page 1", list_url(base))
+        bench.measure("deep page", list_url("&".join(filter(None, [base, f"page={deep[base]}"]))))
 
 
 def measure_concurrency(bench: Bench, queries: list[str]) -> None:
@@ -430,7 +402,8 @@ def measure_csv(bench: Bench, master: int) -> None:
 
 def measure_memory(bench: Bench, master: int, slug: str) -> None:
     """``--memory-decisions`` decisions, each followed by a view of the largest indicator, then
-    each worker's resident memory (the largest is the one that rendered it most)."""
+    each worker's resident memory (the largest is the one that rendered it most). The workers
+    are fresh: started for this row, each has served fewer requests than recycling allows."""
     args = bench.args
     path = f"/en/indicators/{slug}/"
     before = worker_pids(master)
@@ -544,8 +517,10 @@ def main() -> int:
         "claims": args.claims,
         "started": f"{started:%Y-%m-%d %H:%M} UTC",
         "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg()[0],
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
     }
+    (results_dir / "gunicorn.log").write_text("")
     indicator, figures, copied = largest_indicator(LARGEST_INDICATOR_FIGURES)
     facts["indicator"] = {"slug": indicator.slug, "figures": figures, "copied": copied}
     server = start_gunicorn(args.port, results_dir / "gunicorn.log", workers=args.workers)
@@ -555,6 +530,15 @@ def main() -> int:
         bench = run_postgresql(args, server.pid, indicator.slug, facts)
     finally:
         stop(server)
+    # Memory on fresh workers: none recycled (after GUNICORN_MAX_REQUESTS) during the row.
+    server = start_gunicorn(args.port, results_dir / "gunicorn.log", workers=args.workers)
+    try:
+        time.sleep(2)
+        measure_memory(bench, server.pid, indicator.slug)
+    finally:
+        stop(server)
+    measure_floors(bench)
+    facts["decisions"] = bench.decide.count
     sqlite = run_sqlite(args, results_dir) if not args.skip_sqlite else {"status": "not run"}
     facts["load_average"] = os.getloadavg()[0]
     rows = table_rows(args, bench, sqlite)
@@ -587,9 +571,6 @@ def run_postgresql(args, master: int, indicator_slug: str, facts: dict) -> Bench
     measure_exports(bench, queries[: args.export_queries])
     measure_deep_pages(bench)
     measure_concurrency(bench, pool)
-    measure_memory(bench, master, indicator_slug)
-    measure_floors(bench)
-    facts["decisions"] = decide.count
     return bench
 
 
@@ -861,8 +842,9 @@ def write_results(args, results_dir: Path, facts: dict, rows, bench: Bench, sqli
     header = (
         f"{args.claims:,} published synthetic claims, PostgreSQL, gunicorn with production "
         f"settings ({facts['workers']} workers), cache {facts['cache']}, "
-        f"{facts['started']}, {facts['cpus']} CPUs, load average {facts['load_average']:.1f} "
-        f"at the end; largest indicator {indicator['slug']} ({indicator['figures']:,} "
+        f"{facts['started']}, {facts['cpus']} CPUs, load average "
+        f"{facts['load_average_start']:.1f} at the start, {facts['load_average']:.1f} at the "
+        f"end; largest indicator {indicator['slug']} ({indicator['figures']:,} "
         f"figures{copied}); {facts['decisions']} decisions"
     )
     if args.claims != TARGET_CLAIMS:

@@ -201,10 +201,10 @@ def main() -> int:
             uncached, warm, theirs = Series(), Series(), Series()
             for app_path, datasette_path in zip(app_paths, datasette_paths, strict=True):
                 decide()
-                uncached.fetch(args.port, app_path)
+                response = uncached.fetch(args.port, app_path)
+                served = {response.pid} if response is not None and response.pid else set()
+                warm_fetch(warm, args.port, app_path, served=served)
                 theirs.fetch(args.datasette_port, datasette_path)
-            for app_path in app_paths:
-                warm_fetch(warm, args.port, app_path)
             results.append(
                 {
                     "name": name,
