@@ -152,6 +152,13 @@ def largest_indicator(minimum: int):
     return indicator, figures, copied
 
 
+def sample_texts(claims, rng: random.Random, size: int = 500) -> list[str]:
+    """The search text of ``size`` claims drawn with ``rng``: the same for the same seed."""
+    pks = list(claims.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(pks, min(size, len(pks)))
+    return list(claims.filter(pk__in=chosen).order_by("pk").values_list("search_text", flat=True))
+
+
 def vocabulary(seed: int) -> Vocabulary:
     """What readers can pick on the claim list, read from the published data."""
     from tracker.models import Category, Claim, Location, Organization, VerificationGrade
@@ -159,7 +166,7 @@ def vocabulary(seed: int) -> Vocabulary:
     rng = random.Random(seed)
     claims = Claim.objects.public()
     years = claims.exclude(event_start=None).dates("event_start", "year")
-    texts = list(claims.order_by("?").values_list("search_text", flat=True)[:500])
+    texts = sample_texts(claims, rng)
     places = sorted(Location.objects.public().values_list("slug", flat=True))
     organizations = sorted(Organization.objects.public().values_list("slug", flat=True))
     return Vocabulary(

@@ -37,6 +37,7 @@ from tests.bench.common import (  # noqa: E402
     wait_for_port,
     warm_fetch,
 )
+from tests.bench.run import sample_texts  # noqa: E402
 from tests.bench.urls import search_words  # noqa: E402
 
 PAGE_SIZE = 25
@@ -155,7 +156,7 @@ def main() -> int:
         set_verification(decided, by=None, grade=grade, rationale="Benchmark: a decision.")
 
     countries = sorted(set(claims.values_list("country", flat=True).distinct()))
-    texts = list(claims.order_by("?").values_list("search_text", flat=True)[:500])
+    texts = sample_texts(claims, random.Random(args.seed))
     words = search_words(texts, seed=args.seed)
     pks = list(claims.exclude(pk=decided.pk).values_list("pk", flat=True))
     total = claims.count()
