@@ -23,14 +23,14 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.run import (  # noqa: E402
+from tests.bench.common import (  # noqa: E402
     HOST,
     ROOT,
     manage,
-    prepare_database,
     production_environment,
     start_gunicorn,
 )
+from tests.bench.run import prepare_database  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_load"
 
@@ -59,7 +59,7 @@ def main() -> int:
     prepare_database(args)
     manage("collectstatic", "--noinput", "-v0")
     paths = target_paths()
-    server = start_gunicorn(args, results_dir / "load-gunicorn.log")
+    server = start_gunicorn(args.port, results_dir / "load-gunicorn.log", workers=args.workers)
     try:
         return run(args, paths)
     finally:

@@ -1,148 +1,65 @@
-"""`make bench`: serve synthetic data with gunicorn and measure the public pages over HTTP.
+"""`make bench`: the public pages as readers meet them, uncached and warm, against the targets.
 
 Loads ``--claims`` published synthetic claims into a PostgreSQL database of its own (reused when
-it already holds that many), runs collectstatic, starts gunicorn on 127.0.0.1 with production
-settings plus timing headers, and for every request measures p50/p95 latency (client and server
-side) and queries per request after a warm-up. The same lists are measured through the Django
-admin changelist (facets shown) and as a raw SQL floor: the page's own statements replayed through
-psycopg. Prints one table and writes it, with the slowest statements' plans, to bench-results/.
+it already holds that many), starts gunicorn with production's settings (``gunicorn.conf.py``:
+its workers, timeouts and recycling; production's cache) plus timing headers, and times over
+HTTP, each request "uncached" (the first after a moderation decision, which every worker's
+cache keys on) and "warm" (served again by a worker that already served it):
+
+- the claim list over a set of varied addresses (filters, facets, search words of the data,
+  sort orders, pages), claim pages, the largest indicator, ``/claims.json`` and ``/api/claims/``
+  against the HTML list, deep pages against page 1;
+- 8 concurrent readers over varied addresses with a decision every 10 s;
+- the workers' memory after 100 decisions, the largest indicator viewed after each;
+- the same data on SQLite against Datasette serving the same file (``sqlite_datasette.py``).
+
+For the slowest request of each row it replays every SQL statement the request ran (the floor)
+and EXPLAINs the slowest one. Prints one table (request, target, measured, met / not met) and
+writes it, with the details and the plans, to bench-results/.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
 import os
-import re
-import socket
+import random
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench.common import (  # noqa: E402
+    BIN,
+    HOST,
+    ROOT,
+    Series,
+    get,
+    manage,
+    proc_status_mb,
+    production_environment,
+    start_gunicorn,
+    stop,
+    warm_fetch,
+    worker_pids,
+)
+from tests.bench.urls import Vocabulary, claim_list_queries, list_url, search_words  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
-ADMIN_USERNAME = "bench-admin"
-SEARCH_TERM = "hunger"
-THREE_FILTERS = {"country": "SV", "grade": "verified"}  # plus the busiest category
-# The issue's targets at 100,000 published claims (p50, server side), in milliseconds.
-TARGETS = {
-    "claim list": 60,
-    "claim list, 3 filters": 60,
-    "claim list, search": 100,
-    "claim list, cold cache": 250,
-    "claim list, 3 filters, cold cache": 250,
-    "claim list, search, cold cache": 250,
-    "claim page": 15,
-    "indicator page": 30,
-    "CSV export, all claims": 15_000,
-}
-# At 1,000,000 published claims the only target is the warm claim list with facets.
-TARGETS_MILLION = {"claim list": 150}
-CSV_MEMORY_TARGET_MB = 200
-
-
-def targets_for(claims: int) -> dict:
-    return TARGETS_MILLION if claims >= 1_000_000 else TARGETS
-
-
-@dataclass
-class Endpoint:
-    name: str
-    path: str
-    admin_path: str = ""
-    streamed: bool = False
-    check: object = None  # callable(body) -> str | None: a problem with the response, if any
-
-
-@dataclass
-class Timing:
-    status: str = "ok"
-    client_ms: list = field(default_factory=list)
-    server_ms: list = field(default_factory=list)
-    queries: list = field(default_factory=list)
-    pids: set = field(default_factory=set)
-    size: int = 0
-
-    def p(self, values: list, q: int) -> float | None:
-        if not values:
-            return None
-        if len(values) == 1:
-            return values[0]
-        return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=int(os.environ.get("BENCH_CLAIMS", "100000")))
-    parser.add_argument("--million", action="store_true", help="Same as --claims 1000000.")
-    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 20)))
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8027")))
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--timeout",
-        type=int,
-        default=600,
-        help="gunicorn's worker timeout in seconds: the CSV export of all claims must fit in it.",
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    )
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    if args.million:
-        args.claims = 1_000_000
-    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
-        parser.error("the benchmark only runs against a local database")
-    production_environment(args.database_url, bench_headers=True)
-    results_dir = ROOT / "bench-results"
-    results_dir.mkdir(exist_ok=True)
-
-    prepare_database(args)
-    manage("collectstatic", "--noinput", "-v0")
-    server = start_gunicorn(args, results_dir / "gunicorn.log", timeout=args.timeout)
-    try:
-        return run(args, results_dir)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def production_environment(database_url: str, *, bench_headers: bool) -> None:
-    """Production settings for the server and this process, on ``database_url`` only (no
-    replica), with the timing headers when ``bench_headers``."""
-    os.environ.update(
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="tracker.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-not-for-production",
-        ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("DATABASE_REPLICA_URL", None)
-    if bench_headers:
-        os.environ["BENCH_HEADERS"] = "1"
-    else:
-        os.environ.pop("BENCH_HEADERS", None)
+TARGET_CLAIMS = 100_000
+LARGEST_INDICATOR_FIGURES = 10_000
+MEMORY_CEILING_MB = 1500  # the memory row stops there rather than exhaust the machine
+DEEP_PAGE = 2000
 
 
 # -- the data ---------------------------------------------------------------------------------
-
-
-def manage(*arguments: str) -> None:
-    subprocess.run([str(BIN / "python"), "manage.py", *arguments], cwd=ROOT, check=True)
 
 
 def psql_connect(url: str, **kwargs):
@@ -155,7 +72,7 @@ def psql_connect(url: str, **kwargs):
         user=parts.username or "postgres",
         password=parts.password or None,
         dbname=kwargs.pop("dbname", parts.path.lstrip("/")),
-        autocommit=True,
+        autocommit=kwargs.pop("autocommit", True),
         **kwargs,
     )
 
@@ -194,133 +111,99 @@ def prepare_database(args) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-# -- the server -------------------------------------------------------------------------------
+def largest_indicator(minimum: int):
+    """The indicator with the most published figures, given ``minimum`` of them if it has fewer
+    (below about 90,000 claims): copies of published figures, written in bulk, then the
+    public-data version bumped as any bulk write does. Returns (indicator, figures, copied)."""
+    from django.db import connection
+    from django.db.models import Count, Q
 
+    from tracker.models import Indicator, Statistic
+    from tracker.public_cache import bump_public_version
 
-def start_gunicorn(args, log_path: Path, *, timeout: int = 120) -> subprocess.Popen:
-    with socket.socket() as probe:
-        if probe.connect_ex((HOST, args.port)) == 0:
-            sys.exit(f"Port {args.port} is already in use.")
-    log = open(log_path, "w")  # noqa: SIM115 - kept open for the server's lifetime
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "tracker.wsgi:application",
-            f"--bind={HOST}:{args.port}",
-            f"--workers={args.workers}",
-            f"--timeout={timeout}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
+    published = Q(statistics__status="published")
+    indicator = (
+        Indicator.objects.annotate(n=Count("statistics", filter=published))
+        .order_by("-n", "pk")
+        .first()
     )
-    for _ in range(60):
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped at start-up; see {log_path}.")
-        with socket.socket() as probe:
-            if probe.connect_ex((HOST, args.port)) == 0:
-                return server
-        time.sleep(0.5)
-    server.terminate()
-    sys.exit("gunicorn did not start within 30 seconds.")
+    figures, copied = indicator.n, 0
+    if figures < minimum:
+        originals = list(Statistic.objects.public().order_by("pk")[: minimum - figures])
+        copies = []
+        while len(copies) < minimum - figures:
+            for statistic in originals[: minimum - figures - len(copies)]:
+                copy = Statistic.objects.model(
+                    **{
+                        f.attname: getattr(statistic, f.attname)
+                        for f in Statistic._meta.concrete_fields
+                        if not f.primary_key
+                    }
+                )
+                copy.indicator_id = indicator.pk
+                copies.append(copy)
+        Statistic.objects.bulk_create(copies, batch_size=2000)
+        bump_public_version()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE tracker_statistic")
+        copied = len(copies)
+        figures += copied
+    return indicator, figures, copied
 
 
-def worker_peak_mb(pids: set[int]) -> dict[int, float]:
-    """Peak resident memory (VmHWM) of each gunicorn worker seen so far, in MB."""
-    peaks = {}
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except FileNotFoundError:
-            continue
-        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-        if match:
-            peaks[pid] = int(match.group(1)) / 1024
-    return peaks
+def sample_texts(claims, rng: random.Random, size: int = 500) -> list[str]:
+    """The search text of ``size`` claims drawn with ``rng``: the same for the same seed."""
+    pks = list(claims.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(pks, min(size, len(pks)))
+    return list(claims.filter(pk__in=chosen).order_by("pk").values_list("search_text", flat=True))
 
 
-# -- measuring --------------------------------------------------------------------------------
+def vocabulary(seed: int) -> Vocabulary:
+    """What readers can pick on the claim list, read from the published data."""
+    from tracker.models import Category, Claim, Location, Organization, VerificationGrade
+
+    rng = random.Random(seed)
+    claims = Claim.objects.public()
+    years = claims.exclude(event_start=None).dates("event_start", "year")
+    texts = sample_texts(claims, rng)
+    places = sorted(Location.objects.public().values_list("slug", flat=True))
+    organizations = sorted(Organization.objects.public().values_list("slug", flat=True))
+    return Vocabulary(
+        category=sorted(Category.objects.public().values_list("slug", flat=True)),
+        country=sorted(set(claims.values_list("country", flat=True).distinct())),
+        grade=list(VerificationGrade.values),
+        place=rng.sample(places, min(40, len(places))),
+        organization=rng.sample(organizations, min(40, len(organizations))),
+        year=[str(day.year) for day in years],
+        q=search_words(texts, seed=seed),
+    )
 
 
-def request(port: int, path: str, cookie: str = "", timeout: float = 60) -> tuple:
-    """GET ``path``; return (status, client ms, headers, body, size). Streams are not kept."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    headers = {"Host": HOST, "Accept-Encoding": "identity"}
-    if cookie:
-        headers["Cookie"] = cookie
-    started = time.perf_counter()
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        body, size = b"", 0
-        while chunk := response.read(1 << 16):
-            size += len(chunk)
-            if size <= 4 << 20:
-                body += chunk
-        elapsed = (time.perf_counter() - started) * 1000
-        return response.status, elapsed, dict(response.getheaders()), body, size
-    finally:
-        connection.close()
+class Decider:
+    """Moderation decisions, as a reviewer makes them: the grade of one published claim changed
+    through the workflow, which bumps the public-data version every cache keys on."""
+
+    GRADES = ("corroborated", "unverified")
+
+    def __init__(self, claim):
+        self.claim = claim
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        from tracker.workflow import set_verification
+
+        with self.lock:
+            self.claim.refresh_from_db()
+            grade = self.GRADES[0] if self.claim.verification != self.GRADES[0] else self.GRADES[1]
+            set_verification(
+                self.claim, by=None, grade=grade, rationale="Benchmark: a reviewer's decision."
+            )
+            self.count += 1
 
 
-def measure(args, endpoint_path: str, *, count: int, warmup: int, cookie="", check=None):
-    """Time ``endpoint_path``; a response cut short (a worker timeout) is reported, not raised."""
-    try:
-        return measure_or_raise(
-            args, endpoint_path, count=count, warmup=warmup, cookie=cookie, check=check
-        )
-    except (http.client.HTTPException, OSError) as error:
-        return Timing(status=f"failed ({type(error).__name__})")
-
-
-def measure_or_raise(args, endpoint_path: str, *, count: int, warmup: int, cookie, check):
-    timing = Timing()
-    status, _, _, body, _ = request(args.port, endpoint_path, cookie, timeout=300)
-    if status != 200:
-        timing.status = "missing (404)" if status == 404 else f"error ({status})"
-        return timing
-    if check and (problem := check(body.decode(errors="replace"))):
-        timing.status = problem
-    for number in range(warmup + count):
-        status, elapsed, headers, _, size = request(args.port, endpoint_path, cookie, 300)
-        if status != 200:
-            timing.status = f"error ({status})"
-            return timing
-        if number < warmup:
-            continue
-        timing.client_ms.append(elapsed)
-        timing.size = size
-        duration = re.search(r"dur=([\d.]+)", headers.get("Server-Timing", ""))
-        if duration:
-            timing.server_ms.append(float(duration.group(1)))
-        if "X-Bench-Queries" in headers:
-            timing.queries.append(int(headers["X-Bench-Queries"]))
-        if "X-Bench-Pid" in headers:
-            timing.pids.add(int(headers["X-Bench-Pid"]))
-    return timing
-
-
-def measure_cold(args, endpoint_path: str, *, count: int, decide) -> Timing:
-    """Each request is the first after a workflow decision: the cached counts are stale."""
-    timing = Timing()
-    for _ in range(count):
-        decide()
-        try:
-            status, elapsed, headers, _, _ = request(args.port, endpoint_path, timeout=300)
-        except (http.client.HTTPException, OSError) as error:
-            timing.status = f"failed ({type(error).__name__})"
-            return timing
-        if status != 200:
-            timing.status = f"error ({status})"
-            return timing
-        timing.client_ms.append(elapsed)
-        duration = re.search(r"dur=([\d.]+)", headers.get("Server-Timing", ""))
-        if duration:
-            timing.server_ms.append(float(duration.group(1)))
-        if "X-Bench-Queries" in headers:
-            timing.queries.append(int(headers["X-Bench-Queries"]))
-    return timing
+# -- the floor: every statement of a request, replayed ----------------------------------------
 
 
 def capture_statements(client, path: str) -> list[str]:
@@ -336,280 +219,725 @@ def capture_statements(client, path: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def sql_floor(database_url: str, statements: list[str], count: int) -> tuple[list, str, float]:
-    """Replay SELECT statements through psycopg; return the totals, the slowest one and its ms."""
-    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
-    totals, slowest = [], {}
-    with psql_connect(database_url) as conn:
-        for number in range(count + 2):
+EXPLAINABLE = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "VALUES")
+
+
+def floor(database_url: str, statements: list[str], rounds: int = 3) -> dict:
+    """Replay every statement (whatever it starts with) through psycopg, in a transaction that
+    is rolled back; return the total per round, the slowest statement and its plan."""
+    import psycopg
+
+    totals, times = [], {}
+    with psql_connect(database_url, autocommit=False) as conn:
+        for number in range(rounds + 1):  # one warm-up round
             total = 0.0
-            for sql in selects:
+            for index, sql in enumerate(statements):
                 started = time.perf_counter()
-                cursor = conn.execute(sql)
-                if cursor.description:
-                    cursor.fetchall()
+                try:
+                    with conn.cursor() as cursor:
+                        cursor.execute(sql)
+                        if cursor.description:
+                            cursor.fetchall()
+                except psycopg.Error as error:
+                    conn.rollback()
+                    times.setdefault(index, []).append(float("nan"))
+                    print(f"  floor: statement {index} failed: {error}", file=sys.stderr)
+                    continue
                 elapsed = (time.perf_counter() - started) * 1000
                 total += elapsed
-                slowest.setdefault(sql, []).append(elapsed)
-            if number >= 2:  # two warm-up rounds
+                if number:
+                    times.setdefault(index, []).append(elapsed)
+            if number:
                 totals.append(total)
-    if not slowest:
-        return totals, "", 0.0
-    sql, times = max(slowest.items(), key=lambda item: statistics.median(item[1]))
-    return totals, sql, statistics.median(times)
+            conn.rollback()
+        medians = {
+            index: statistics.median(values)
+            for index, values in times.items()
+            if all(value == value for value in values)
+        }
+        candidates = [
+            index for index in medians if statements[index].lstrip().upper().startswith(EXPLAINABLE)
+        ]
+        plan, slowest = "", None
+        if candidates:
+            slowest = max(candidates, key=medians.get)
+            with conn.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statements[slowest]}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            conn.rollback()
+    return {
+        "statements": len(statements),
+        "total_ms": statistics.median(totals) if totals else None,
+        "slowest_ms": medians.get(slowest) if slowest is not None else None,
+        "slowest_sql": statements[slowest] if slowest is not None else "",
+        "plan": plan,
+    }
 
 
-def explain(database_url: str, sql: str) -> str:
-    with psql_connect(database_url) as conn:
-        rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
-    return "\n".join(row[0] for row in rows)
+# -- the rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    decide: Decider
+    port: int
+    series: dict = field(default_factory=dict)  # name -> Series
+    extra: dict = field(default_factory=dict)  # name -> measured facts of a row
+    floors: dict = field(default_factory=dict)  # name -> (path, floor dict)
+
+    def measure(self, name: str, path: str) -> None:
+        """``path`` uncached (the first request after a decision), then warm (again, until a
+        worker that served it since serves it again)."""
+        self.decide()
+        response = self.series.setdefault(f"{name}, uncached", Series()).fetch(self.port, path)
+        served = {response.pid} if response is not None and response.pid else set()
+        warm_fetch(
+            self.series.setdefault(f"{name}, warm", Series()), self.port, path, served=served
+        )
+
+    def measure_all(self, name: str, paths: list[str]) -> None:
+        print(f"measuring {name}, uncached and warm ({len(paths)} requests)...", file=sys.stderr)
+        for path in paths:
+            self.measure(name, path)
+
+
+def measure_lists(bench: Bench, queries: list[str]) -> None:
+    bench.measure_all("claim list", [list_url(query) for query in queries])
+
+
+def measure_claim_pages(bench: Bench, pks: list[int]) -> None:
+    bench.measure_all("claim page", [f"/en/claims/{pk}/" for pk in pks])
+
+
+def measure_indicator(bench: Bench, slug: str) -> None:
+    bench.measure_all("largest indicator", [f"/en/indicators/{slug}/"] * bench.args.requests)
+
+
+def measure_exports(bench: Bench, queries: list[str]) -> None:
+    """The HTML list, ``/claims.json`` and ``/api/claims/`` on the same query strings, in turn."""
+    kinds = {
+        "exports: HTML list": "/en/claims/",
+        "exports: /claims.json": "/claims.json",
+        "exports: /api/claims/": "/api/claims/",
+    }
+    print(f"measuring the exports ({len(queries)} query strings)...", file=sys.stderr)
+    for query in queries:
+        for name, path in kinds.items():
+            bench.measure(name, list_url(query, path))
+
+
+def measure_deep_pages(bench: Bench) -> None:
+    from django.http import QueryDict
+
+    from tracker.lists import CLAIMS
+
+    bases = ["", "country=SV", "sort=recently_published"]
+    deep = {}
+    for base in bases:
+        total = CLAIMS.filterset(QueryDict(base)).qs.count()
+        deep[base] = max(1, min(DEEP_PAGE, -(-total // 25)))
+    bench.extra["deep pages"] = {base or "(unfiltered)": page for base, page in deep.items()}
+    print(f"measuring deep pages and page 1 ({bench.args.requests} of each)...", file=sys.stderr)
+    for number in range(bench.args.requests):
+        base = bases[number % len(bases)]
+        bench.measure("page 1", list_url(base))
+        bench.measure("deep page", list_url("&".join(filter(None, [base, f"page={deep[base]}"]))))
+
+
+def measure_concurrency(bench: Bench, queries: list[str]) -> None:
+    """8 readers, each picking addresses at random from ``queries``, for a fixed time, while a
+    reviewer makes a decision every ``--decision-interval`` seconds."""
+    args = bench.args
+    print(
+        f"measuring {args.readers} concurrent readers over {len(queries)} addresses for "
+        f"{args.concurrency_seconds} s, a decision every {args.decision_interval} s...",
+        file=sys.stderr,
+    )
+    series = bench.series.setdefault("concurrent readers", Series())
+    lock = threading.Lock()
+    stop_at = time.monotonic() + args.concurrency_seconds
+    decisions = []
+
+    def reader(number: int) -> None:
+        rng = random.Random(args.seed * 1000 + number)
+        while time.monotonic() < stop_at:
+            path = list_url(rng.choice(queries))
+            local = Series()
+            local.fetch(bench.port, path, timeout=120)
+            with lock:
+                series.responses += local.responses
+                series.errors += local.errors
+
+    def reviewer() -> None:
+        from django.db import connection
+
+        try:
+            while True:
+                next_at = time.monotonic() + args.decision_interval
+                if next_at >= stop_at:
+                    return
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                bench.decide()
+                decisions.append(time.monotonic())
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.readers)]
+    threads.append(threading.Thread(target=reviewer))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    bench.extra["concurrent readers"] = {
+        "seconds": elapsed,
+        "requests_per_s": len(series.responses) / elapsed,
+        "decisions": len(decisions),
+        "pool": len(queries),
+    }
+
+
+def measure_csv(bench: Bench, master: int) -> None:
+    print("measuring the CSV export of all claims...", file=sys.stderr)
+    series = bench.series.setdefault("CSV export, all claims", Series())
+    response = series.fetch(bench.port, "/claims.csv", timeout=600, keep=0)
+    peak = proc_status_mb(response.pid, "VmHWM") if response and response.pid else None
+    bench.extra["CSV export, all claims"] = {"worker_peak_mb": peak, "workers": worker_pids(master)}
+
+
+def measure_memory(bench: Bench, master: int, slug: str) -> None:
+    """``--memory-decisions`` decisions, each followed by a view of the largest indicator, then
+    each worker's resident memory (the largest is the one that rendered it most). The workers
+    are fresh: started for this row, each has served fewer requests than recycling allows."""
+    args = bench.args
+    path = f"/en/indicators/{slug}/"
+    before = worker_pids(master)
+    print(
+        f"measuring worker memory: {args.memory_decisions} decisions, the largest indicator "
+        "viewed after each...",
+        file=sys.stderr,
+    )
+    series = bench.series.setdefault("memory: indicator views", Series())
+    made, stopped = 0, ""
+    for _ in range(args.memory_decisions):
+        bench.decide()
+        made += 1
+        series.fetch(bench.port, path, keep=0)
+        rss = [proc_status_mb(pid, "VmRSS") or 0 for pid in worker_pids(master)]
+        if max(rss, default=0) > MEMORY_CEILING_MB:
+            stopped = f"stopped at {MEMORY_CEILING_MB:,} MB"
+            break
+    after = worker_pids(master)
+    rss = {pid: proc_status_mb(pid, "VmRSS") for pid in after}
+    served = {r.pid for _, r in series.responses}
+    bench.extra["worker memory"] = {
+        "decisions": made,
+        "rss_mb": rss,
+        "max_rss_mb": max((v for v in rss.values() if v), default=None),
+        "recycled": len(set(before) - set(after)),
+        "workers_served": len(served & set(after)),
+        "stopped": stopped,
+    }
+
+
+def measure_floors(bench: Bench) -> None:
+    """The floor of the slowest uncached request of each row."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    wanted = {
+        "claim list": "claim list, uncached",
+        "claim page": "claim page, uncached",
+        "largest indicator": "largest indicator, uncached",
+        "/claims.json": "exports: /claims.json, uncached",
+        "/api/claims/": "exports: /api/claims/, uncached",
+        "deep page": "deep page, uncached",
+    }
+    for name, series_name in wanted.items():
+        series = bench.series.get(series_name)
+        path = series.slowest() if series else None
+        if not path:
+            continue
+        print(f"floor of {name}: {path}", file=sys.stderr)
+        bench.decide()
+        statements = capture_statements(client, path)
+        bench.floors[name] = (path, floor(bench.args.database_url, statements))
 
 
 # -- the run ----------------------------------------------------------------------------------
 
 
-def run(args, results_dir: Path) -> int:
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=int(os.environ.get("BENCH_CLAIMS", "100000")))
+    parser.add_argument("--million", action="store_true", help="Same as --claims 1000000.")
+    parser.add_argument("--urls", type=int, default=200, help="Distinct claim-list addresses.")
+    parser.add_argument(
+        "--requests", type=int, default=10, help="Requests per fixed row (indicator, deep page)."
+    )
+    parser.add_argument("--claim-pages", type=int, default=50, help="Distinct claim pages.")
+    parser.add_argument(
+        "--export-queries", type=int, default=40, help="Query strings for the JSON/API rows."
+    )
+    parser.add_argument("--readers", type=int, default=8)
+    parser.add_argument("--concurrent-urls", type=int, default=400)
+    parser.add_argument("--concurrency-seconds", type=float, default=60)
+    parser.add_argument("--decision-interval", type=float, default=10)
+    parser.add_argument("--memory-decisions", type=int, default=100)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8027")))
+    parser.add_argument("--sqlite-port", type=int, default=8029)
+    parser.add_argument("--datasette-port", type=int, default=8030)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: production's)."
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL", ""),
+        help="CACHE_URL for the server (default: production's default cache).",
+    )
+    parser.add_argument("--skip-sqlite", action="store_true", help="No SQLite/Datasette rows.")
+    parser.add_argument("--skip-csv", action="store_true", help="No CSV export row.")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.million:
+        args.claims = 1_000_000
+    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("the benchmark only runs against a local database")
+    production_environment(args.database_url, bench_headers=True, cache_url=args.cache_url)
+    results_dir = ROOT / "bench-results"
+    results_dir.mkdir(exist_ok=True)
+    started = dt.datetime.now(dt.UTC)
+
+    prepare_database(args)
+    manage("collectstatic", "--noinput", "-v0")
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count, Q
-    from django.test import Client
+    from django.conf import settings
 
-    from tracker.models import Category, Claim, Indicator
-    from tracker.models.base import normalize_search_text
-
-    published = Q(claims__status="published")
-    category = (
-        Category.objects.annotate(n=Count("claims", filter=published)).order_by("-n", "pk").first()
-    )
-    claims = Claim.objects.public().order_by("pk")
-    claim = claims[claims.count() // 2]
-    indicator = (
-        Indicator.objects.annotate(n=Count("statistics", filter=Q(statistics__status="published")))
-        .order_by("-n", "pk")
-        .filter(slug__startswith="synthetic-")
-    )
-    indicator = indicator[indicator.count() // 2]
-    admin, _ = get_user_model().objects.get_or_create(
-        username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
-    )
-    admin_client = Client(HTTP_HOST=HOST)
-    admin_client.force_login(admin)
-    # Admins log in with two factors: the session is marked as verified by the admin's device.
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=admin, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = admin_client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    admin_cookie = f"sessionid={admin_client.cookies['sessionid'].value}"
-    public_client = Client(HTTP_HOST=HOST)
-
-    filters = {"category": category.slug, **THREE_FILTERS}
-    admin_base = "/admin/tracker/claim/?"
-    admin_filters = {
-        "status__exact": "published",
-        "categories__id__exact": category.pk,
-        "country__exact": THREE_FILTERS["country"],
-        "verification__exact": THREE_FILTERS["grade"],
-        "_facets": "True",
+    facts = {
+        "claims": args.claims,
+        "started": f"{started:%Y-%m-%d %H:%M} UTC",
+        "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg()[0],
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
     }
-
-    def listed_ids(body: str) -> list[int]:
-        return [int(pk) for pk in re.findall(r'href="/en/claims/(\d+)/"', body)]
-
-    def filters_applied(body: str) -> str | None:
-        ids = listed_ids(body)
-        matching = Claim.objects.public().filter(
-            pk__in=ids,
-            categories=category,
-            country=THREE_FILTERS["country"],
-            verification=THREE_FILTERS["grade"],
-        )
-        if not ids or matching.count() != len(set(ids)):
-            return "filters ignored"
-        return None
-
-    def search_applied(body: str) -> str | None:
-        ids = listed_ids(body)
-        term = normalize_search_text(SEARCH_TERM)
-        matching = Claim.objects.filter(pk__in=ids, search_text__contains=term)
-        if not ids or matching.count() != len(set(ids)):
-            return "search ignored"
-        return None
-
-    endpoints = [
-        Endpoint(
-            "claim list",
-            "/en/claims/",
-            admin_base + urlencode({"status__exact": "published", "_facets": "True"}),
-        ),
-        Endpoint(
-            "claim list, 3 filters",
-            "/en/claims/?" + urlencode(filters),
-            admin_base + urlencode(admin_filters),
-            check=filters_applied,
-        ),
-        Endpoint(
-            "claim list, search",
-            "/en/claims/?" + urlencode({"q": SEARCH_TERM}),
-            admin_base
-            + urlencode({"q": SEARCH_TERM, "status__exact": "published", "_facets": "True"}),
-            check=search_applied,
-        ),
-        Endpoint("claim page", f"/en/claims/{claim.pk}/"),
-        Endpoint("indicator page", f"/en/indicators/{indicator.slug}/"),
-        Endpoint("CSV export, all claims", "/claims.csv", streamed=True),
-        Endpoint("JSON API list", "/api/claims/"),
-    ]
-
-    rows, plans, workers = [], [], set()
-    for endpoint in endpoints:
-        print(f"measuring {endpoint.name}...", file=sys.stderr)
-        # A streamed export: its first (checked) request is the warm-up, then two timed ones.
-        count = 2 if endpoint.streamed else args.requests
-        warmup = 0 if endpoint.streamed else args.warmup
-        peaks_before = worker_peak_mb(workers) if endpoint.streamed else {}
-        timing = measure(args, endpoint.path, count=count, warmup=warmup, check=endpoint.check)
-        workers |= timing.pids
-        row = {"request": endpoint.name, "path": endpoint.path, "status": timing.status}
-        row.update(summary(timing))
-        if endpoint.streamed and timing.client_ms:
-            peaks = worker_peak_mb(timing.pids)
-            row["peak_mb"] = max(peaks.values(), default=0)
-            row["peak_mb_before"] = max(peaks_before.values(), default=0)
-            row["size_mb"] = timing.size / 1e6
-        if timing.client_ms and not endpoint.streamed:
-            statements = capture_statements(public_client, endpoint.path)
-            totals, slow_sql, slow_ms = sql_floor(args.database_url, statements, args.requests)
-            row["floor_p50"] = statistics.median(totals) if totals else None
-            if slow_sql:
-                plans.append(
-                    (endpoint.name, slow_ms, slow_sql, explain(args.database_url, slow_sql))
-                )
-        if endpoint.admin_path and timing.client_ms:
-            admin_timing = measure(
-                args, endpoint.admin_path, count=args.requests, warmup=1, cookie=admin_cookie
-            )
-            row["admin_status"] = admin_timing.status
-            row["admin"] = summary(admin_timing)
-            statements = capture_statements(admin_client, endpoint.admin_path)
-            totals, *_ = sql_floor(args.database_url, statements, max(3, args.requests // 4))
-            row["admin"]["floor_p50"] = statistics.median(totals) if totals else None
-        rows.append(row)
-
-    # Cold cache: before each request a reviewer's grade change (through the workflow, as on the
-    # site) bumps the public-data version, so the request recomputes its count and facets.
-    from tracker.workflow import set_verification
-
-    grades = iter(["corroborated", "unverified"] * args.requests * 3)
-    graded = claims.exclude(pk=claim.pk).first()
-
-    def decide() -> None:
-        graded.refresh_from_db()
-        grade = next(grades)
-        if grade == graded.verification:
-            grade = next(grades)
-        set_verification(graded, by=None, grade=grade, rationale="Benchmark: a decision.")
-
-    for endpoint in endpoints[:3]:
-        name = f"{endpoint.name}, cold cache"
-        print(f"measuring {name}...", file=sys.stderr)
-        timing = measure_cold(args, endpoint.path, count=max(3, args.requests // 2), decide=decide)
-        rows.append({"request": name, "path": endpoint.path, **summary(timing)})
-
-    header = (
-        f"Benchmark, {args.claims:,} published synthetic claims, PostgreSQL, gunicorn "
-        f"{args.workers} workers, {args.requests} requests after {args.warmup} warm-up, "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
-    table = render(rows, targets_for(args.claims))
-    print(f"\n{header}\n\n{table}")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = results_dir / f"bench-{args.claims}-{stamp}.md"
-    plan_text = "\n\n".join(
-        f"### {name}: slowest statement ({ms:.1f} ms)\n\n```sql\n{sql}\n```\n\n```\n{plan}\n```"
-        for name, ms, sql, plan in plans
-    )
-    path.write_text(f"# {header}\n\n{table}\n\n## Query plans\n\n{plan_text}\n")
-    path.with_suffix(".json").write_text(json.dumps(rows, indent=2, default=str))
-    print(f"\nWritten to {path.relative_to(ROOT)} (with the slowest statements' plans).")
+    (results_dir / "gunicorn.log").write_text("")
+    indicator, figures, copied = largest_indicator(LARGEST_INDICATOR_FIGURES)
+    facts["indicator"] = {"slug": indicator.slug, "figures": figures, "copied": copied}
+    server = start_gunicorn(args.port, results_dir / "gunicorn.log", workers=args.workers)
+    try:
+        time.sleep(2)  # let every worker boot
+        facts["workers"] = len(worker_pids(server.pid))
+        bench = run_postgresql(args, server.pid, indicator.slug, facts)
+    finally:
+        stop(server)
+    # Memory on fresh workers: none recycled (after GUNICORN_MAX_REQUESTS) during the row.
+    server = start_gunicorn(args.port, results_dir / "gunicorn.log", workers=args.workers)
+    try:
+        time.sleep(2)
+        measure_memory(bench, server.pid, indicator.slug)
+    finally:
+        stop(server)
+    measure_floors(bench)
+    facts["decisions"] = bench.decide.count
+    sqlite = run_sqlite(args, results_dir) if not args.skip_sqlite else {"status": "not run"}
+    facts["load_average"] = os.getloadavg()[0]
+    rows = table_rows(args, bench, sqlite)
+    write_results(args, results_dir, facts, rows, bench, sqlite)
     return 0
 
 
-def summary(timing: Timing) -> dict:
-    return {
-        "status": timing.status,
-        "p50": timing.p(timing.client_ms, 50),
-        "p95": timing.p(timing.client_ms, 95),
-        "server_p50": timing.p(timing.server_ms, 50),
-        "server_p95": timing.p(timing.server_ms, 95),
-        "queries": round(statistics.median(timing.queries)) if timing.queries else None,
-    }
+def run_postgresql(args, master: int, indicator_slug: str, facts: dict) -> Bench:
+    from tracker.models import Claim
+
+    claims = Claim.objects.public().order_by("pk")
+    decided = claims.first()
+    decide = Decider(decided)
+    bench = Bench(args=args, decide=decide, port=args.port)
+    vocab = vocabulary(args.seed)
+    queries = claim_list_queries(vocab, args.urls, seed=args.seed)
+    pool = claim_list_queries(vocab, args.concurrent_urls, seed=args.seed + 1)
+    rng = random.Random(args.seed)
+    pks = list(claims.exclude(pk=decided.pk).values_list("pk", flat=True))
+    claim_pks = rng.sample(pks, min(args.claim_pages, len(pks)))
+    facts["vocabulary"] = {name: len(values) for name, values in vars(vocab).items()}
+    bench.extra["indicator figures"] = f"{facts['indicator']['figures']:,} figures"
+
+    get(args.port, "/en/claims/")  # the first request of each worker loads the code
+    if not args.skip_csv:  # first, so that the worker's peak memory is the export's own
+        measure_csv(bench, master)
+    measure_lists(bench, queries)
+    measure_claim_pages(bench, claim_pks)
+    measure_indicator(bench, indicator_slug)
+    measure_exports(bench, queries[: args.export_queries])
+    measure_deep_pages(bench)
+    measure_concurrency(bench, pool)
+    return bench
+
+
+def run_sqlite(args, results_dir: Path) -> dict:
+    """The SQLite comparison in a process of its own (Django set up on the SQLite file)."""
+    output = results_dir / "sqlite-datasette.json"
+    output.unlink(missing_ok=True)
+    command = [
+        str(BIN / "python"),
+        str(ROOT / "tests" / "bench" / "sqlite_datasette.py"),
+        f"--claims={args.claims}",
+        f"--seed={args.seed}",
+        f"--port={args.sqlite_port}",
+        f"--datasette-port={args.datasette_port}",
+        f"--requests={args.requests}",
+        f"--output={output}",
+    ]
+    if args.workers:
+        command.append(f"--workers={args.workers}")
+    print("SQLite and Datasette...", file=sys.stderr)
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode or not output.exists():
+        return {"status": f"failed (exit {result.returncode})"}
+    return json.loads(output.read_text())
+
+
+# -- the table --------------------------------------------------------------------------------
 
 
 def ms(value) -> str:
-    return "–" if value is None else f"{value:,.1f}"
+    return "–" if value is None else f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
 
 
-def ratio(numerator, denominator) -> str:
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def mb(value) -> str:
+    return "–" if value is None else f"{value:,.0f} MB"
+
+
+def ratio_text(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def ratio(numerator, denominator):
     if numerator is None or not denominator:
-        return "–"
-    return f"{numerator / denominator:.2f}"
+        return None
+    return numerator / denominator
 
 
-def verdict(row: dict, targets: dict) -> str:
-    target = targets.get(row["request"])
-    measured = row["p50"] if row["request"].startswith("CSV") else row["server_p50"]
-    if target is None or measured is None:
-        return "–"
-    ok = measured <= target
-    if "peak_mb" in row:
-        ok = ok and row["peak_mb"] <= CSV_MEMORY_TARGET_MB
-    return f"{'met' if ok else 'MISSED'} (≤ {target:,} ms)"
+def verdict(*checks) -> str:
+    """ "met" when every check holds; "not met" when one fails; "not run" without values."""
+    if any(check is None for check in checks):
+        return "not run"
+    return "met" if all(checks) else "not met"
 
 
-def render(rows: list[dict], targets: dict) -> str:
-    lines = [
-        "| request | status | p50 ms | p95 ms | server p50 ms | server p95 ms | queries "
-        "| SQL floor p50 ms | server / floor | admin server p50 ms | admin queries "
-        "| server / admin | target (server p50) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for row in rows:
-        admin = row.get("admin", {})
-        status = row["status"]
-        if "peak_mb" in row:
-            status += f"; {row['size_mb']:.1f} MB, worker peak {row['peak_mb']:.0f} MB"
-        if row.get("admin_status", "ok") != "ok":
-            status += f"; admin {row['admin_status']}"
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    row["request"],
-                    status,
-                    ms(row["p50"]),
-                    ms(row["p95"]),
-                    ms(row["server_p50"]),
-                    ms(row["server_p95"]),
-                    "–" if row["queries"] is None else str(row["queries"]),
-                    ms(row.get("floor_p50")),
-                    ratio(row["server_p50"], row.get("floor_p50")),
-                    ms(admin.get("server_p50")),
-                    "–" if admin.get("queries") is None else str(admin["queries"]),
-                    ratio(row["server_p50"], admin.get("server_p50")),
-                    verdict(row, targets),
-                ]
-            )
-            + " |"
+def at_most(value, limit):
+    return None if value is None else value <= limit
+
+
+def errors_note(*series: Series | None) -> str:
+    errors = sum(len(s.errors) for s in series if s is not None)
+    return f"; {errors} errors" if errors else ""
+
+
+def table_rows(args, bench: Bench, sqlite: dict) -> list[tuple[str, str, str, str]]:
+    s = bench.series
+    rows = []
+
+    unc, warm = s["claim list, uncached"], s["claim list, warm"]
+    rows.append(
+        (
+            f"claim list, uncached ({unc.summary()['distinct']} distinct addresses)",
+            "p50 ≤ 100 ms, p95 ≤ 250 ms",
+            f"p50 {ms(unc.p(50))}, p95 {ms(unc.p(95))}{errors_note(unc)}",
+            verdict(at_most(unc.p(50), 100), at_most(unc.p(95), 250), not unc.errors),
         )
+    )
+    rows.append(
+        (
+            f"claim list, warm (same {warm.summary()['distinct']} addresses)",
+            "p50 ≤ 30 ms",
+            f"p50 {ms(warm.p(50))}, p95 {ms(warm.p(95))}{errors_note(warm)}",
+            verdict(at_most(warm.p(50), 30), not warm.errors),
+        )
+    )
+    conc = s["concurrent readers"]
+    facts = bench.extra["concurrent readers"]
+    rows.append(
+        (
+            f"{args.readers} concurrent readers, {conc.summary()['distinct']} distinct addresses "
+            f"(of {facts['pool']}), {plural(facts['decisions'], 'decision')} in "
+            f"{facts['seconds']:.0f} s",
+            "≥ 40 requests/s, p95 ≤ 500 ms, 0 errors",
+            f"{facts['requests_per_s']:.1f} requests/s, p50 {ms(conc.p(50))}, "
+            f"p95 {ms(conc.p(95))}, {len(conc.errors)} errors",
+            verdict(facts["requests_per_s"] >= 40, at_most(conc.p(95), 500), len(conc.errors) == 0),
+        )
+    )
+    ind, ind_warm = s["largest indicator, uncached"], s["largest indicator, warm"]
+    kb = ind.size / 1000 if ind.size is not None else None
+    figures = bench.extra.get("indicator figures", "")
+    rows.append(
+        (
+            f"largest indicator page, uncached ({figures})",
+            "≤ 100 ms and ≤ 300 KB of HTML",
+            f"p50 {ms(ind.p(50))}, p95 {ms(ind.p(95))}, "
+            f"{'–' if kb is None else f'{kb:,.0f} KB'}; warm p50 {ms(ind_warm.p(50))}"
+            f"{errors_note(ind)}",
+            verdict(at_most(ind.p(50), 100), at_most(kb, 300), not ind.errors),
+        )
+    )
+    page, page_warm = s["claim page, uncached"], s["claim page, warm"]
+    rows.append(
+        (
+            f"claim page, uncached ({page.summary()['distinct']} claims)",
+            "p50 ≤ 30 ms",
+            f"p50 {ms(page.p(50))}, p95 {ms(page.p(95))}; warm p50 {ms(page_warm.p(50))}"
+            f"{errors_note(page)}",
+            verdict(at_most(page.p(50), 30), not page.errors),
+        )
+    )
+    html_u, html_w = s["exports: HTML list, uncached"], s["exports: HTML list, warm"]
+    for name in ("/claims.json", "/api/claims/"):
+        unc_e, warm_e = s[f"exports: {name}, uncached"], s[f"exports: {name}, warm"]
+        r_unc, r_warm = ratio(unc_e.p(50), html_u.p(50)), ratio(warm_e.p(50), html_w.p(50))
+        rows.append(
+            (
+                f"`{name}` ÷ HTML list, same {unc_e.summary()['distinct']} query strings "
+                "(100 rows a page; the HTML list 25)",
+                "≤ 1.2 (uncached and warm)",
+                f"uncached {ratio_text(r_unc)} ({ms(unc_e.p(50))} ÷ {ms(html_u.p(50))}), "
+                f"warm {ratio_text(r_warm)} ({ms(warm_e.p(50))} ÷ {ms(html_w.p(50))})"
+                f"{errors_note(unc_e, warm_e)}",
+                verdict(
+                    at_most(r_unc, 1.2), at_most(r_warm, 1.2), not unc_e.errors + warm_e.errors
+                ),
+            )
+        )
+    deep_u, first_u = s["deep page, uncached"], s["page 1, uncached"]
+    deep_w, first_w = s["deep page, warm"], s["page 1, warm"]
+    r_unc, r_warm = ratio(deep_u.p(50), first_u.p(50)), ratio(deep_w.p(50), first_w.p(50))
+    pages = ", ".join(f"{k} {v:,}" for k, v in bench.extra["deep pages"].items())
+    rows.append(
+        (
+            f"deep page ÷ page 1 (pages: {pages})",
+            "≤ 1.5 (uncached and warm)",
+            f"uncached {ratio_text(r_unc)} ({ms(deep_u.p(50))} ÷ {ms(first_u.p(50))}), "
+            f"warm {ratio_text(r_warm)} ({ms(deep_w.p(50))} ÷ {ms(first_w.p(50))})"
+            f"{errors_note(deep_u, deep_w)}",
+            verdict(at_most(r_unc, 1.5), at_most(r_warm, 1.5), not deep_u.errors + deep_w.errors),
+        )
+    )
+    rows += sqlite_rows(sqlite)
+    if args.claims >= 1_000_000:
+        rows.append(
+            (
+                f"{args.claims:,} claims: claim list, uncached",
+                "p50 ≤ 1 s",
+                f"p50 {ms(unc.p(50))}, p95 {ms(unc.p(95))}",
+                verdict(at_most(unc.p(50), 1000)),
+            )
+        )
+    else:
+        rows.append(
+            (
+                "1,000,000 claims: claim list, uncached",
+                "p50 ≤ 1 s",
+                "not run (`make bench BENCH_ARGS=--million`)",
+                "not run",
+            )
+        )
+    memory = bench.extra["worker memory"]
+    each = ", ".join(f"{v:,.0f}" for v in memory["rss_mb"].values() if v)
+    rows.append(
+        (
+            f"worker memory after {plural(memory['decisions'], 'decision')}, the largest "
+            f"indicator viewed after each ({memory['workers_served']} of the workers served it"
+            + (f", {memory['recycled']} recycled" if memory["recycled"] else "")
+            + (f"; {memory['stopped']}" if memory["stopped"] else "")
+            + ")",
+            "≤ 250 MB per worker",
+            f"largest {mb(memory['max_rss_mb'])}"
+            f" (each: {each} MB){errors_note(s['memory: indicator views'])}",
+            verdict(
+                at_most(memory["max_rss_mb"], 250),
+                memory["decisions"] >= args.memory_decisions,
+            ),
+        )
+    )
+    csv = s.get("CSV export, all claims")
+    if csv is not None:
+        peak = bench.extra["CSV export, all claims"]["worker_peak_mb"]
+        size = csv.size / 1e6 if csv.size else None
+        rows.append(
+            (
+                "CSV export of all claims (earlier target)",
+                "≤ 15 s, worker peak ≤ 200 MB",
+                f"{ms(csv.p(50))}, "
+                f"{'–' if size is None else f'{size:,.1f} MB'}, worker peak "
+                f"{'–' if peak is None else f'{peak:,.0f} MB'}{errors_note(csv)}",
+                verdict(at_most(csv.p(50), 15_000), at_most(peak, 200), not csv.errors),
+            )
+        )
+    return rows
+
+
+def sqlite_rows(sqlite: dict) -> list[tuple[str, str, str, str]]:
+    views = sqlite.get("views")
+    if not views:
+        return [
+            (
+                "SQLite: app ÷ Datasette, uncached",
+                "≤ 1.0",
+                sqlite.get("status", "not run"),
+                "not run",
+            )
+        ]
+    rows = []
+    for view in views:
+        app, datasette = view["app"], view["datasette"]
+        value = ratio(app["p50"], datasette["p50"])
+        errors = app["errors"] + datasette["errors"]
+        rows.append(
+            (
+                f"SQLite: {view['name']}, app uncached ÷ Datasette",
+                "≤ 1.0",
+                f"{ratio_text(value)} ({ms(app['p50'])} ÷ {ms(datasette['p50'])}; "
+                f"app warm {ms(view['app_warm']['p50'])})"
+                + (f"; {errors} errors" if errors else ""),
+                verdict(at_most(value, 1.0), not errors),
+            )
+        )
+    return rows
+
+
+def render(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def detail_rows(bench: Bench) -> list[tuple[str, ...]]:
+    rows = []
+    for name, series in bench.series.items():
+        summary = series.summary()
+        rows.append(
+            (
+                name,
+                str(summary["n"]),
+                str(summary["distinct"]),
+                str(summary["errors"]),
+                ms(summary["p50"]),
+                ms(summary["p95"]),
+                ms(summary["server_p50"]),
+                ms(summary["server_p95"]),
+                "–" if summary["queries"] is None else str(summary["queries"]),
+                "–" if summary["size"] is None else f"{summary['size'] / 1000:,.0f} KB",
+            )
+        )
+    return rows
+
+
+def write_results(args, results_dir: Path, facts: dict, rows, bench: Bench, sqlite: dict) -> None:
+    indicator = facts["indicator"]
+    copied = f", {indicator['copied']:,} of them copies" if indicator["copied"] else ""
+    header = (
+        f"{args.claims:,} published synthetic claims, PostgreSQL, gunicorn with production "
+        f"settings ({facts['workers']} workers), cache {facts['cache']}, "
+        f"{facts['started']}, {facts['cpus']} CPUs, load average "
+        f"{facts['load_average_start']:.1f} at the start, {facts['load_average']:.1f} at the "
+        f"end; largest indicator {indicator['slug']} ({indicator['figures']:,} "
+        f"figures{copied}); {facts['decisions']} decisions"
+    )
+    if args.claims != TARGET_CLAIMS:
+        header += f". The targets are set for {TARGET_CLAIMS:,} claims."
+    table = render(rows, ("request", "target", "measured", "met"))
+    details = render(
+        detail_rows(bench),
+        (
+            "series",
+            "requests",
+            "distinct",
+            "errors",
+            "p50",
+            "p95",
+            "server p50",
+            "server p95",
+            "queries",
+            "largest body",
+        ),
+    )
+    floors = render(
+        [
+            (
+                name,
+                f"`{path}`",
+                str(result["statements"]),
+                ms(result["total_ms"]),
+                ms(result["slowest_ms"]),
+            )
+            for name, (path, result) in bench.floors.items()
+        ],
+        ("row", "slowest request (uncached)", "statements", "floor: all replayed", "slowest one"),
+    )
+    print(f"\n{header}\n\n{table}\n\n{details}\n\nSQL floor:\n\n{floors}")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = results_dir / f"bench-{args.claims}-{stamp}.md"
+    plans = "\n\n".join(
+        f"### {name}: `{url}`\n\n{result['statements']} statements, all replayed in "
+        f"{ms(result['total_ms'])}; the slowest, {ms(result['slowest_ms'])}:\n\n"
+        f"```sql\n{result['slowest_sql']}\n```\n\n```\n{result['plan']}\n```"
+        for name, (url, result) in bench.floors.items()
+    )
+    sqlite_note = ""
+    if sqlite.get("views"):
+        sqlite_note = "\n\n## SQLite and Datasette\n\n" + sqlite.get("note", "") + "\n\n"
+        sqlite_note += render(
+            [
+                (
+                    view["name"],
+                    f"`{view['app']['example']}`",
+                    f"`{view['datasette']['example']}`",
+                    ms(view["app"]["p50"]),
+                    ms(view["app_warm"]["p50"]),
+                    ms(view["datasette"]["p50"]),
+                )
+                for view in sqlite["views"]
+            ],
+            (
+                "view",
+                "app (example)",
+                "Datasette (example)",
+                "app uncached p50",
+                "app warm p50",
+                "Datasette p50",
+            ),
+        )
+    path.write_text(
+        f"# Benchmark\n\n{header}\n\n{table}\n\n## Every series (client-side times)\n\n"
+        f"{details}{sqlite_note}\n\n## SQL floor\n\n{floors}\n\n## Plans of the slowest "
+        f"statements\n\n{plans}\n"
+    )
+    path.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "facts": facts,
+                "rows": rows,
+                "series": {name: s.summary() for name, s in bench.series.items()},
+                "extra": bench.extra,
+                "floors": bench.floors,
+                "sqlite": sqlite,
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(f"\nWritten to {path.relative_to(ROOT)} (with the details and the plans).")
 
 
 if __name__ == "__main__":
