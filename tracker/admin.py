@@ -73,7 +73,7 @@ class TagAdmin(HistoryAdmin):
 
 @admin.register(Location)
 class LocationAdmin(HistoryAdmin):
-    list_display = ("name", "kind", "country", "parent")
+    list_display = ("name", "kind", "country", "parent", "latitude", "longitude")
     list_filter = ("kind", "country")
     search_fields = ("name", "description")
     autocomplete_fields = ("parent",)
