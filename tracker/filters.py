@@ -44,6 +44,8 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text
 
+# The year facet's and filter's value for entries whose sources give no date.
+NO_DATE = "none"
 SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
 # The most a search may hold, on every database: SQLite's parser overflows on a hundred words
 # (one LIKE and one rank term each), and PostgreSQL would parse and rank any length.
@@ -262,14 +264,34 @@ class EntryFilterSet(PublicFilterSet):
     grade = django_filters.MultipleChoiceFilter(
         field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
     )
+    # Set by a place page's link, not by the search form: kept there as a hidden input.
+    within = SlugMultipleChoiceFilter(
+        method="filter_within",
+        queryset=Location.objects.public(),
+        label=_("In or within"),
+        widget=forms.MultipleHiddenInput,
+    )
     year = django_filters.MultipleChoiceFilter(
-        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
+        method="filter_year",
+        choices=[(NO_DATE, _("date not given"))] + [(str(y), str(y)) for y in range(1900, 2101)],
+        label=_("Year"),
     )
 
     def filter_year(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(**{f"{self.date_field}__year__in": [int(year) for year in value]})
+        years = [int(year) for year in value if year != NO_DATE]
+        condition = Q(**{f"{self.date_field}__year__in": years})
+        if NO_DATE in value:
+            condition |= Q(**{f"{self.date_field}__isnull": True})
+        return queryset.filter(condition)
+
+    def filter_within(self, queryset, name, value):
+        """Entries at the chosen places or at places within them (a country's facilities)."""
+        if not value:
+            return queryset
+        places = Location.objects.within([place.pk for place in value])
+        return queryset.filter(location__in=places.values("pk"))
 
 
 class ClaimFilter(EntryFilterSet):

@@ -1,6 +1,6 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -322,23 +322,31 @@ def chart_series(statistics: list[Statistic]) -> list[dict]:
 
 
 class LocationDetailView(DetailView):
+    """A place, with the claims and figures located at it or at places within it."""
+
     template_name = "tracker/location_detail.html"
     context_object_name = "location"
+    claims_shown = 25
 
     def get_queryset(self):
-        return Location.objects.public()
+        return Location.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["claims"] = (
-            Claim.objects.public()
-            .filter(location=self.object)
-            .select_related("location")
+        places = Location.objects.within([self.object.pk]).values("pk")
+        claims = Claim.objects.public().filter(location__in=places)
+        shown = list(
+            claims.select_related("location")
             .prefetch_related("categories")
+            .order_by(F("event_start").desc(nulls_last=True), "-pk")[: self.claims_shown + 1]
         )
+        # Counted only when there are more than the page shows (a country at scale).
+        more = len(shown) > self.claims_shown
+        context["claim_count"] = claims.count() if more else len(shown)
+        context["claims"] = shown[: self.claims_shown]
         context["statistics"] = (
             statistics_for_tables()
-            .filter(location=self.object)
+            .filter(location__in=places)
             .order_by("indicator__name", "as_of", "pk")
         )
         return context
