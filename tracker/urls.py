@@ -174,6 +174,7 @@ open_data_patterns = [
     for name in LISTS
     for suffix, view in (("csv", exports.CsvExportView), ("json", exports.JsonExportView))
 ] + [
+    path("claims.geojson", exports.ClaimGeoJsonView.as_view(), name="claims_geojson"),
     path("feeds/claims.atom", NewClaimsFeed(), name="claims_feed"),
     path("feeds/corrections.atom", CorrectionsFeed(), name="corrections_feed"),
     path(
