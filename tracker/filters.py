@@ -35,6 +35,7 @@ from tracker.models import (
     Category,
     Citation,
     Claim,
+    DatePrecision,
     Indicator,
     Location,
     Organization,
@@ -294,6 +295,18 @@ class EntryFilterSet(PublicFilterSet):
         return queryset.filter(location__in=places.values("pk"))
 
 
+class MonthField(forms.RegexField):
+    """A month as ``YYYY-MM``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", *args, **kwargs)
+        self.error_messages["invalid"] = _("Give a month as YYYY-MM, for example 2022-03.")
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
+
 class ClaimFilter(EntryFilterSet):
     date_field = "event_start"
 
@@ -330,6 +343,9 @@ class ClaimFilter(EntryFilterSet):
         label=_("Published on or before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Set by the timeline's bars: claims whose events began that month, dated to the month or
+    # the day (one dated only to a year is not in any month).
+    month = MonthFilter(method="filter_month", label=_("Month"), widget=forms.HiddenInput)
     sort = django_filters.ChoiceFilter(
         method="filter_sort", choices=SORTS_CLAIM, label=_("Sort by"), empty_label=None
     )
@@ -356,6 +372,14 @@ class ClaimFilter(EntryFilterSet):
             source__organization__in=value, source__confidential=False
         ).values("claim_id")
         return queryset.filter(pk__in=citing)
+
+    def filter_month(self, queryset, name, value):
+        if not value:
+            return queryset
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(event_start__year=year, event_start__month=month).exclude(
+            date_precision__in=[DatePrecision.YEAR, DatePrecision.APPROXIMATE]
+        )
 
     def filter_event_from(self, queryset, name, value):
         return queryset.filter(

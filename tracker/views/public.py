@@ -28,6 +28,7 @@ from tracker.models import (
 )
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
+from tracker.timeline import claim_timeline
 from tracker.views.listing import FilteredListView
 from tracker.workflow import history
 
@@ -141,6 +142,11 @@ class ClaimListView(FilteredListView):
     template_name = "tracker/claim_list.html"
     context_object_name = "claims"
     public_list = LISTS["claims"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = claim_timeline(self.filterset, self.request.GET, self._version)
+        return context
 
 
 class StatisticListView(FilteredListView):
