@@ -87,5 +87,19 @@ def place_points(place_ids) -> dict[int, Point]:
 
 
 def place_point(location: Location) -> Point | None:
-    """The map point of one place (its page's small map)."""
-    return place_points([location.pk]).get(location.pk)
+    """The map point of one place (its page's small map).
+
+    Parents already fetched with it (``select_related``) are read without a query; the rest of
+    the chain, if any is needed, in one query.
+    """
+    parent_field = Location._meta.get_field("parent")
+    place, precision = location, Precision.PLACE
+    for _depth in range(MAX_DEPTH):
+        if place.coordinates is not None:
+            return Point(*place.coordinates, precision)
+        if place.parent_id is None:
+            return country_centre(location.country)
+        if not parent_field.is_cached(place):
+            return place_points([location.pk]).get(location.pk)
+        place, precision = place.parent, Precision.WITHIN
+    return country_centre(location.country)

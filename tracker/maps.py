@@ -18,7 +18,8 @@ from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tracker import geo
@@ -154,9 +155,15 @@ def attach_claim_ids(queryset, features: list[MapFeature]) -> None:
             feature.claim_ids.append(pk)
 
 
-def cached_features(filterset, params: QueryDict, *, with_ids: bool = False) -> list[MapFeature]:
-    """The features of a filtered claim list, cached per public-data version and query."""
-    version = public_version(filterset.queryset.db)
+def cached_features(
+    filterset, params: QueryDict, *, with_ids: bool = False, version: int | None = None
+) -> list[MapFeature]:
+    """The features of a filtered claim list, cached per public-data version and query.
+
+    ``version``: the public-data version the caller has already read, if any.
+    """
+    if version is None:
+        version = public_version(filterset.queryset.db)
 
     def compute() -> list[MapFeature]:
         queryset = filterset.qs
@@ -175,13 +182,48 @@ def cached_features(filterset, params: QueryDict, *, with_ids: bool = False) -> 
     return get_or_compute("map", version, parts, compute)
 
 
+PRECISION_TEXT = {
+    geo.Precision.PLACE: _("at the place"),
+    geo.Precision.WITHIN: _("where the place it lies within is"),
+    geo.Precision.COUNTRY: _("at the country's centre"),
+}
+
+
+def marker_data(features: list[MapFeature], params: QueryDict) -> list[dict]:
+    """What the map script draws (a ``json_script`` block): each marker and its popup's words."""
+    claim_list = reverse("public:claim_list")
+    markers = []
+    for feature in features:
+        markers.append(
+            {
+                "id": feature.key,
+                "name": feature.name,
+                "country_name": str(countries.name(feature.country) or feature.country),
+                "lat": feature.latitude,
+                "lng": feature.longitude,
+                "count": feature.count,
+                "count_text": ngettext("%(count)s claim", "%(count)s claims", feature.count)
+                % {"count": feature.count},
+                "located_by": str(PRECISION_TEXT[feature.precision]),
+                "list_url": f"{claim_list}?{feature.list_query(params)}",
+                "page_url": (
+                    reverse("public:location_detail", kwargs={"slug": feature.slug})
+                    if feature.is_place
+                    else ""
+                ),
+            }
+        )
+    return markers
+
+
 def as_geojson(features: list[MapFeature], params: QueryDict, request) -> dict:
     """An RFC 7946 FeatureCollection of the features, with absolute links."""
     with translation.override(settings.LANGUAGE_CODE):
         claim_page = page_link("public:claim_detail", "pk")
         place_page = page_link("public:location_detail", "slug")
         claim_list = reverse("public:claim_list")
-    absolute = request.build_absolute_uri
+    # Paths joined to the site's address once, not resolved link by link (thousands of claims).
+    site = request.build_absolute_uri("/").rstrip("/")
     collection = []
     for feature in features:
         properties = {
@@ -192,12 +234,12 @@ def as_geojson(features: list[MapFeature], params: QueryDict, request) -> dict:
             "country": feature.country,
             "claim_count": feature.count,
             "located_by": feature.precision,
-            "claims_url": absolute(f"{claim_list}?{feature.list_query(params)}"),
-            "claims": [{"id": pk, "url": absolute(claim_page(pk))} for pk in feature.claim_ids],
+            "claims_url": f"{site}{claim_list}?{feature.list_query(params)}",
+            "claims": [{"id": pk, "url": f"{site}{claim_page(pk)}"} for pk in feature.claim_ids],
         }
         if feature.is_place:
             properties["slug"] = feature.slug
-            properties["url"] = absolute(place_page(feature.slug))
+            properties["url"] = f"{site}{place_page(feature.slug)}"
         collection.append(
             {
                 "type": "Feature",
@@ -211,3 +253,43 @@ def as_geojson(features: list[MapFeature], params: QueryDict, request) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": collection}
+
+
+def map_settings() -> dict:
+    """Where the map's basemap comes from: a tile server when one is set, else the outlines."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+def claim_views_context(params: QueryDict) -> dict:
+    """The list and map views of the same filtered claims, and the GeoJSON of them."""
+    query = params.copy()
+    query.pop("page", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return {
+        "list_view_url": reverse("public:claim_list") + suffix,
+        "map_view_url": reverse("public:claim_map") + suffix,
+        "geojson_url": reverse("opendata:claims_geojson") + suffix,
+    }
+
+
+def place_map_context(location: Location, claim_count: int) -> dict:
+    """A place page's small map: one marker where the place is (or falls back to)."""
+    point = geo.place_point(location)
+    if point is None:
+        return {}
+    marker = {
+        "id": f"place:{location.slug}",
+        "name": location.name,
+        "lat": point.latitude,
+        "lng": point.longitude,
+        "count": claim_count,
+        "count_text": ngettext("%(count)s claim", "%(count)s claims", claim_count)
+        % {"count": claim_count},
+        "located_by": str(PRECISION_TEXT[point.precision]),
+        "list_url": "",
+        "page_url": "",
+    }
+    return {"map_markers": [marker], "map_settings": map_settings()}

@@ -14,11 +14,12 @@ from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
 from tracker.models import Claim, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
+from tracker.views import accounts, api, docs, exports, maps, public, review, tips, workspace
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("claims/", public.ClaimListView.as_view(), name="claim_list"),
+    path("claims/map/", maps.ClaimMapView.as_view(), name="claim_map"),
     path("claims/<int:pk>/", public.ClaimDetailView.as_view(), name="claim_detail"),
     path(
         "claims/<int:pk>/v/<int:number>/",

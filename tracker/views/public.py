@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView
 
 from tracker.lists import LISTS, public_citations, statistics_for_listing
+from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
     Category,
     Citation,
@@ -146,6 +147,7 @@ class ClaimListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timeline"] = claim_timeline(self.filterset, self.request.GET, self._version)
+        context.update(claim_views_context(self.request.GET))
         return context
 
 
@@ -335,11 +337,12 @@ class LocationDetailView(DetailView):
     claims_shown = 25
 
     def get_queryset(self):
-        return Location.objects.public().select_related("parent")
+        return Location.objects.public().select_related("parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        places = Location.objects.within([self.object.pk]).values("pk")
+        location = self.object
+        places = Location.objects.within([location.pk]).values("pk")
         claims = Claim.objects.public().filter(location__in=places)
         shown = list(
             claims.select_related("location")
@@ -350,6 +353,7 @@ class LocationDetailView(DetailView):
         more = len(shown) > self.claims_shown
         context["claim_count"] = claims.count() if more else len(shown)
         context["claims"] = shown[: self.claims_shown]
+        context.update(place_map_context(location, context["claim_count"]))
         context["statistics"] = (
             statistics_for_tables()
             .filter(location__in=places)
