@@ -42,6 +42,8 @@ TARGETS = {
     "claim list, search, cold cache": 250,
     "claim page": 15,
     "indicator page": 30,
+    "claim map": 60,
+    "claims GeoJSON": 60,
     "CSV export, all claims": 15_000,
 }
 # At 1,000,000 published claims the only target is the warm claim list with facets.
@@ -465,6 +467,9 @@ def run(args, results_dir: Path) -> int:
         Endpoint("indicator page", f"/en/indicators/{indicator.slug}/"),
         Endpoint("CSV export, all claims", "/claims.csv", streamed=True),
         Endpoint("JSON API list", "/api/claims/"),
+        # The map view (markers, table, facets and timeline) and its open data.
+        Endpoint("claim map", "/en/claims/map/"),
+        Endpoint("claims GeoJSON", "/claims.geojson"),
     ]
 
     rows, plans, workers = [], [], set()
