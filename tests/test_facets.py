@@ -210,7 +210,7 @@ def values_of(claim: Claim, param: str) -> set[str]:
             if not citation.source.confidential and citation.source.organization
         }
     if param == "year":
-        return {str(claim.event_start.year)} if claim.event_start else set()
+        return {str(claim.event_start.year) if claim.event_start else "none"}
     raise AssertionError(param)
 
 

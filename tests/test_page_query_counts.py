@@ -27,7 +27,7 @@ def test_claim_page_query_count_is_bounded(client, django_assert_max_num_queries
 
 
 LIST_QUERIES = {
-    "public:claim_list": 6,
+    "public:claim_list": 7,
     "public:statistic_list": 10,
     "public:source_list": 7,
     "public:organization_list": 6,

@@ -247,6 +247,7 @@ EXPECTED = {
         for name in ("claims", "statistics", "sources", "organizations", "places")
         for suffix in ("csv", "json")
     },
+    "claims.geojson": PUBLIC,
     "feeds/claims.atom": PUBLIC,
     "feeds/corrections.atom": PUBLIC,
     "feeds/indicators/<slug:slug>.atom": PUBLIC,
@@ -289,6 +290,7 @@ EXPECTED = {
     # Public pages.
     "en/": PUBLIC,
     "en/claims/": PUBLIC,
+    "en/claims/map/": PUBLIC,
     "en/claims/<int:pk>/": PUBLIC,
     "en/claims/<int:pk>/v/<int:number>/": PUBLIC,
     "en/methodology/": PUBLIC,

@@ -4,8 +4,11 @@ the workflow changes them (``tracker.workflow``), and the admin's one bulk actio
 Admins manage the vocabularies here (categories, tags, places, indicators): every change of
 one bumps the public-data version (``tracker.signals``), so no cached page outlives it."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Script
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -81,11 +84,30 @@ class TagAdmin(HistoryAdmin):
 
 @admin.register(Location)
 class LocationAdmin(HistoryAdmin):
-    list_display = ("name", "kind", "country", "parent")
+    list_display = ("name", "kind", "country", "parent", "latitude", "longitude")
     list_filter = ("kind", USED_COUNTRIES)
     search_fields = ("name", "description")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
+
+    @property
+    def media(self):
+        """A small map under the coordinates: a click fills them (static/js/place-picker.js)."""
+        picker = Script(
+            "js/place-picker.js",
+            **{
+                "data-outlines": static("vendor/world-atlas/countries-110m.json"),
+                "data-label": _("Map: click to set the latitude and longitude"),
+            },
+        )
+        return super().media + forms.Media(
+            css={"all": ["vendor/leaflet/leaflet.css", "css/admin-place-picker.css"]},
+            js=[
+                "vendor/leaflet/leaflet.js",
+                "vendor/topojson-client/topojson-client.min.js",
+                picker,
+            ],
+        )
 
 
 @admin.register(Indicator)

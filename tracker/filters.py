@@ -36,6 +36,7 @@ from tracker.models import (
     Category,
     Citation,
     Claim,
+    DatePrecision,
     Indicator,
     Location,
     Organization,
@@ -46,6 +47,8 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text
 
+# The year facet's and filter's value for entries whose sources give no date.
+NO_DATE = "none"
 SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
 # The most a search may hold, on every database: SQLite's parser overflows on a hundred words
 # (one LIKE and one rank term each), and PostgreSQL would parse and rank any length.
@@ -268,14 +271,46 @@ class EntryFilterSet(PublicFilterSet):
     grade = django_filters.MultipleChoiceFilter(
         field_name="verification", choices=VerificationGrade.choices, label=_("Grade")
     )
+    # Set by a place page's link, not by the search form: kept there as a hidden input.
+    within = SlugMultipleChoiceFilter(
+        method="filter_within",
+        queryset=Location.objects.public(),
+        label=_("In or within"),
+        widget=forms.MultipleHiddenInput,
+    )
     year = django_filters.MultipleChoiceFilter(
-        method="filter_year", choices=[(str(y), str(y)) for y in range(1900, 2101)], label=_("Year")
+        method="filter_year",
+        choices=[(NO_DATE, _("date not given"))] + [(str(y), str(y)) for y in range(1900, 2101)],
+        label=_("Year"),
     )
 
     def filter_year(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(**{f"{self.date_field}__year__in": [int(year) for year in value]})
+        years = [int(year) for year in value if year != NO_DATE]
+        condition = Q(**{f"{self.date_field}__year__in": years})
+        if NO_DATE in value:
+            condition |= Q(**{f"{self.date_field}__isnull": True})
+        return queryset.filter(condition)
+
+    def filter_within(self, queryset, name, value):
+        """Entries at the chosen places or at places within them (a country's facilities)."""
+        if not value:
+            return queryset
+        places = Location.objects.within([place.pk for place in value])
+        return queryset.filter(location__in=places.values("pk"))
+
+
+class MonthField(forms.RegexField):
+    """A month as ``YYYY-MM``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", *args, **kwargs)
+        self.error_messages["invalid"] = _("Give a month as YYYY-MM, for example 2022-03.")
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
 
 
 class ClaimFilter(EntryFilterSet):
@@ -314,6 +349,9 @@ class ClaimFilter(EntryFilterSet):
         label=_("Published on or before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Set by the timeline's bars: claims whose events began that month, dated to the month or
+    # the day (one dated only to a year is not in any month).
+    month = MonthFilter(method="filter_month", label=_("Month"), widget=forms.HiddenInput)
     sort = django_filters.ChoiceFilter(
         method="filter_sort", choices=SORTS_CLAIM, label=_("Sort by"), empty_label=None
     )
@@ -340,6 +378,14 @@ class ClaimFilter(EntryFilterSet):
             source__organization__in=value, source__confidential=False
         ).values("claim_id")
         return queryset.filter(pk__in=citing)
+
+    def filter_month(self, queryset, name, value):
+        if not value:
+            return queryset
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(event_start__year=year, event_start__month=month).exclude(
+            date_precision__in=[DatePrecision.YEAR, DatePrecision.APPROXIMATE]
+        )
 
     def filter_event_from(self, queryset, name, value):
         return queryset.filter(

@@ -162,9 +162,11 @@ CLAIM_FACETS = [
     FacetSpec(
         "year",
         _("Year"),
-        sql="SELECT {year:b.event_start} AS key, NULL AS label, NULL AS label_es, count(*) AS n "
-        "FROM {base} b GROUP BY 1",
+        # Claims without a date count under their own value, so the years add up to the total.
+        sql=f"SELECT COALESCE(CAST({{year:b.event_start}} AS TEXT), '{filters.NO_DATE}') AS key, "
+        "NULL AS label, NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
         base_columns=("event_start",),
+        choices=((filters.NO_DATE, _("date not given")),),
     ),
 ]
 

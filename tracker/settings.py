@@ -3,6 +3,7 @@
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -200,6 +201,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The claim map's basemap: the country outlines shipped with the app (static/vendor/world-atlas),
+# unless a tile server is given, e.g. https://tile.example.org/{z}/{x}/{y}.png, with the words
+# its licence asks to show. Its origin is then allowed for images by the policy below.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+# Leaflet's "{s}" subdomains ({s}.tile.example.org) are any subdomain to the policy.
+MAP_TILE_ORIGIN = (
+    "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)).replace("{s}", "*")
+    if MAP_TILE_URL
+    else ""
+)
+
 # Content-Security-Policy, sent by tracker.middleware when DEBUG is off: no inline script or
 # style anywhere, so an injected <script> or style attribute does nothing.
 CONTENT_SECURITY_POLICY = (
@@ -210,7 +223,7 @@ CONTENT_SECURITY_POLICY = (
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            "img-src 'self' data:" + (f" {MAP_TILE_ORIGIN}" if MAP_TILE_ORIGIN else ""),
             "font-src 'self'",
             "connect-src 'self'",
             "object-src 'none'",

@@ -14,11 +14,12 @@ from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
 from tracker.models import Claim, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import accounts, api, docs, exports, public, review, tips, workspace
+from tracker.views import accounts, api, docs, exports, maps, public, review, tips, workspace
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("claims/", public.ClaimListView.as_view(), name="claim_list"),
+    path("claims/map/", maps.ClaimMapView.as_view(), name="claim_map"),
     path("claims/<int:pk>/", public.ClaimDetailView.as_view(), name="claim_detail"),
     path(
         "claims/<int:pk>/v/<int:number>/",
@@ -182,6 +183,7 @@ open_data_patterns = [
     for name in LISTS
     for suffix, view in (("csv", exports.CsvExportView), ("json", exports.JsonExportView))
 ] + [
+    path("claims.geojson", exports.ClaimGeoJsonView.as_view(), name="claims_geojson"),
     path("feeds/claims.atom", NewClaimsFeed(), name="claims_feed"),
     path("feeds/corrections.atom", CorrectionsFeed(), name="corrections_feed"),
     path(

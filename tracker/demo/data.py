@@ -203,6 +203,10 @@ SOURCES = {
     },
 }
 
+# Coordinates are public ones rounded to three decimals (about 100 m): CECOT's and La
+# Esperanza's from their Wikipedia articles, the towns' from GeoNames and Wikipedia. A place
+# without its own (El Salvador, Izalco prison) is shown where the place it lies within is, else
+# at its country's centre. Places that no published entry uses are never shown publicly.
 LOCATIONS = [
     {
         "slug": "el-salvador",
@@ -219,6 +223,8 @@ LOCATIONS = [
         "country": "SV",
         "parent": "el-salvador",
         "description": "",
+        "latitude": Decimal("13.533"),
+        "longitude": Decimal("-88.783"),
     },
     {
         "slug": "cecot",
@@ -231,6 +237,60 @@ LOCATIONS = [
             "Terrorism Confinement Center: a maximum-security prison opened in 2023, about 74 km "
             "south-east of San Salvador."
         ),
+        "latitude": Decimal("13.534"),
+        "longitude": Decimal("-88.805"),
+    },
+    {
+        "slug": "san-salvador",
+        "name": "San Salvador",
+        "kind": "city",
+        "country": "SV",
+        "parent": "el-salvador",
+        "description": "",
+        "latitude": Decimal("13.689"),
+        "longitude": Decimal("-89.187"),
+    },
+    {
+        "slug": "soyapango",
+        "name": "Soyapango",
+        "kind": "city",
+        "country": "SV",
+        "parent": "el-salvador",
+        "description": "",
+        "latitude": Decimal("13.710"),
+        "longitude": Decimal("-89.140"),
+    },
+    {
+        "slug": "la-esperanza-mariona",
+        "name": "La Esperanza prison (Mariona)",
+        "kind": "facility",
+        "country": "SV",
+        "parent": "el-salvador",
+        "opened_year": 1972,
+        "description": (
+            "Centro Penal La Esperanza, known as Mariona, on the northern outskirts of San "
+            "Salvador (canton San Luis Mariona, Cuscatancingo)."
+        ),
+        "latitude": Decimal("13.757"),
+        "longitude": Decimal("-89.190"),
+    },
+    {
+        "slug": "izalco",
+        "name": "Izalco",
+        "kind": "city",
+        "country": "SV",
+        "parent": "el-salvador",
+        "description": "",
+        "latitude": Decimal("13.745"),
+        "longitude": Decimal("-89.673"),
+    },
+    {
+        "slug": "izalco-prison",
+        "name": "Izalco prison (Complejo Penitenciario de Izalco)",
+        "kind": "facility",
+        "country": "SV",
+        "parent": "izalco",
+        "description": "",
     },
 ]
 

@@ -89,7 +89,21 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
+# Levels of "within" followed below a place: country, region, town, facility and one more.
+PLACE_DEPTH = 5
+
+
 class LocationQuerySet(models.QuerySet):
+    def within(self, places) -> LocationQuerySet:
+        """``places`` and the places within them, down to ``PLACE_DEPTH`` levels.
+
+        One condition per level, so that it stays a subquery of whatever uses it.
+        """
+        condition = Q(pk__in=places)
+        for depth in range(1, PLACE_DEPTH):
+            condition |= Q(**{"__".join(["parent"] * depth) + "__in": places})
+        return self.filter(condition)
+
     def public(self) -> LocationQuerySet:
         """Places where a published claim or figure is located."""
         Claim, Statistic = related_models(self.model, "claims", "statistics")

@@ -1,5 +1,9 @@
 """Admin-managed vocabularies: categories, tags, places and indicators."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +74,28 @@ class Location(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     opened_year = models.PositiveSmallIntegerField(_("year opened"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+        help_text=_(
+            "Degrees north (negative: south), e.g. 13.534. Leave both empty to use the place "
+            "it is within, else the country's centre. Shown publicly only once a published "
+            "entry is located here."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+        help_text=_("Degrees east (negative: west), e.g. -88.805."),
+    )
 
     objects = LocationQuerySet.as_manager()
     history = AuditHistory()
@@ -83,13 +109,39 @@ class Location(models.Model):
                 condition=models.Q(opened_year__isnull=True) | models.Q(opened_year__gte=1800),
                 name="location_opened_year_plausible",
             ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="location_coordinates_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                _("Give both the latitude and the longitude, or neither."), code="half_coordinates"
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("public:location_detail", kwargs={"slug": self.slug})
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """The place's own (latitude, longitude), or None."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return float(self.latitude), float(self.longitude)
 
 
 class Indicator(models.Model):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, StreamingHttpResponse
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views import View
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -11,6 +14,7 @@ from rest_framework.response import Response
 from tracker.exports import stream_csv
 from tracker.facets import cached_summary
 from tracker.lists import LISTS, PublicList
+from tracker.maps import as_geojson, cached_features
 from tracker.paging import PublicPagination
 
 
@@ -65,3 +69,23 @@ class JsonExportView(GenericAPIView):
         data["problems"] = problems
         data["facets"] = [facet.as_dict(request.path) for facet in facets]
         return Response(data)
+
+
+class ClaimGeoJsonView(View):
+    """Where the filtered claims are, as an RFC 7946 FeatureCollection (QGIS, geojson.io):
+    one point per place with its claim count, the claims' ids and addresses, and a link to the
+    list filtered to that place. Same query string as the list."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest):
+        filterset = LISTS["claims"].filterset(request.GET)
+        features = cached_features(filterset, request.GET, with_ids=True)
+        data = as_geojson(features, request.GET, request)
+        problems = [str(problem) for problem in filterset.problems()]
+        if problems:
+            data["problems"] = problems  # a foreign member (RFC 7946, section 6.1)
+        return HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
+            content_type="application/geo+json",
+        )

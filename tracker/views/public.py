@@ -1,6 +1,6 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, RedirectView, TemplateView
 
 from tracker.lists import LISTS, public_citations, statistics_for_listing
+from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
     Category,
     Citation,
@@ -29,6 +30,7 @@ from tracker.models import (
 )
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
+from tracker.timeline import claim_timeline
 from tracker.views.listing import FilteredListView
 from tracker.workflow import history
 
@@ -154,6 +156,12 @@ class ClaimListView(FilteredListView):
     template_name = "tracker/claim_list.html"
     context_object_name = "claims"
     public_list = LISTS["claims"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = claim_timeline(self.filterset, self.request.GET, self._version)
+        context.update(claim_views_context(self.request.GET))
+        return context
 
 
 class StatisticListView(FilteredListView):
@@ -335,23 +343,33 @@ def chart_series(statistics: list[Statistic]) -> list[dict]:
 
 
 class LocationDetailView(DetailView):
+    """A place, with the claims and figures located at it or at places within it."""
+
     template_name = "tracker/location_detail.html"
     context_object_name = "location"
+    claims_shown = 25
 
     def get_queryset(self):
-        return Location.objects.public()
+        return Location.objects.public().select_related("parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["claims"] = (
-            Claim.objects.public()
-            .filter(location=self.object)
-            .select_related("location")
+        location = self.object
+        places = Location.objects.within([location.pk]).values("pk")
+        claims = Claim.objects.public().filter(location__in=places)
+        shown = list(
+            claims.select_related("location")
             .prefetch_related("categories")
+            .order_by(F("event_start").desc(nulls_last=True), "-pk")[: self.claims_shown + 1]
         )
+        # Counted only when there are more than the page shows (a country at scale).
+        more = len(shown) > self.claims_shown
+        context["claim_count"] = claims.count() if more else len(shown)
+        context["claims"] = shown[: self.claims_shown]
+        context.update(place_map_context(location, context["claim_count"]))
         context["statistics"] = (
             statistics_for_tables()
-            .filter(location=self.object)
+            .filter(location__in=places)
             .order_by("indicator__name", "as_of", "pk")
         )
         return context
