@@ -31,6 +31,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import CACHE_ALIAS, bump_public_version
 
 FORMAT = 1
@@ -286,4 +287,7 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
     finally:
         archive.close()
     caches[CACHE_ALIAS].clear()  # a shared cache (Redis) may hold the restored version's keys
+    # Every table was written whole: statistics and visibility map now, not when autovacuum
+    # comes by (VACUUM only outside a transaction, which is how the command runs).
+    refresh_planner_statistics(backed_up_models(), using=database, vacuum=True)
     return manifest

@@ -4,7 +4,9 @@ Rows are written in batches: through COPY on PostgreSQL, ``bulk_create`` elsewhe
 ``save()``, so the derived fields that ``save()`` fills (``search_text``, dates truncated to their
 precision, slugs) are computed here the same way. Primary keys are assigned here, after the
 highest existing one, so that citations and events can point at their entries without a round
-trip; the sequences are reset at the end. Run it on a database nobody else writes to meanwhile.
+trip; the sequences are reset at the end. The tables written are then analysed (and vacuumed,
+on PostgreSQL outside a transaction), so that the first queries are planned on their real size.
+Run it on a database nobody else writes to meanwhile.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from tracker.models import (
     VerificationGrade,
 )
 from tracker.models.base import normalize_search_text, truncate_to_precision
+from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import bump_public_version
 from tracker.workflow import bulk
 
@@ -234,6 +237,10 @@ class Command(BaseCommand):
             self.reset_sequences()
             # Rows written in bulk bypass the workflow: mark the public data as changed here.
             bump_public_version()
+        # Outside the transaction (unless a caller holds one), so PostgreSQL can also vacuum.
+        refresh_planner_statistics(
+            [*WRITTEN, Claim.categories.through, Location, Organization, Indicator], vacuum=True
+        )
         if self.show:
             self.stdout.write(self.style.SUCCESS(f"{claims:,} published synthetic claims added."))
 
