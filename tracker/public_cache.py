@@ -50,12 +50,14 @@ def cache_key(kind: str, version: int, *parts: str) -> str:
     return f"tracker:public:{version}:{kind}:{digest}"
 
 
-def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute):
-    """The cached value for ``parts`` at ``version``, computed and stored on a miss."""
+def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute, *, keep=None):
+    """The cached value for ``parts`` at ``version``, computed and stored on a miss (unless
+    ``keep`` says the value computed is not to be kept)."""
     cache = caches[CACHE_ALIAS]
     key = cache_key(kind, version, *parts)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(key, value, TIMEOUT)
     return value
