@@ -54,6 +54,9 @@ class FacetSpec:
     repeats: bool = False
     sql: str = ""
     base_columns: tuple[str, ...] = ()
+    # SQL giving the same rows when no other filter applies (over every public entry), without
+    # the base: for counts read from a table that holds public entries only.
+    sql_all: str = ""
 
     def __post_init__(self):
         if bool(self.sql) == (self.group_by is not None):
@@ -223,26 +226,28 @@ def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dic
     ctes, params, arms = {}, [], []
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
-        if applied not in ctes:
-            query = bases[spec.param].values_list("pk", *columns).query
-            sql, base_params = query.sql_with_params()
-            name = f"facet_base_{len(ctes)}"
-            # A filtered base is found once and kept; the unfiltered one (all public rows) is
-            # left to each facet's plan, where an index-only scan beats reading a stored copy.
-            kept = "MATERIALIZED" if applied else "NOT MATERIALIZED"
-            column_list = ", ".join(["id", *columns])
-            ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
-            params.extend(base_params)
-        arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
+        if not applied and spec.sql_all:
+            arm = spec.sql_all
+        else:
+            if applied not in ctes:
+                query = bases[spec.param].values_list("pk", *columns).query
+                sql, base_params = query.sql_with_params()
+                name = f"facet_base_{len(ctes)}"
+                # A filtered base is found once and kept; the unfiltered one (all public rows)
+                # is left to each facet's plan, where an index-only scan beats a stored copy.
+                kept = "MATERIALIZED" if applied else "NOT MATERIALIZED"
+                column_list = ", ".join(["id", *columns])
+                ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
+                params.extend(base_params)
+            arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
         arms.append(
             f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
             "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
             f"FROM ({arm}) a WHERE a.key IS NOT NULL "
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
-    statement = (
-        "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " + " UNION ALL ".join(arms)
-    )
+    with_clause = "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " if ctes else ""
+    statement = with_clause + " UNION ALL ".join(arms)
     grouped = {spec.param: [] for spec in specs}
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)

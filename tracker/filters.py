@@ -38,6 +38,7 @@ from tracker.models import (
     Indicator,
     Location,
     Organization,
+    PublicClaimOrganization,
     Source,
     Statistic,
     VerificationGrade,
@@ -328,12 +329,10 @@ class ClaimFilter(EntryFilterSet):
     def filter_organization(self, queryset, name, value):
         if not value:
             return queryset
-        # Only citations of non-confidential sources: filtering must not reveal who is behind
-        # a confidential source.
-        citing = Citation.objects.filter(
-            source__organization__in=value, source__confidential=False
-        ).values("claim_id")
-        return queryset.filter(pk__in=citing)
+        # The organisations the public sees behind each claim, kept by the workflow: only
+        # non-confidential sources name theirs, so filtering never reveals who is behind a
+        # confidential source.
+        return queryset.filter(pk__in=PublicClaimOrganization.objects.claims_of(value))
 
     def filter_event_from(self, queryset, name, value):
         return queryset.filter(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.history import record_snapshot
-from tracker.models import ModerationEvent, ModerationStatus, VerificationGrade
+from tracker.models import Claim, ModerationEvent, ModerationStatus, VerificationGrade
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
 from tracker.workflow.errors import TransitionRefused
@@ -23,6 +23,7 @@ from tracker.workflow.events import history_reason, record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_grade, can_review, is_owner
 from tracker.workflow.provenance import missing_provenance, require_provenance
+from tracker.workflow.public_organizations import refresh_public_organizations
 from tracker.workflow.publication import record_version, record_withdrawal, require_public_text
 
 S = ModerationStatus
@@ -91,6 +92,8 @@ def _move(
     entry.refresh_from_db()
     if S.PUBLISHED in (previous, transition.target):
         bump_public_version()
+        if isinstance(entry, Claim):
+            refresh_public_organizations(claims=[entry.pk])
     # The conditional UPDATE fires no signal: record the new version in the audit history.
     record_snapshot(entry, by=by, reason=history_reason(transition.action, comment))
     record_event(

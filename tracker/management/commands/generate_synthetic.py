@@ -37,6 +37,7 @@ from tracker.models import (
     ModerationEvent,
     ModerationStatus,
     Organization,
+    PublicClaimOrganization,
     Qualifier,
     Source,
     Statistic,
@@ -46,6 +47,7 @@ from tracker.models.base import normalize_search_text, truncate_to_precision
 from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import bump_public_version
 from tracker.workflow import bulk
+from tracker.workflow.public_organizations import refresh_public_organizations
 
 MARK = {"en": "[SYNTHETIC]", "es": "[SINTÉTICO]"}
 SLUG_PREFIX = "synthetic-"
@@ -235,11 +237,21 @@ class Command(BaseCommand):
             self.create_statistics(claims // 2)
             self.check_foreign_keys(first)
             self.reset_sequences()
-            # Rows written in bulk bypass the workflow: mark the public data as changed here.
+            # Rows written in bulk bypass the workflow: rebuild what it keeps, and mark the
+            # public data as changed.
+            refresh_public_organizations()
             bump_public_version()
         # Outside the transaction (unless a caller holds one), so PostgreSQL can also vacuum.
         refresh_planner_statistics(
-            [*WRITTEN, Claim.categories.through, Location, Organization, Indicator], vacuum=True
+            [
+                *WRITTEN,
+                Claim.categories.through,
+                PublicClaimOrganization,
+                Location,
+                Organization,
+                Indicator,
+            ],
+            vacuum=True,
         )
         if self.show:
             self.stdout.write(self.style.SUCCESS(f"{claims:,} published synthetic claims added."))
