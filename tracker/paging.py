@@ -6,11 +6,17 @@ input never fails a list.
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from tracker.facets import canonical_query
+from tracker.public_cache import get_or_compute
 
 JSON_PAGE_SIZE = 100
 JSON_MAX_PAGE_SIZE = 500
@@ -56,13 +62,42 @@ class PublicPagination(PageNumberPagination):
         self.notice = ""
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.choose_page(queryset, request)
+        return list(self.page)
+
+    def choose_page(self, queryset, request) -> None:
+        """Choose the page the request asks for, without reading its rows."""
         self.request = request
         paginator = KnownCountPaginator(queryset, self.get_page_size(request), total=self.total)
         number, self.notice = page_number(
             request.query_params.get(self.page_query_param), paginator.num_pages
         )
         self.page = paginator.page(number)
-        return list(self.page)
+
+    def cached_results(self, public_list, version: int) -> list[dict]:
+        """The chosen page's rows in the list's public shape, cached per public-data version.
+
+        Shared by the JSON export and the API: the same query string and page give the same
+        rows in both. The key names the version (a decision changes it for every process) and
+        the site's address, which the rows' links carry.
+        """
+        request = self.request
+
+        def serialize() -> list[dict]:
+            rows = public_list.serializer_class(
+                list(self.page), many=True, context={"request": request}
+            ).data
+            # Plain data, for any cache: no serializer or request travels with it.
+            return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+        parts = (
+            public_list.name,
+            canonical_query(request.query_params, self.page_query_param),
+            f"page={self.page.number}",
+            f"size={self.page.paginator.per_page}",
+            request.build_absolute_uri("/"),
+        )
+        return get_or_compute("json-page", version, parts, serialize)
 
     def get_paginated_data(self, results) -> dict:
         paginator = self.page.paginator
