@@ -86,3 +86,22 @@ def test_json_export_of_a_page_past_the_last_is_still_told(client, claims):
     response = client.get("/claims.json?page_size=2&page=9").json()
     assert response["page"] == 2
     assert response["problems"] == ["There is no page 9: showing the last page, 2."]
+
+
+@pytest.mark.parametrize("url", ["/claims.json", "/api/claims/"])
+def test_deep_page_rows_are_the_list_sliced(client, url):
+    for n in range(7):
+        ClaimFactory(title=f"Claim {n}", event_start=None if n % 3 == 0 else f"2024-0{n + 1}-01")
+    everything = [row["id"] for row in client.get(url, {"page_size": 100}).json()["results"]]
+    pages = [
+        [row["id"] for row in client.get(url, {"page_size": 3, "page": n}).json()["results"]]
+        for n in (1, 2, 3)
+    ]
+    assert pages == [everything[0:3], everything[3:6], everything[6:7]]
+
+
+def test_deep_page_is_found_by_its_keys_first(client, claims):
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/claims.json", {"page_size": 2, "page": 2})
+    [rows] = [q["sql"] for q in captured if "tracker_claim" in q["sql"] and "LIMIT 2" in q["sql"]]
+    assert "IN (SELECT" in rows and "OFFSET 2" in rows
