@@ -291,23 +291,42 @@ def test_unfiltered_organization_facet_counts_the_maintained_rows():
 
 
 class InThread(threading.Thread):
-    """``work`` in a transaction of its own connection, committed once ``hold`` is set."""
+    """``work`` in a transaction of its own connection, committed once ``hold`` is set;
+    ``done`` is set when the work is done, before the commit."""
 
     def __init__(self, work, *, hold: threading.Event | None = None):
         super().__init__()
         self.work, self.hold, self.error = work, hold, None
+        self.done = threading.Event()
         self.start()
 
     def run(self):
         try:
             with transaction.atomic():
                 self.work()
+                self.done.set()
                 if self.hold is not None:
-                    self.hold.wait(timeout=10)
+                    self.hold.wait(timeout=30)
         except Exception as error:  # noqa: BLE001 - reported by the test
             self.error = error
         finally:
+            self.done.set()
             connections.close_all()
+
+
+def waiting_for_a_lock(thread: InThread, timeout: float = 20) -> bool:
+    """Whether another connection of this database waits for a lock while ``thread`` runs."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and thread.is_alive():
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
 
 
 @pytest.fixture
@@ -343,13 +362,12 @@ def test_publishing_waits_for_a_source_being_made_confidential(racing):
     claim, source, reviewer = racing
     commit = threading.Event()
     hiding = InThread(mark_confidential(source, reviewer), hold=commit)
-    time.sleep(0.5)  # the source's row is now held by the uncommitted change
+    assert hiding.done.wait(20)  # the source's row is now held by the uncommitted change
     publishing = InThread(approve(claim, reviewer))
-    time.sleep(0.5)
-    assert publishing.is_alive()  # waiting for the source
+    assert waiting_for_a_lock(publishing)  # for the source
     commit.set()
-    hiding.join(10)
-    publishing.join(10)
+    hiding.join(30)
+    publishing.join(30)
     assert (hiding.error, publishing.error) == (None, None)
     assert Claim.objects.get(pk=claim.pk).status == S.PUBLISHED
     assert maintained() == fresh_computation() == set()
@@ -360,13 +378,12 @@ def test_making_a_source_confidential_waits_for_a_claim_being_published(racing):
     claim, source, reviewer = racing
     commit = threading.Event()
     publishing = InThread(approve(claim, reviewer), hold=commit)
-    time.sleep(0.5)  # the claim's refresh holds a share lock on its source
+    assert publishing.done.wait(20)  # the claim's refresh holds a share lock on its source
     hiding = InThread(mark_confidential(source, reviewer))
-    time.sleep(0.5)
-    assert hiding.is_alive()  # waiting for the publication
+    assert waiting_for_a_lock(hiding)  # for the publication
     commit.set()
-    publishing.join(10)
-    hiding.join(10)
+    publishing.join(30)
+    hiding.join(30)
     assert (hiding.error, publishing.error) == (None, None)
     assert Source.objects.get(pk=source.pk).confidential
     assert maintained() == fresh_computation() == set()
@@ -386,17 +403,16 @@ def test_a_revision_citing_a_source_waits_for_it_to_be_made_confidential(racing)
         claim, by=claim.created_by, expected_version=claim.version, data={"citations": citations}
     )
     commit = threading.Event()
-    hiding = InThread(mark_confidential(witness, reviewer), hold=commit)
-    time.sleep(0.5)
     second = make_user("reviewer")
+    hiding = InThread(mark_confidential(witness, reviewer), hold=commit)
+    assert hiding.done.wait(20)
     correcting = InThread(
         lambda: workflow.approve_revision(revision, by=second, correction_note="A witness.")
     )
-    time.sleep(0.5)
-    assert correcting.is_alive()  # its citations' sources are being changed
+    assert waiting_for_a_lock(correcting)  # its citations' sources are being changed
     commit.set()
-    hiding.join(10)
-    correcting.join(10)
+    hiding.join(30)
+    correcting.join(30)
     assert (hiding.error, correcting.error) == (None, None)
     organizations = {organization for _claim, organization in maintained()}
     assert organizations == {cited.organization_id}
