@@ -23,6 +23,7 @@ from tracker.models import (
     Source,
     Statistic,
 )
+from tracker.workflow.public_organizations import refresh_public_organizations
 
 ROLE_GROUPS = {"contributor": "Contributors", "reviewer": "Reviewers"}
 
@@ -185,6 +186,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
 
 class CitationFactory(factory.django.DjangoModelFactory):
+    """A citation, and what the workflow keeps with it (as ``ClaimFactory`` makes published
+    claims without going through the workflow)."""
+
     class Meta:
         model = Citation
 
@@ -192,6 +196,12 @@ class CitationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
     quote = "A quote from the source."
     stance = Citation.Stance.SUPPORTS
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        citation = super()._create(model_class, *args, **kwargs)
+        refresh_public_organizations(claims=[citation.claim_id])
+        return citation
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

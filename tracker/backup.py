@@ -31,14 +31,18 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from tracker.models import PublicClaimOrganization
+from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import CACHE_ALIAS, bump_public_version
+from tracker.workflow.public_organizations import refresh_public_organizations
 
 FORMAT = 1
 # Django's JSON, with timestamps kept to the microsecond (see tracker.exact_json).
 SERIALIZATION_FORMAT = "trackerjson"
 # Rebuilt by migrate (content types, permissions), or worthless in another database (sessions,
 # login-failure logs and lockouts).
-# The public-data version only keys caches: a restore bumps the target's own (see below).
+# The public-data version only keys caches: a restore bumps the target's own (see below). The
+# public organisations of claims are derived from the claims: a restore rebuilds them.
 # Import jobs and the task queue are work in progress, not records: restored, a queued task
 # would run again. The files those jobs keep (media/imports/) are left out with them.
 EXCLUDED = [
@@ -47,6 +51,7 @@ EXCLUDED = [
     "sessions",
     "axes",
     "tracker.publicdataversion",
+    "tracker.publicclaimorganization",
     "django_tasks_database",  # django-tasks-db's app label
     "tracker.importjob",
 ]
@@ -277,6 +282,7 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
                 }
                 if differing:
                     raise BackupError(f"Rows restored differ from the archive: {differing}")
+                refresh_public_organizations(using=database)
                 # Counts cached before the restore must not be served for the restored data.
                 bump_public_version(using=database)
     except Exception:
@@ -286,4 +292,9 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
     finally:
         archive.close()
     caches[CACHE_ALIAS].clear()  # a shared cache (Redis) may hold the restored version's keys
+    # Every table was written whole: statistics and visibility map now, not when autovacuum
+    # comes by (VACUUM only outside a transaction, which is how the command runs).
+    refresh_planner_statistics(
+        [*backed_up_models(), PublicClaimOrganization], using=database, vacuum=True
+    )
     return manifest

@@ -54,6 +54,9 @@ class FacetSpec:
     repeats: bool = False
     sql: str = ""
     base_columns: tuple[str, ...] = ()
+    # SQL giving the same rows when no other filter applies (over every public entry), without
+    # the base: for counts read from a table that holds public entries only.
+    sql_all: str = ""
 
     def __post_init__(self):
         if bool(self.sql) == (self.group_by is not None):
@@ -154,7 +157,7 @@ def compute_facets(filterset, params: QueryDict, specs: list[FacetSpec]) -> list
                 base = filterset.filters[name].filter(base, value)
         bases[spec.param] = base.order_by()
     if specs and all(spec.sql for spec in specs):
-        grouped = grouped_in_one_statement(specs, bases, valid, filterset.queryset.db)
+        grouped = grouped_in_one_statement(specs, bases, valid, filterset, filterset.queryset.db)
     else:
         grouped = {spec.param: grouped_rows(spec, bases[spec.param]) for spec in specs}
     return [facet_of(spec, grouped[spec.param], params) for spec in specs]
@@ -211,7 +214,7 @@ class YearOf:
         return year_sql(column, self.vendor)
 
 
-def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dict:
+def grouped_in_one_statement(specs, bases: dict, valid: dict, filterset, using: str) -> dict:
     """Every facet's counts in one statement.
 
     Each distinct base (the filters less one facet's own) is a CTE, found once when filtered,
@@ -219,30 +222,36 @@ def grouped_in_one_statement(specs, bases: dict, valid: dict, using: str) -> dic
     ``grouped_rows``, without filtering the entries again for every facet.
     """
     vendor = connections[using].vendor
+    inline = getattr(filterset, "index_only_filters", frozenset())
     columns = sorted({column for spec in specs for column in spec.base_columns})
     ctes, params, arms = {}, [], []
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
-        if applied not in ctes:
-            query = bases[spec.param].values_list("pk", *columns).query
-            sql, base_params = query.sql_with_params()
-            name = f"facet_base_{len(ctes)}"
-            # A filtered base is found once and kept; the unfiltered one (all public rows) is
-            # left to each facet's plan, where an index-only scan beats reading a stored copy.
-            kept = "MATERIALIZED" if applied else "NOT MATERIALIZED"
-            column_list = ", ".join(["id", *columns])
-            ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
-            params.extend(base_params)
-        arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
+        if not applied and spec.sql_all:
+            arm = spec.sql_all
+        else:
+            if applied not in ctes:
+                query = bases[spec.param].values_list("pk", *columns).query
+                sql, base_params = query.sql_with_params()
+                name = f"facet_base_{len(ctes)}"
+                # A base filtered by a search, a category... is found once and kept; one that
+                # only an index answers (all public rows, or a country, a grade, dates) is left
+                # to each facet's plan: found again in an index-only scan, with the table's
+                # statistics, it joins the category links and organisations better than a
+                # stored copy whose rows the planner cannot estimate.
+                kept = "NOT MATERIALIZED" if set(applied) <= inline else "MATERIALIZED"
+                column_list = ", ".join(["id", *columns])
+                ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
+                params.extend(base_params)
+            arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
         arms.append(
             f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
             "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
             f"FROM ({arm}) a WHERE a.key IS NOT NULL "
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
-    statement = (
-        "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " + " UNION ALL ".join(arms)
-    )
+    with_clause = "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " if ctes else ""
+    statement = with_clause + " UNION ALL ".join(arms)
     grouped = {spec.param: [] for spec in specs}
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)

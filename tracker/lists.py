@@ -118,6 +118,15 @@ class PublicList:
 
 # --- Claims -------------------------------------------------------------------------------------
 
+
+def organization_counts(counts: str) -> str:
+    """The organisation facet's values from ``counts`` (organisation ids with their ``n``)."""
+    return (
+        "SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
+        f"FROM ({counts}) x JOIN tracker_organization o ON o.id = x.organization_id"
+    )
+
+
 CLAIM_FACETS = [
     FacetSpec(
         "category",
@@ -152,12 +161,17 @@ CLAIM_FACETS = [
     FacetSpec(
         "organization",
         _("Organisation"),
-        # Only non-confidential sources name their organisation, as in the list's filter.
-        sql="SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
-        "FROM (SELECT s.organization_id, count(DISTINCT ci.claim_id) AS n FROM {base} b "
-        "JOIN tracker_citation ci ON ci.claim_id = b.id "
-        "JOIN tracker_source s ON s.id = ci.source_id AND NOT s.confidential GROUP BY 1) x "
-        "JOIN tracker_organization o ON o.id = x.organization_id",
+        # The public organisations of each published claim (only non-confidential sources name
+        # theirs), kept by the workflow: one row per claim and organisation, so rows are counted.
+        sql=organization_counts(
+            "SELECT po.organization_id, count(*) AS n FROM {base} b "
+            "JOIN tracker_publicclaimorganization po ON po.claim_id = b.id GROUP BY 1"
+        ),
+        # Unfiltered, every row is of a published claim: no need to join the claims.
+        sql_all=organization_counts(
+            "SELECT po.organization_id, count(*) AS n "
+            "FROM tracker_publicclaimorganization po GROUP BY 1"
+        ),
     ),
     FacetSpec(
         "year",

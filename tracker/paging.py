@@ -6,18 +6,30 @@ input never fails a list.
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from tracker.facets import canonical_query
+from tracker.public_cache import get_or_compute
 
 JSON_PAGE_SIZE = 100
 JSON_MAX_PAGE_SIZE = 500
 
 
 class KnownCountPaginator(Paginator):
-    """A paginator given its total, so that it does not count the rows a second time."""
+    """A paginator given its total, so that it does not count the rows a second time.
+
+    A page after the first is found by its primary keys first: the database skips the rows
+    before it in the list's order reading only what that order needs (an index, often), and
+    reads whole rows, with their joins, for the page alone.
+    """
 
     def __init__(self, object_list, per_page, *, total: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -26,6 +38,18 @@ class KnownCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return super().count if self.total is None else self.total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom and isinstance(rows, QuerySet):
+            # One statement still: the page's keys are a subquery, in the list's own order.
+            return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
+        return self._get_page(rows[bottom:top], number, self)
 
 
 def page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
@@ -56,13 +80,42 @@ class PublicPagination(PageNumberPagination):
         self.notice = ""
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.choose_page(queryset, request)
+        return list(self.page)
+
+    def choose_page(self, queryset, request) -> None:
+        """Choose the page the request asks for, without reading its rows."""
         self.request = request
         paginator = KnownCountPaginator(queryset, self.get_page_size(request), total=self.total)
         number, self.notice = page_number(
             request.query_params.get(self.page_query_param), paginator.num_pages
         )
         self.page = paginator.page(number)
-        return list(self.page)
+
+    def cached_results(self, public_list, version: int) -> list[dict]:
+        """The chosen page's rows in the list's public shape, cached per public-data version.
+
+        Shared by the JSON export and the API: the same query string and page give the same
+        rows in both. The key names the version (a decision changes it for every process) and
+        the site's address, which the rows' links carry.
+        """
+        request = self.request
+
+        def serialize() -> list[dict]:
+            rows = public_list.serializer_class(
+                list(self.page), many=True, context={"request": request}
+            ).data
+            # Plain data, for any cache: no serializer or request travels with it.
+            return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+        parts = (
+            public_list.name,
+            canonical_query(request.query_params, self.page_query_param),
+            f"page={self.page.number}",
+            f"size={self.page.paginator.per_page}",
+            request.build_absolute_uri("/"),
+        )
+        return get_or_compute("json-page", version, parts, serialize)
 
     def get_paginated_data(self, results) -> dict:
         paginator = self.page.paginator

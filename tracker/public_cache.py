@@ -13,9 +13,10 @@ one is configured), so a lagging replica's counts are cached under its own, olde
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.core.cache import caches
-from django.db import router
+from django.db import connections, router
 from django.db.models import F
 
 from tracker.models import PublicDataVersion
@@ -23,6 +24,11 @@ from tracker.models import PublicDataVersion
 CACHE_ALIAS = "default"
 VERSION_PK = 1
 TIMEOUT = 24 * 3600  # entries of old versions are never read again; let them expire
+# While one process computes a missing entry, the others look for it every COMPUTE_POLL seconds,
+# for COMPUTE_WAIT seconds at most; a flag left by a process that died expires on its own.
+COMPUTE_POLL = 0.02
+COMPUTE_WAIT = 10.0
+COMPUTE_FLAG_TIMEOUT = 60
 
 
 def bump_public_version(using: str | None = None) -> None:
@@ -45,17 +51,56 @@ def public_version(using: str | None = None) -> int:
     return value or 0
 
 
+def count_and_version(queryset) -> tuple[int, int]:
+    """The number of rows of ``queryset`` and the public-data version, in one query (through
+    the queryset's database, like ``public_version``)."""
+    using = queryset.db
+    version = PublicDataVersion.objects.using(using).filter(pk=VERSION_PK).values("value")
+    counted, counted_params = queryset.order_by().values("pk").query.sql_with_params()
+    read, read_params = version.query.sql_with_params()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM ({counted}) counted), ({read})",
+            (*counted_params, *read_params),
+        )
+        total, value = cursor.fetchone()
+    return total, value or 0
+
+
 def cache_key(kind: str, version: int, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     return f"tracker:public:{version}:{kind}:{digest}"
 
 
-def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute):
-    """The cached value for ``parts`` at ``version``, computed and stored on a miss."""
+def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute, *, keep=None):
+    """The cached value for ``parts`` at ``version``, computed and stored on a miss (unless
+    ``keep`` says the value computed is not to be kept).
+
+    After a decision every process misses at once; one computes each missing entry while the
+    others wait for it (a flag in the cache, so across processes with a shared cache, across
+    threads with local memory), rather than all running the same statements on the database.
+    A process waits ``COMPUTE_WAIT`` seconds at most, then computes the entry itself.
+    """
     cache = caches[CACHE_ALIAS]
     key = cache_key(kind, version, *parts)
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    flag = f"{key}:computing"
+    computing = cache.add(flag, 1, COMPUTE_FLAG_TIMEOUT)
+    deadline = time.monotonic() + COMPUTE_WAIT
+    while not computing and time.monotonic() < deadline:
+        time.sleep(COMPUTE_POLL)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        # The one computing may have finished without keeping its value, or failed.
+        computing = cache.add(flag, 1, COMPUTE_FLAG_TIMEOUT)
+    try:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(key, value, TIMEOUT)
+    finally:
+        if computing:
+            cache.delete(flag)
     return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from tracker.history import AuditHistory
@@ -16,7 +16,12 @@ from tracker.models import (
     Source,
 )
 from tracker.models.base import slug_base
+from tracker.planner import refresh_planner_statistics
 from tracker.workflow import bulk
+
+# An import of this many claims changes the tables enough to mislead the query planner until
+# autovacuum comes by: once it commits, the tables it wrote are analysed at once.
+ANALYZE_AFTER_CLAIMS = 1000
 
 # Writing ----------------------------------------------------------------------------------------
 
@@ -96,6 +101,7 @@ class DraftWriter:
         self._organizations: dict[int, Organization] | None = None
         self.claims = self.citations = self.sources = 0
         self.versions: dict[int, int] = {}  # claim pk -> history id of its created version
+        self.analysis_planned = False
 
     def result(self) -> ImportResult:
         return ImportResult(claims=self.claims, citations=self.citations, sources=self.sources)
@@ -125,6 +131,31 @@ class DraftWriter:
         ModerationEvent.objects.bulk_create(
             bulk.import_events(claims, by=self.by, comments=comments)
         )
+        if self.claims >= ANALYZE_AFTER_CLAIMS and not self.analysis_planned:
+            self.analysis_planned = True
+            # After the commit: the statistics then describe committed rows, and a failure to
+            # analyse cannot undo an import that has succeeded.
+            transaction.on_commit(self.refresh_statistics, robust=True)
+
+    @staticmethod
+    def written_models() -> list[type[models.Model]]:
+        """The tables an import writes: claims, their links, sources, citations, events and
+        the audit history of each."""
+        written = [
+            Claim,
+            Claim.categories.through,
+            Claim.tags.through,
+            Source,
+            Citation,
+            ModerationEvent,
+        ]
+        written += [model.history.model for model in (Claim, Source, Citation)]
+        m2m = AuditHistory.by_model[Claim].m2m_models  # keyed by field, for every audited model
+        written += [m2m[Claim._meta.get_field(name)] for name in ("categories", "tags")]
+        return written
+
+    def refresh_statistics(self) -> None:
+        refresh_planner_statistics(self.written_models())
 
     def write_claims(self, rows: list[RowResult], comments: list[str]) -> list[Claim]:
         slugs = self.slugs.allocate([row.claim["title"] for row in rows])

@@ -5,7 +5,7 @@ from tracker.models.base import (
     format_imprecise_date,
 )
 from tracker.models.cache import PublicDataVersion
-from tracker.models.claims import Citation, Claim
+from tracker.models.claims import Citation, Claim, PublicClaimOrganization
 from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
 from tracker.models.publication import PublishedVersion, Withdrawal
@@ -25,6 +25,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationStatus",
     "Organization",
+    "PublicClaimOrganization",
     "PublicDataVersion",
     "PublishedVersion",
     "Qualifier",

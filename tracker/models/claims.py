@@ -14,7 +14,11 @@ from tracker.models.base import (
     truncate_to_precision,
     unique_slug,
 )
-from tracker.models.querysets import CitationQuerySet, ClaimQuerySet
+from tracker.models.querysets import (
+    CitationQuerySet,
+    ClaimQuerySet,
+    PublicClaimOrganizationQuerySet,
+)
 from tracker.models.sources import CitesASource, Source
 from tracker.models.taxonomy import Category, Location, Tag
 
@@ -185,3 +189,45 @@ class Citation(CitesASource, models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim} ← {self.source}"
+
+
+class PublicClaimOrganization(models.Model):
+    """An organisation the public sees behind a published claim: the claim cites a source of
+    it that is not confidential.
+
+    Derived data, one row per published claim and organisation, for the claim list's
+    organisation facet and filter (which would otherwise join every citation to its source).
+    Only ``tracker.workflow.public_organizations`` writes it, inside the transactions that
+    change a claim's status, its citations, or a source's organisation or confidentiality, so
+    a row never outlives the data it follows: it could otherwise name the organisation behind
+    a confidential source.
+    """
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
+    organization = models.ForeignKey(
+        "tracker.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+
+    objects = PublicClaimOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public organisation of a claim")
+        verbose_name_plural = _("public organisations of claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "organization"], name="public_claim_organization_unique"
+            ),
+        ]
+        # The organisation filter and facet go from the organisation to its claims.
+        indexes = [
+            models.Index(fields=["organization", "claim"], name="public_claim_org_by_org_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ← {self.organization_id}"

@@ -56,6 +56,17 @@ class CitationQuerySet(models.QuerySet):
         """Citations of published claims."""
         return self.filter(published_q("claim__"))
 
+    def naming_organizations(self) -> CitationQuerySet:
+        """Citations through which the public sees who published the source: of published
+        claims, to sources that are not confidential and have an organisation."""
+        return self.public().filter(source__confidential=False, source__organization__isnull=False)
+
+
+class PublicClaimOrganizationQuerySet(models.QuerySet):
+    def claims_of(self, organizations) -> models.QuerySet:
+        """The published claims (their ids) that the public sees ``organizations`` behind."""
+        return self.filter(organization__in=organizations).values("claim_id")
+
 
 class SourceQuerySet(models.QuerySet):
     def traceable(self) -> SourceQuerySet:

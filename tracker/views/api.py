@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from tracker.lists import PublicList
 from tracker.models import Indicator
 from tracker.paging import PublicPagination
+from tracker.public_cache import count_and_version
 from tracker.serializers import IndicatorSerializer
 
 
@@ -28,6 +29,19 @@ class PublicListViewSet(PublicApiViewSet):
 
     def get_queryset(self):
         return self.public_list.listing(self.public_list.model.objects.public())
+
+    def list(self, request, *args, **kwargs):
+        """A page of the list: its rows cached with the JSON export's, per public-data version.
+
+        The total is counted afresh, in the query that reads the version.
+        """
+        queryset = self.filter_queryset(self.get_queryset())
+        total, version = count_and_version(queryset)
+        pagination = PublicPagination(total=total)
+        pagination.choose_page(queryset, request)
+        return pagination.get_paginated_response(
+            pagination.cached_results(self.public_list, version)
+        )
 
 
 def list_viewset(public_list: PublicList) -> type[PublicListViewSet]:

@@ -41,7 +41,8 @@ class CsvExportView(View):
 
 class JsonExportView(GenericAPIView):
     """A page of the filtered list as the API gives it, with the HTML page's facets and the
-    problems found in the query string (never an error).
+    problems found in the query string (never an error). Its total and facets are the HTML
+    page's cache entry, its rows the API's.
 
     Anonymous and not throttled, like the CSV: the API's throttle is for the API.
     """
@@ -56,13 +57,12 @@ class JsonExportView(GenericAPIView):
     def get(self, request):
         public_list: PublicList = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
-        _version, total, facets = cached_summary(
+        version, total, facets = cached_summary(
             public_list.name, request.GET, filterset, public_list.facets, filterset.qs.count
         )
         pagination = PublicPagination(total=total)
-        rows = pagination.paginate_queryset(public_list.queryset(filterset), request, view=self)
-        serializer = public_list.serializer_class(rows, many=True, context={"request": request})
-        data = pagination.get_paginated_data(serializer.data)
+        pagination.choose_page(public_list.queryset(filterset), request)
+        data = pagination.get_paginated_data(pagination.cached_results(public_list, version))
         problems = [str(problem) for problem in filterset.problems()]
         if pagination.notice:
             problems.append(pagination.notice)

@@ -1,5 +1,8 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
+import sys
+
+from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
@@ -11,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, RedirectView, TemplateView
 
+from tracker.indicators import PAGE_SIZE as FIGURES_PAGE_SIZE
+from tracker.indicators import indicator_figures
 from tracker.lists import LISTS, public_citations, statistics_for_listing
 from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
@@ -22,12 +27,12 @@ from tracker.models import (
     ModerationEvent,
     Organization,
     PublishedVersion,
-    Qualifier,
     Source,
     Statistic,
     VerificationGrade,
     Withdrawal,
 )
+from tracker.paging import page_number
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
 from tracker.timeline import claim_timeline
@@ -289,57 +294,50 @@ class IndicatorDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicator = self.object
+        raw_page = self.request.GET.get("page")
+        number, notice = page_number(raw_page, sys.maxsize)
+        shown = {"number": number, "notice": ""}
 
-        def render_figures() -> tuple[bool, str]:
-            statistics = list(
-                statistics_for_tables()
-                .filter(indicator=indicator)
-                .order_by("organization__name", "as_of", "pk")
+        def render_figures() -> tuple[str, int]:
+            figures = indicator_figures(
+                statistics_for_tables().filter(indicator=indicator), raw_page
             )
+            shown.update(number=figures.page.number, notice=figures.notice)
             html = render_to_string(
                 "tracker/includes/indicator_figures.html",
                 {
                     "indicator": indicator,
-                    "statistics": sorted(statistics, key=lambda s: (s.as_of, s.pk)),
-                    "chart_data": chart_series(statistics),
-                    "qualifiers": Qualifier,
+                    "figures": figures,
+                    "summary": figures.summary,
+                    "chart": figures.chart,
+                    "chart_data": figures.chart.series,
                 },
                 request=self.request,
             )
-            return bool(statistics), html
+            return html, figures.summary.count if figures.summary else 0
 
-        # The figures (hundreds of rows at scale) change only with the public data: render
-        # them once per public-data version and language.
-        has_statistics, html = get_or_compute(
+        # The figures change only with the public data: each page of them is rendered once per
+        # public-data version and language. A page number past the last shows the last page
+        # and is not kept under its own number.
+        html, count = get_or_compute(
             "indicator-figures",
             public_version(self.get_queryset().db),
-            (str(indicator.pk), get_language() or ""),
+            (str(indicator.pk), get_language() or "", str(number)),
             render_figures,
+            keep=lambda _value: shown["number"] == number,
         )
-        context["has_statistics"] = has_statistics
-        context["figures_html"] = mark_safe(html)  # rendered by our own template, escaped there
+        # The page links are the reader's own query string: outside the cached fragment.
+        paginator = Paginator(range(count), FIGURES_PAGE_SIZE)
+        page = paginator.page(shown["number"])
+        context.update(
+            has_statistics=bool(count),
+            figures_html=mark_safe(html),  # rendered by our own template, escaped there
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            notices=[text for text in (notice, shown["notice"]) if text],
+        )
         return context
-
-
-def chart_series(statistics: list[Statistic]) -> list[dict]:
-    """One series per organisation, for the chart: points carry their qualifier and bounds."""
-    series: dict[int, dict] = {}
-    for statistic in statistics:
-        entry = series.setdefault(
-            statistic.organization_id,
-            {"label": statistic.organization.name, "points": []},
-        )
-        entry["points"].append(
-            {
-                "x": statistic.as_of.isoformat(),
-                "date": statistic.as_of_display,
-                "y": float(statistic.value),
-                "high": float(statistic.value_high) if statistic.value_high is not None else None,
-                "qualifier": statistic.qualifier,
-                "text": statistic.value_display,
-            }
-        )
-    return list(series.values())
 
 
 class LocationDetailView(DetailView):

@@ -22,11 +22,17 @@ from tracker.workflow.errors import ONLY_REVIEWERS, STALE_MESSAGE, TransitionRef
 from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
-from tracker.workflow.provenance import missing_provenance_of_revision, provenance_refusal
+from tracker.workflow.provenance import (
+    missing_provenance_of_revision,
+    provenance_refusal,
+)
+from tracker.workflow.public_organizations import refresh_public_organizations
 from tracker.workflow.publication import record_version, require_public_text
 from tracker.workflow.transitions import create_draft, four_eyes_refusal
 
 S = ModerationStatus
+# A source's fields that decide which organisations the public sees behind the claims citing it.
+SHOWN_THROUGH_CLAIMS = {"organization", "confidential"}
 
 
 def _field_value(entry, name: str):
@@ -106,6 +112,9 @@ def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
                 locator=row.get("locator", ""),
                 stance=row.get("stance") or Citation.Stance.SUPPORTS,
             )
+        refresh_public_organizations(claims=[entry.pk])
+    if isinstance(entry, Source) and SHOWN_THROUGH_CLAIMS & set(data.get("fields", {})):
+        refresh_public_organizations(sources=[entry.pk])
 
 
 def lock_version(record, expected_version: int | None) -> None:

@@ -30,6 +30,7 @@ from tracker.workflow.permissions import (
     is_used_publicly,
     model_label,
 )
+from tracker.workflow.public_organizations import refresh_public_organizations
 
 
 @transaction.atomic
@@ -72,6 +73,7 @@ def _mark_confidential(record: models.Model, *, by: AbstractBaseUser) -> None:
     )
     record.refresh_from_db()
     bump_public_version()
+    refresh_public_organizations(sources=[record.pk])
     record_snapshot(record, by=by, reason="mark_confidential")
     record_event(
         record,

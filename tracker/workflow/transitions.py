@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.history import record_snapshot
-from tracker.models import ModerationEvent, ModerationStatus, Revision, VerificationGrade
+from tracker.models import Claim, ModerationEvent, ModerationStatus, Revision, VerificationGrade
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
 from tracker.workflow.errors import ONLY_REVIEWERS, TransitionRefused
@@ -28,6 +28,7 @@ from tracker.workflow.provenance import (
     provenance_refusal,
     require_provenance,
 )
+from tracker.workflow.public_organizations import refresh_public_organizations
 from tracker.workflow.publication import record_version, record_withdrawal, require_public_text
 
 S = ModerationStatus
@@ -112,6 +113,8 @@ def _move(
     entry.refresh_from_db()
     if S.PUBLISHED in (previous, transition.target):
         bump_public_version()
+        if isinstance(entry, Claim):
+            refresh_public_organizations(claims=[entry.pk])
     # The conditional UPDATE fires no signal: record the new version in the audit history.
     record_snapshot(entry, by=by, reason=history_reason(transition.action, comment))
     record_event(

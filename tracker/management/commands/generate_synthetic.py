@@ -4,7 +4,9 @@ Rows are written in batches: through COPY on PostgreSQL, ``bulk_create`` elsewhe
 ``save()``, so the derived fields that ``save()`` fills (``search_text``, dates truncated to their
 precision, slugs) are computed here the same way. Primary keys are assigned here, after the
 highest existing one, so that citations and events can point at their entries without a round
-trip; the sequences are reset at the end. Run it on a database nobody else writes to meanwhile.
+trip; the sequences are reset at the end. The tables written are then analysed (and vacuumed,
+on PostgreSQL outside a transaction), so that the first queries are planned on their real size.
+Run it on a database nobody else writes to meanwhile.
 """
 
 from __future__ import annotations
@@ -35,14 +37,17 @@ from tracker.models import (
     ModerationEvent,
     ModerationStatus,
     Organization,
+    PublicClaimOrganization,
     Qualifier,
     Source,
     Statistic,
     VerificationGrade,
 )
 from tracker.models.base import normalize_search_text, truncate_to_precision
+from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import bump_public_version
 from tracker.workflow import bulk
+from tracker.workflow.public_organizations import refresh_public_organizations
 
 MARK = {"en": "[SYNTHETIC]", "es": "[SINTÉTICO]"}
 SLUG_PREFIX = "synthetic-"
@@ -232,8 +237,22 @@ class Command(BaseCommand):
             self.create_statistics(claims // 2)
             self.check_foreign_keys(first)
             self.reset_sequences()
-            # Rows written in bulk bypass the workflow: mark the public data as changed here.
+            # Rows written in bulk bypass the workflow: rebuild what it keeps, and mark the
+            # public data as changed.
+            refresh_public_organizations()
             bump_public_version()
+        # Outside the transaction (unless a caller holds one), so PostgreSQL can also vacuum.
+        refresh_planner_statistics(
+            [
+                *WRITTEN,
+                Claim.categories.through,
+                PublicClaimOrganization,
+                Location,
+                Organization,
+                Indicator,
+            ],
+            vacuum=True,
+        )
         if self.show:
             self.stdout.write(self.style.SUCCESS(f"{claims:,} published synthetic claims added."))
 

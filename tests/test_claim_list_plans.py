@@ -1,0 +1,99 @@
+"""The claim list's filters as an index can serve them, with the same results as before: dates
+compared as ranges, and facets over bases the planner can estimate."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import CategoryFactory, ClaimFactory
+from tracker.facets import compute_facets
+from tracker.filters import ClaimFilter
+from tracker.lists import CLAIMS
+from tracker.models import Claim
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def around_midnight(settings):
+    """Claims published just before, at and after midnight in a time zone that is not UTC."""
+    settings.TIME_ZONE = "America/El_Salvador"
+    with timezone.override("America/El_Salvador"):
+        zone = timezone.get_current_timezone()
+        moments = [
+            datetime.datetime(2025, 3, 9, 23, 59, 59, 999999, tzinfo=zone),
+            datetime.datetime(2025, 3, 10, 0, 0, tzinfo=zone),
+            datetime.datetime(2025, 3, 10, 23, 59, 59, tzinfo=zone),
+            datetime.datetime(2025, 3, 11, 0, 0, tzinfo=zone),
+        ]
+        for moment in moments:
+            ClaimFactory(published_at=moment)
+        yield
+
+
+@pytest.mark.parametrize("day", ["2025-03-09", "2025-03-10", "2025-03-11"])
+def test_published_from_and_to_match_the_publication_date(around_midnight, day):
+    value = datetime.date.fromisoformat(day)
+    public = Claim.objects.public()
+    from_day = ClaimFilter(QueryDict(f"published_from={day}")).qs
+    to_day = ClaimFilter(QueryDict(f"published_to={day}")).qs
+    assert ids(from_day) == ids(public.filter(published_at__date__gte=value))
+    assert ids(to_day) == ids(public.filter(published_at__date__lte=value))
+
+
+def test_year_filter_matches_the_year_of_the_event():
+    for start in ("2021-12-31", "2022-01-01", "2022-12-31", "2023-01-01", "2024-06-01"):
+        ClaimFactory(event_start=datetime.date.fromisoformat(start))
+    ClaimFactory(event_start=None)
+    filtered = ClaimFilter(QueryDict("year=2022&year=2024")).qs
+    expected = Claim.objects.public().filter(event_start__year__in=[2022, 2024])
+    assert ids(filtered) == ids(expected)
+    assert len(ids(filtered)) == 3
+
+
+def facet_statement(query: str) -> str:
+    params = QueryDict(query)
+    filterset = CLAIMS.filterset(params)
+    with CaptureQueriesContext(connection) as captured:
+        compute_facets(filterset, params, CLAIMS.facets)
+    [statement] = [q["sql"] for q in captured if q["sql"].startswith("WITH")]
+    return statement
+
+
+def test_facet_base_of_index_only_filters_is_left_to_each_facet():
+    ClaimFactory(country="SV")
+    statement = facet_statement("country=SV&grade=unverified&published_from=2020-01-01")
+    assert " AS MATERIALIZED " not in statement
+    assert " AS NOT MATERIALIZED " in statement
+
+
+@pytest.mark.parametrize("query", ["q=hunger", "category=torture", "country=SV&q=hunger"])
+def test_facet_base_of_a_search_or_a_category_is_found_once(query):
+    ClaimFactory(country="SV", categories=[CategoryFactory(slug="torture")])
+    assert " AS MATERIALIZED " in facet_statement(query)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the covering index is PostgreSQL's")
+@pytest.mark.parametrize(
+    "query",
+    ["published_from=2020-01-01", "published_to=2020-01-01", "event_from=2024-01-01", "year=2024"],
+)
+def test_date_filters_are_answered_by_the_covering_index(query):
+    ClaimFactory()
+    queryset = ClaimFilter(QueryDict(query)).qs.order_by()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) counted", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using tracker_claim_public_facets_idx" in plan, plan

@@ -1,0 +1,107 @@
+"""The JSON export and the API list share the HTML list's cache, per public-data version: a
+repeated request reads the version and nothing else, and a decision changes what they give."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CitationFactory, ClaimFactory, make_user
+from tracker import workflow
+from tracker.models import ModerationStatus
+
+pytestmark = pytest.mark.django_db
+
+S = ModerationStatus
+
+
+@pytest.fixture
+def claims(db):
+    for n in range(4):
+        CitationFactory(claim=ClaimFactory(title=f"Listed claim {n}", country="SV"))
+
+
+def queries(client, url: str) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.json()
+
+
+@pytest.mark.parametrize("query", ["", "?country=SV", "?country=SV&page_size=2&page=2"])
+def test_json_export_again_reads_only_the_version(client, claims, query):
+    cold, first = queries(client, f"/claims.json{query}")
+    warm, again = queries(client, f"/claims.json{query}")
+    # version, count, facets, rows, categories, tags, citations; then the version alone
+    assert (cold, warm) == (7, 1)
+    assert again == first
+
+
+@pytest.mark.parametrize("query", ["", "?country=SV", "?country=SV&page_size=2&page=2"])
+def test_api_list_again_counts_with_the_version_and_reads_nothing_else(client, claims, query):
+    cold, first = queries(client, f"/api/claims/{query}")
+    warm, again = queries(client, f"/api/claims/{query}")
+    # count with the version, rows, categories, tags, citations; then the count alone
+    assert (cold, warm) == (5, 1)
+    assert again == first
+
+
+def test_api_list_reads_the_rows_that_the_json_export_cached(client, claims):
+    exported = client.get("/claims.json?country=SV").json()
+    count, listed = queries(client, "/api/claims/?country=SV")
+    assert count == 1
+    assert listed["results"] == exported["results"]
+    assert listed["count"] == exported["count"] == 4
+
+
+def test_json_export_and_api_list_show_a_decision_at_once(client, claims):
+    reviewer = make_user("reviewer")
+    pending = ClaimFactory(title="Approved meanwhile", status=S.SUBMITTED, cited=True)
+    listed = ClaimFactory(title="Withdrawn meanwhile", cited=True)
+    for url in ("/claims.json", "/api/claims/"):
+        titles = [row["title"] for row in client.get(url).json()["results"]]
+        assert "Withdrawn meanwhile" in titles
+        assert "Approved meanwhile" not in titles
+
+    workflow.approve(pending, by=reviewer)
+    workflow.withdraw(listed, by=reviewer, comment="Wrong.", public_note="Withdrawn.")
+
+    for url in ("/claims.json", "/api/claims/"):
+        response = client.get(url).json()
+        titles = [row["title"] for row in response["results"]]
+        assert "Approved meanwhile" in titles, url
+        assert "Withdrawn meanwhile" not in titles, url
+        assert response["count"] == 5
+
+
+def test_json_export_rows_name_the_address_they_were_asked_at(client, claims, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    here = client.get("/claims.json").json()["results"][0]["url"]
+    there = client.get("/claims.json", HTTP_HOST="mirror.example").json()["results"][0]["url"]
+    assert here.startswith("http://testserver/")
+    assert there.startswith("http://mirror.example/")
+
+
+def test_json_export_of_a_page_past_the_last_is_still_told(client, claims):
+    client.get("/claims.json?page_size=2&page=2")
+    response = client.get("/claims.json?page_size=2&page=9").json()
+    assert response["page"] == 2
+    assert response["problems"] == ["There is no page 9: showing the last page, 2."]
+
+
+@pytest.mark.parametrize("url", ["/claims.json", "/api/claims/"])
+def test_deep_page_rows_are_the_list_sliced(client, url):
+    for n in range(7):
+        ClaimFactory(title=f"Claim {n}", event_start=None if n % 3 == 0 else f"2024-0{n + 1}-01")
+    everything = [row["id"] for row in client.get(url, {"page_size": 100}).json()["results"]]
+    pages = [
+        [row["id"] for row in client.get(url, {"page_size": 3, "page": n}).json()["results"]]
+        for n in (1, 2, 3)
+    ]
+    assert pages == [everything[0:3], everything[3:6], everything[6:7]]
+
+
+def test_deep_page_is_found_by_its_keys_first(client, claims):
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/claims.json", {"page_size": 2, "page": 2})
+    [rows] = [q["sql"] for q in captured if "tracker_claim" in q["sql"] and "LIMIT 2" in q["sql"]]
+    assert "IN (SELECT" in rows and "OFFSET 2" in rows
