@@ -137,7 +137,7 @@ CLAIM_FACETS = [
     FacetSpec(
         "place",
         _("Place"),
-        sql="SELECT l.slug AS key, l.name AS label, NULL AS label_es, x.n "
+        sql="SELECT l.slug AS key, l.name AS label, l.name_es AS label_es, x.n "
         "FROM (SELECT b.location_id, count(*) AS n FROM {base} b GROUP BY 1) x "
         "JOIN tracker_location l ON l.id = x.location_id",
         base_columns=("location_id",),
@@ -153,7 +153,7 @@ CLAIM_FACETS = [
         "organization",
         _("Organisation"),
         # Only non-confidential sources name their organisation, as in the list's filter.
-        sql="SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
+        sql="SELECT o.slug AS key, o.name AS label, o.name_es AS label_es, x.n "
         "FROM (SELECT s.organization_id, count(DISTINCT ci.claim_id) AS n FROM {base} b "
         "JOIN tracker_citation ci ON ci.claim_id = b.id "
         "JOIN tracker_source s ON s.id = ci.source_id AND NOT s.confidential GROUP BY 1) x "
@@ -211,9 +211,14 @@ STATISTIC_FACETS = [
         "indicator__slug",
         ("indicator__name", "indicator__name_es"),
     ),
-    FacetSpec("organization", _("Reported by"), "organization__slug", ("organization__name",)),
+    FacetSpec(
+        "organization",
+        _("Reported by"),
+        "organization__slug",
+        ("organization__name", "organization__name_es"),
+    ),
     FacetSpec("country", _("Country"), "country"),
-    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
+    FacetSpec("place", _("Place"), "location__slug", ("location__name", "location__name_es")),
     FacetSpec("grade", _("Grade"), "verification"),
     FacetSpec("year", _("Year"), ExtractYear("as_of")),
 ]
@@ -254,7 +259,12 @@ SOURCES = PublicList(
     columns=exports.columns_of(SourceSerializer, exports.SOURCE_CSV),
     facets=[
         FacetSpec("kind", _("Kind"), "kind", choices=tuple(Source.Kind.choices)),
-        FacetSpec("organization", _("Organisation"), "organization__slug", ("organization__name",)),
+        FacetSpec(
+            "organization",
+            _("Organisation"),
+            "organization__slug",
+            ("organization__name", "organization__name_es"),
+        ),
         FacetSpec("language", _("Language"), "language", choices=tuple(Source.Language.choices)),
     ],
     html_view="public:source_list",

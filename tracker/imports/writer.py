@@ -105,7 +105,9 @@ class DraftWriter:
 
     def location(self, pk: int) -> Location:
         if self._locations is None:
-            self._locations = {loc.pk: loc for loc in Location.objects.only("pk", "name")}
+            self._locations = {
+                loc.pk: loc for loc in Location.objects.only("pk", "name", "name_es")
+            }
         return self._locations[pk]
 
     def organization(self, pk: int) -> Organization:

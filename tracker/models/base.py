@@ -117,7 +117,7 @@ class LocalizedText(str):
     lang: str
     original: str
 
-    def __new__(cls, text: str, *, lang: str, original: str = ""):
+    def __new__(cls, text: str, *, lang: str = "", original: str = ""):
         value = super().__new__(cls, text)
         value.lang, value.original = lang, original
         return value

@@ -32,11 +32,12 @@ def claim_review(claim: Claim, request=None) -> dict | None:
         return None
     grade = VerificationGrade(claim.verification)
     citations = [c for c in claim.citations.all() if not c.source.confidential]
-    item = {"@type": "Claim", "name": claim.title}
+    title = claim.localized("title")
+    item = {"@type": "Claim", "name": title}
     if citations:
         first = citations[0].source
         if first.organization_id:
-            item["author"] = {"@type": "Organization", "name": first.organization.name}
+            item["author"] = {"@type": "Organization", "name": first.organization.localized_name}
         if first.published_on:
             item["datePublished"] = first.published_on.isoformat()
         appearances = [{"@type": "CreativeWork", "url": c.source.url} for c in citations]
@@ -45,7 +46,8 @@ def claim_review(claim: Claim, request=None) -> dict | None:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": page_url(claim, request),
-        "claimReviewed": claim.title,
+        "claimReviewed": title,
+        "inLanguage": title.lang,
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": publisher_name()},
         "reviewRating": {
@@ -54,7 +56,7 @@ def claim_review(claim: Claim, request=None) -> dict | None:
             "bestRating": 5,
             "worstRating": 1,
             "alternateName": str(grade.label),
-            "ratingExplanation": claim.verification_rationale,
+            "ratingExplanation": claim.localized("verification_rationale"),
         },
     }
     if claim.published_at:
