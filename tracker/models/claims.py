@@ -145,8 +145,26 @@ class Claim(ModeratedEntry):
         self.search_text = self.build_search_text()
         self.search_text_es = self.build_search_text(ContentLanguage.SPANISH)
 
+    def category_names(self) -> list[tuple[str, str]]:
+        """The (English, Spanish) names of the claim's categories, for its search texts."""
+        if getattr(self, "_category_names", None) is not None:
+            return self._category_names
+        if self.pk is None:
+            return []
+        return list(self.categories.order_by("pk").values_list("name", "name_es"))
+
+    def refresh_search_text(self) -> None:
+        """Store the search texts again, after the claim's categories changed."""
+        self._category_names = None
+        self.search_text = self.build_search_text()
+        self.search_text_es = self.build_search_text(ContentLanguage.SPANISH)
+        Claim.objects.filter(pk=self.pk).update(
+            search_text=self.search_text, search_text_es=self.search_text_es
+        )
+
     def build_search_text(self, language: str = ContentLanguage.ENGLISH) -> str:
-        """The folded public text of one language's side, with the place and the country."""
+        """The folded public text of one language's side, with the place, the country and the
+        categories' names (so that "deaths" finds a claim filed under "Death in custody")."""
         with translation.override(language):
             country = str(self.country.name) if self.country else ""
         suffix = "" if language == ContentLanguage.ENGLISH else f"_{language}"
@@ -161,6 +179,10 @@ class Claim(ModeratedEntry):
             country,
             getattr(self, f"alleged_perpetrator{suffix}"),
             getattr(self, f"victim_description{suffix}"),
+            *(
+                spanish or english if language == ContentLanguage.SPANISH else english
+                for english, spanish in self.category_names()
+            ),
         )
 
     def get_absolute_url(self) -> str:
