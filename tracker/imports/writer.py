@@ -140,9 +140,8 @@ class DraftWriter:
         )
 
     def write_claims(self, rows: list[RowResult], comments: list[str]) -> list[Claim]:
-        slugs = self.slugs.allocate(
-            [row.claim["title"] or row.claim.get("title_es", "") for row in rows]
-        )
+        # Named after the title in the language each claim is written in.
+        slugs = self.slugs.allocate([row.title for row in rows])
         claims = []
         for row, slug, comment in zip(rows, slugs, comments, strict=True):
             claim = Claim(**row.claim, slug=slug, origin=Claim.Origin.IMPORT, **self.draft_values)
