@@ -75,7 +75,7 @@ class TagAdmin(HistoryAdmin):
 class LocationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "country", "parent")
     list_filter = ("kind", "country")
-    search_fields = ("name", "description")
+    search_fields = ("name", "name_es", "description")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
 
