@@ -306,7 +306,7 @@ def chart_series(statistics: list[Statistic]) -> list[dict]:
     for statistic in statistics:
         entry = series.setdefault(
             statistic.organization_id,
-            {"label": statistic.organization.name, "points": []},
+            {"label": str(statistic.organization.localized_name), "points": []},
         )
         entry["points"].append(
             {
