@@ -114,6 +114,7 @@ def test_api_claims_confidential_citation_only_said_to_exist(client, seeded):
             "published_on": None,
             "published_precision": "",
             "organization": None,
+            "language": "",
         }
     ]
 

@@ -47,7 +47,9 @@ CLAIM_HEADER = [
     "event_start", "event_end", "ongoing", "date_precision", "victim_count",
     "victim_description", "alleged_perpetrator", "tags", "verification",
     "verification_rationale", "published_at", "citation_count", "source_titles", "source_urls",
-    "citations", "corrected_at",
+    "citations", "corrected_at", "original_language", "title_es", "summary_es",
+    "place_details_es", "victim_description_es", "alleged_perpetrator_es",
+    "verification_rationale_es",
 ]  # fmt: skip
 
 

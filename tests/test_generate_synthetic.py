@@ -58,9 +58,12 @@ def test_generate_synthetic_marks_every_title_as_synthetic(synthetic):
 
 
 def test_generate_synthetic_writes_english_and_spanish(synthetic):
-    titles = list(Claim.objects.values_list("title", flat=True))
-    assert any(title.startswith("[SYNTHETIC]") for title in titles)
-    assert any(title.startswith("[SINTÉTICO]") for title in titles)
+    rows = list(Claim.objects.values_list("title", "title_es", "summary_es", "original_language"))
+    assert all(title.startswith("[SYNTHETIC]") for title, *_ in rows)
+    assert all(
+        title_es.startswith("[SINTÉTICO]") and summary_es for _, title_es, summary_es, _ in rows
+    )
+    assert {language for *_, language in rows} == {"en", "es"}
 
 
 def test_generate_synthetic_cites_existing_sources(synthetic):

@@ -431,7 +431,7 @@ def test_round_trip_header_is_the_export_layout(vocabulary):
 # versions and events written. Once per file: the savepoint, the permission, the content type,
 # the vocabularies and the places' names. SQLite takes at most 999 parameters a statement, so
 # its inserts of one chunk are split in a few statements.
-CONFIRM_QUERIES = {"postgresql": 43, "sqlite": 73}
+CONFIRM_QUERIES = {"postgresql": 44, "sqlite": 80}
 
 
 @pytest.mark.parametrize("rows", [300])

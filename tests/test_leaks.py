@@ -125,6 +125,12 @@ def private_material(db):
         hidden = ClaimFactory(
             title=marker(f"claim {state}"),
             summary=marker(f"summary {state}"),
+            # The Spanish of an unpublished claim is as private as its English.
+            title_es=marker(f"claim es {state}"),
+            summary_es=marker(f"summary es {state}"),
+            place_details_es=marker(f"place details es {state}"),
+            victim_description_es=marker(f"victims es {state}"),
+            alleged_perpetrator_es=marker(f"perpetrator es {state}"),
             status=state,
             location=place,
             country="TD",
@@ -138,6 +144,7 @@ def private_material(db):
             organization=org,
             status=state,
             note=marker(f"figure {state}"),
+            note_es=marker(f"figure es {state}"),
             location=place,
         )
 
@@ -186,7 +193,14 @@ def private_material(db):
     Revision.objects.create(
         content_type=ContentType.objects.get_for_model(Claim),
         object_id=public_claim.pk,
-        data={"fields": {"title": marker("pending revision title")}},
+        data={
+            "fields": {
+                "title": marker("pending revision title"),
+                # A translation waiting for review is not public either.
+                "title_es": marker("pending translation title"),
+                "summary_es": marker("pending translation summary"),
+            }
+        },
         base_version=public_claim.version,
         created_by=author,
         comment=marker("revision comment"),
@@ -197,6 +211,7 @@ def private_material(db):
         action="request_changes",
         by=reviewer,
         comment=marker("internal review comment"),
+        comment_es=marker("internal review comment es"),
     )
     Tip.objects.create(
         what=marker("tip what"),
@@ -224,8 +239,11 @@ def private_material(db):
         "confidential figure locator",
         "statistic notes",
         "pending revision title",
+        "pending translation title",
+        "pending translation summary",
         "revision comment",
         "internal review comment",
+        "internal review comment es",
         "tip what",
         "tip where",
         "tip contact",
@@ -242,6 +260,17 @@ def private_material(db):
         if state != ModerationStatus.PUBLISHED:
             markers += [f"{kind} {state}" for kind in ("place", "org", "source", "claim")]
             markers += [f"summary {state}", f"quote {state}", f"figure {state}"]
+            markers += [
+                f"{kind} es {state}"
+                for kind in (
+                    "claim",
+                    "summary",
+                    "place details",
+                    "victims",
+                    "perpetrator",
+                    "figure",
+                )
+            ]
     return [marker(name) for name in markers]
 
 
@@ -294,6 +323,10 @@ SEARCHED = (
     "figure withdrawn",
     "source changes_requested",
     "pending revision title",
+    "pending translation title",
+    "claim es draft",
+    "summary es submitted",
+    "figure es withdrawn",
     "tip what",
     "username",
 )

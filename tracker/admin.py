@@ -86,7 +86,7 @@ class TagAdmin(HistoryAdmin):
 class LocationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "country", "parent", "latitude", "longitude")
     list_filter = ("kind", USED_COUNTRIES)
-    search_fields = ("name", "description")
+    search_fields = ("name", "name_es", "description")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
 

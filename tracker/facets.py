@@ -128,9 +128,9 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
     if spec.param in ("country", "grade") or spec.choices:
         return value_label(spec, key)
     if spec.sql:
-        return localized(row["label"], row["label_es"] or "") if row["label"] else key
+        return str(localized(row["label"], row["label_es"] or "")) if row["label"] else key
     if len(spec.label_fields) == 2:
-        return localized(row[spec.label_fields[0]], row[spec.label_fields[1]])
+        return str(localized(row[spec.label_fields[0]], row[spec.label_fields[1]]))
     if spec.label_fields:
         return str(row[spec.label_fields[0]])
     return key

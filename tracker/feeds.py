@@ -22,9 +22,21 @@ from tracker.templatetags.claimreview import publisher_name
 FEED_LENGTH = 50
 
 
+def feed_language(request) -> str:
+    """``?lang=es`` gives a feed in Spanish (its texts where translated, links to the Spanish
+    pages); otherwise it is in the default language, whatever the reader's browser says."""
+    language = request.GET.get("lang", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def claim_title(entry) -> str:
+    """A claim by its title in the feed's language, a figure by its own words."""
+    return entry.localized("title") if hasattr(entry, "title") else str(entry)
+
+
 class LocalizedFeed(Feed):
-    """Links point at the pages in the default language, whatever the reader's browser says.
-    The publisher is the author of the feed and so of every entry (RFC 4287, 4.1.1)."""
+    """Texts and links in the feed's language (``feed_language``). The publisher is the author
+    of the feed and so of every entry (RFC 4287, 4.1.1)."""
 
     feed_type = Atom1Feed
 
@@ -39,7 +51,7 @@ class LocalizedFeed(Feed):
         return super().get_feed(obj, request)
 
     def __call__(self, request, *args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(feed_language(request)):
             return super().__call__(request, *args, **kwargs)
 
     def item_pubdate(self, item):
@@ -67,13 +79,13 @@ class NewClaimsFeed(LocalizedFeed):
         ]
 
     def item_title(self, item):
-        return item.title
+        return item.localized("title")
 
     def item_description(self, item):
-        return item.summary
+        return item.localized("summary")
 
     def item_categories(self, item):
-        return [category.name for category in item.categories.all()]
+        return [category.localized_name for category in item.categories.all()]
 
 
 class IndicatorFiguresFeed(LocalizedFeed):
@@ -81,10 +93,10 @@ class IndicatorFiguresFeed(LocalizedFeed):
         return get_object_or_404(Indicator.objects.public(), slug=slug)
 
     def title(self, indicator):
-        return _("New figures: %(indicator)s") % {"indicator": indicator.name}
+        return _("New figures: %(indicator)s") % {"indicator": indicator.localized_name}
 
     def subtitle(self, indicator):
-        return indicator.description or indicator.name
+        return indicator.localized("description") or indicator.localized_name
 
     def link(self, indicator):
         return indicator.get_absolute_url()
@@ -98,13 +110,13 @@ class IndicatorFiguresFeed(LocalizedFeed):
         )
 
     def item_title(self, item):
-        return f"{item.value_display} {item.indicator.unit} ({item.as_of_display})"
+        return f"{item.value_display} {item.indicator.localized_unit} ({item.as_of_display})"
 
     def item_description(self, item):
         return _("Reported by %(organization)s. Source: %(source)s. %(note)s") % {
-            "organization": item.organization.name,
+            "organization": item.organization.localized_name,
             "source": item.source.public_title,
-            "note": item.note,
+            "note": item.localized("note"),
         }
 
 
@@ -146,8 +158,8 @@ class CorrectionsFeed(LocalizedFeed):
         rebuild(corrections + [w.last_version for w in withdrawals if w.last_version])
         notices = [
             PublicNotice(
-                title=_("Corrected: %(entry)s") % {"entry": version.as_published},
-                note=version.correction_note,
+                title=_("Corrected: %(entry)s") % {"entry": claim_title(version.as_published)},
+                note=version.localized("correction_note"),
                 link=version.get_absolute_url(),
                 date=version.published_at,
             )
@@ -155,8 +167,12 @@ class CorrectionsFeed(LocalizedFeed):
         ] + [
             PublicNotice(
                 title=_("Withdrawn: %(entry)s")
-                % {"entry": w.last_version.as_published if w.last_version else _("an entry")},
-                note=w.public_note,
+                % {
+                    "entry": claim_title(w.last_version.as_published)
+                    if w.last_version
+                    else _("an entry")
+                },
+                note=w.localized("public_note"),
                 link=w.get_absolute_url(),
                 date=w.withdrawn_at,
             )

@@ -51,6 +51,12 @@ from tracker.models.base import normalize_search_text
 # The year facet's and filter's value for entries whose sources give no date.
 NO_DATE = "none"
 SEARCH_CONFIG = "simple"  # search_text is already case- and accent-folded in Python
+# Tables whose rows keep each language's text apart (``search_text`` in English,
+# ``search_text_es`` in Spanish): their stored vector stems each side with its own language's
+# configuration (migration 0014), and a query is read in both languages. The folding done in
+# Python is what PostgreSQL's unaccent dictionary would do before the stemmer, so accents never
+# matter, and the vector stays a generated column.
+BILINGUAL_CONFIGS = (("search_text", "english"), ("search_text_es", "spanish"))
 # The most a search may hold, on every database: SQLite's parser overflows on a hundred words
 # (one LIKE and one rank term each), and PostgreSQL would parse and rank any length.
 SEARCH_MAX_TERMS = 20
@@ -112,11 +118,16 @@ def search_vector(queryset: QuerySet) -> Expression:
     return SearchTextVector()
 
 
-def word_occurrences(word: str) -> Func:
-    """How often ``word`` occurs in ``search_text``: a relevance score where there is no FTS."""
-    return (Length("search_text") - Length(Replace("search_text", Value(word), Value("")))) / Value(
+def word_occurrences(word: str, column: str = "search_text") -> Func:
+    """How often ``word`` occurs in ``column``: a relevance score where there is no FTS."""
+    return (Length(column) - Length(Replace(column, Value(word), Value("")))) / Value(
         len(word), output_field=IntegerField()
     )
+
+
+def is_bilingual(queryset: QuerySet) -> bool:
+    """Whether the rows keep a Spanish search text beside the English one."""
+    return hasattr(queryset.model, "search_text_es")
 
 
 def is_postgresql(queryset: QuerySet) -> bool:
@@ -171,19 +182,34 @@ def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     folded = " ".join(words)
     if not folded:
         return queryset
+    bilingual = is_bilingual(queryset)
+    columns = [column for column, _config in BILINGUAL_CONFIGS] if bilingual else ["search_text"]
     if is_postgresql(queryset):
         vector = search_vector(queryset)
-        query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
+        if bilingual:
+            # Read in each language: each reading stems the words as its side of the vector is
+            # stemmed, and a row matches when either reading matches.
+            english, spanish = (
+                SearchQuery(folded, config=config, search_type="websearch")
+                for _column, config in BILINGUAL_CONFIGS
+            )
+            query = english | spanish
+        else:
+            query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
             .annotate(search_rank=SearchRank(vector, query))
         )
+    # SQLite: each word in either language's text; no stemming.
+    rank = None
     for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    rank = word_occurrences(words[0])
-    for word in words[1:]:
-        rank = rank + word_occurrences(word)
+        found = Q()
+        for column in columns:
+            found |= Q(**{f"{column}__contains": word})
+            occurrences = word_occurrences(word, column)
+            rank = occurrences if rank is None else rank + occurrences
+        queryset = queryset.filter(found)
     return queryset.annotate(search_rank=rank)
 
 
@@ -513,7 +539,7 @@ class OrganizationFilter(PublicFilterSet):
 class LocationFilter(PublicFilterSet):
     ordering = ("name", "pk")
 
-    q = SearchFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    q = SearchFilter(method="filter_name", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
@@ -522,6 +548,12 @@ class LocationFilter(PublicFilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
+
+    def filter_name(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(name_es__icontains=value))
 
 
 class LocalizedNameChoiceField(forms.ModelChoiceField):

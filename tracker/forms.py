@@ -22,6 +22,7 @@ from tracker.models import (
     Tip,
     VerificationGrade,
 )
+from tracker.models.base import CONTENT_LANGUAGES, ContentLanguage, field_in
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -125,31 +126,109 @@ def localized_label(record) -> str:
     return record.localized_name
 
 
-class ClaimForm(VersionedForm):
+@dataclass(frozen=True)
+class LanguagePair:
+    """One public text of an entry, its English and its Spanish fields side by side."""
+
+    label: str
+    english: forms.BoundField
+    spanish: forms.BoundField
+
+
+class BilingualForm(VersionedForm):
+    """An entry's form with its public texts in both languages: the contributor picks the
+    language the entry is written in, whose texts ``REQUIRED_TEXTS`` must be given; the other
+    language's are its translation, edited (and reviewed) like any field."""
+
+    REQUIRED_TEXTS: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "original_language" in self.fields:
+            # Left out, it stays as it was (English for a new entry).
+            self.fields["original_language"].required = False
+
+    def clean_original_language(self) -> str:
+        chosen = self.cleaned_data.get("original_language")
+        return chosen or self.instance.original_language or ContentLanguage.ENGLISH
+
+    def language_pairs(self) -> list[LanguagePair]:
+        model = self._meta.model
+        return [
+            LanguagePair(
+                label=model._meta.get_field(name).verbose_name,
+                english=self[name],
+                spanish=self[field_in(name, ContentLanguage.SPANISH)],
+            )
+            for name in model.TRANSLATED_FIELDS
+            if name in self.fields
+        ]
+
+    def paired_names(self) -> set[str]:
+        return {
+            field_in(name, language)
+            for name in self._meta.model.TRANSLATED_FIELDS
+            for language in CONTENT_LANGUAGES
+        } | {"original_language"}
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The visible fields that are not a text in two languages, in the form's order."""
+        paired = self.paired_names()
+        return [field for field in self.visible_fields() if field.name not in paired]
+
+    def clean(self):
+        cleaned = super().clean()
+        original = cleaned.get("original_language") or ContentLanguage.ENGLISH
+        for name in self.REQUIRED_TEXTS:
+            written = field_in(name, original)
+            if written in self.fields and not (cleaned.get(written) or "").strip():
+                self.add_error(
+                    written,
+                    _("Required in the language the entry is written in (%(language)s).")
+                    % {"language": ContentLanguage(original).label},
+                )
+        return cleaned
+
+
+class ClaimForm(BilingualForm):
+    REQUIRED_TEXTS = ("title", "summary")
+
     class Meta:
         model = Claim
         fields = [
+            "original_language",
             "title",
+            "title_es",
             "summary",
+            "summary_es",
             "categories",
             "country",
             "location",
             "place_details",
+            "place_details_es",
             "event_start",
             "event_end",
             "ongoing",
             "date_precision",
             "victim_count",
             "victim_description",
+            "victim_description_es",
             "victim_identities",
             "alleged_perpetrator",
+            "alleged_perpetrator_es",
             "tags",
             "private_notes",
         ]
         widgets = {
+            "original_language": forms.RadioSelect,
             "event_start": DATE_INPUT,
             "event_end": DATE_INPUT,
             "summary": forms.Textarea(attrs={"rows": 5}),
+            "summary_es": forms.Textarea(attrs={"rows": 5, "lang": "es"}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "place_details_es": forms.TextInput(attrs={"lang": "es"}),
+            "victim_description_es": forms.TextInput(attrs={"lang": "es"}),
+            "alleged_perpetrator_es": forms.TextInput(attrs={"lang": "es"}),
             "victim_identities": forms.Textarea(attrs={"rows": 2}),
             "private_notes": forms.Textarea(attrs={"rows": 2}),
             "categories": forms.CheckboxSelectMultiple,
@@ -290,10 +369,11 @@ def citation_initial(rows: list[dict]) -> list[dict]:
     ]
 
 
-class StatisticForm(VersionedForm):
+class StatisticForm(BilingualForm):
     class Meta:
         model = Statistic
         fields = [
+            "original_language",
             "indicator",
             "organization",
             "source",
@@ -307,11 +387,17 @@ class StatisticForm(VersionedForm):
             "country",
             "location",
             "note",
+            "note_es",
             "quote",
             "locator",
             "private_notes",
         ]
-        widgets = {"as_of": DATE_INPUT, "period_start": DATE_INPUT}
+        widgets = {
+            "original_language": forms.RadioSelect,
+            "as_of": DATE_INPUT,
+            "period_start": DATE_INPUT,
+            "note_es": forms.TextInput(attrs={"lang": "es"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -410,7 +496,15 @@ class DecisionForm(forms.Form):
         label=_("public reason for the withdrawal"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Required to withdraw. Shown publicly on the withdrawal notice."),
+        help_text=_(
+            "Required to withdraw, in English or Spanish or both. Shown publicly on the "
+            "withdrawal notice."
+        ),
+    )
+    public_note_es = forms.CharField(
+        label=_("public reason for the withdrawal, in Spanish"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -419,10 +513,12 @@ class DecisionForm(forms.Form):
         self.fields["action"].offer(actions)
         if "withdraw" not in actions:
             del self.fields["public_note"]
+            del self.fields["public_note_es"]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "withdraw" and not cleaned.get("public_note", "").strip():
+        given = cleaned.get("public_note", "").strip() or cleaned.get("public_note_es", "").strip()
+        if cleaned.get("action") == "withdraw" and not given:
             self.add_error(
                 "public_note",
                 _("Give the public reason for the withdrawal: the withdrawal notice shows it."),
@@ -435,9 +531,21 @@ class VerificationForm(forms.Form):
     rationale = forms.CharField(
         label=_("rationale"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown publicly with the entry."),
+        required=False,
+        help_text=_("Shown publicly with the entry. In English or Spanish, or both."),
+    )
+    rationale_es = forms.CharField(
+        label=_("rationale in Spanish"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("rationale", "").strip() or cleaned.get("rationale_es", "").strip()):
+            self.add_error("rationale", _("Give the rationale for the grade."))
+        return cleaned
 
 
 class RevisionDecisionForm(forms.Form):
@@ -446,7 +554,15 @@ class RevisionDecisionForm(forms.Form):
         label=_("public correction note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Required to approve. Shown publicly under the title: say what was corrected."),
+        help_text=_(
+            "Required to approve, in English or Spanish or both. Shown publicly under the "
+            "title: say what was corrected."
+        ),
+    )
+    correction_note_es = forms.CharField(
+        label=_("public correction note in Spanish"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+        required=False,
     )
     comment = forms.CharField(
         label=_("comment"),
@@ -461,7 +577,11 @@ class RevisionDecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "approve" and not cleaned.get("correction_note", "").strip():
+        given = (
+            cleaned.get("correction_note", "").strip()
+            or cleaned.get("correction_note_es", "").strip()
+        )
+        if cleaned.get("action") == "approve" and not given:
             self.add_error(
                 "correction_note",
                 _("Write the public correction note: it says what was corrected."),

@@ -130,7 +130,7 @@ def chart_series(points: list[Statistic]) -> list[dict]:
     for statistic in points:
         entry = series.setdefault(
             statistic.organization_id,
-            {"label": statistic.organization.name, "points": []},
+            {"label": str(statistic.organization.localized_name), "points": []},
         )
         entry["points"].append(
             {

@@ -122,7 +122,7 @@ class PublicList:
 def organization_counts(counts: str) -> str:
     """The organisation facet's values from ``counts`` (organisation ids with their ``n``)."""
     return (
-        "SELECT o.slug AS key, o.name AS label, NULL AS label_es, x.n "
+        "SELECT o.slug AS key, o.name AS label, o.name_es AS label_es, x.n "
         f"FROM ({counts}) x JOIN tracker_organization o ON o.id = x.organization_id"
     )
 
@@ -146,7 +146,7 @@ CLAIM_FACETS = [
     FacetSpec(
         "place",
         _("Place"),
-        sql="SELECT l.slug AS key, l.name AS label, NULL AS label_es, x.n "
+        sql="SELECT l.slug AS key, l.name AS label, l.name_es AS label_es, x.n "
         "FROM (SELECT b.location_id, count(*) AS n FROM {base} b GROUP BY 1) x "
         "JOIN tracker_location l ON l.id = x.location_id",
         base_columns=("location_id",),
@@ -227,9 +227,14 @@ STATISTIC_FACETS = [
         "indicator__slug",
         ("indicator__name", "indicator__name_es"),
     ),
-    FacetSpec("organization", _("Reported by"), "organization__slug", ("organization__name",)),
+    FacetSpec(
+        "organization",
+        _("Reported by"),
+        "organization__slug",
+        ("organization__name", "organization__name_es"),
+    ),
     FacetSpec("country", _("Country"), "country"),
-    FacetSpec("place", _("Place"), "location__slug", ("location__name",)),
+    FacetSpec("place", _("Place"), "location__slug", ("location__name", "location__name_es")),
     FacetSpec("grade", _("Grade"), "verification"),
     FacetSpec("year", _("Year"), ExtractYear("as_of")),
 ]
@@ -270,7 +275,12 @@ SOURCES = PublicList(
     columns=exports.columns_of(SourceSerializer, exports.SOURCE_CSV),
     facets=[
         FacetSpec("kind", _("Kind"), "kind", choices=tuple(Source.Kind.choices)),
-        FacetSpec("organization", _("Organisation"), "organization__slug", ("organization__name",)),
+        FacetSpec(
+            "organization",
+            _("Organisation"),
+            "organization__slug",
+            ("organization__name", "organization__name_es"),
+        ),
         FacetSpec("language", _("Language"), "language", choices=tuple(Source.Language.choices)),
     ],
     html_view="public:source_list",

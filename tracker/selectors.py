@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import connection, models
-from django.db.models import CharField, F, IntegerField, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
@@ -33,16 +34,26 @@ def likely_duplicates(
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
+        # A title in either language.
+        similarity = Greatest(
+            TrigramSimilarity("title", title), TrigramSimilarity("title_es", title)
+        )
         return list(
-            claims.annotate(similarity=TrigramSimilarity("title", title))
+            claims.annotate(similarity=similarity)
             .filter(similarity__gt=0.3)
             .order_by("-similarity", "-pk")[:limit]
         )
     words = [w for w in normalize_search_text(title).split() if len(w) > 3][:6]
     if not words:
         return []
-    candidates = list(claims.filter(search_text__contains=max(words, key=len))[:200])
-    scored = [(sum(word in claim.search_text for word in words), claim) for claim in candidates]
+    longest = max(words, key=len)
+    candidates = list(
+        claims.filter(Q(search_text__contains=longest) | Q(search_text_es__contains=longest))[:200]
+    )
+    scored = [
+        (sum(word in f"{claim.search_text} {claim.search_text_es}" for word in words), claim)
+        for claim in candidates
+    ]
     return [
         claim
         for score, claim in sorted(scored, key=lambda pair: (-pair[0], -pair[1].pk))

@@ -39,7 +39,7 @@ extend_schema_field({"type": "string", "format": "uri"})(PageUrlField)
 class OrganizationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "name_es"]
 
 
 class CitedSourceSerializer(serializers.Serializer):
@@ -54,6 +54,7 @@ class CitedSourceSerializer(serializers.Serializer):
     published_on = serializers.DateField(allow_null=True)
     published_precision = serializers.CharField(allow_blank=True)
     organization = OrganizationRefSerializer(allow_null=True)
+    language = serializers.CharField(allow_blank=True)
 
     def to_representation(self, source: Source) -> dict:
         if source.confidential:
@@ -67,6 +68,7 @@ class CitedSourceSerializer(serializers.Serializer):
                 "published_on": None,
                 "published_precision": "",
                 "organization": None,
+                "language": "",
             }
         return {
             "confidential": False,
@@ -78,10 +80,15 @@ class CitedSourceSerializer(serializers.Serializer):
             "published_on": source.published_on.isoformat() if source.published_on else None,
             "published_precision": source.published_precision,
             "organization": (
-                {"slug": source.organization.slug, "name": source.organization.name}
+                {
+                    "slug": source.organization.slug,
+                    "name": source.organization.name,
+                    "name_es": source.organization.name_es,
+                }
                 if source.organization_id
                 else None
             ),
+            "language": source.language,
         }
 
 
@@ -127,6 +134,16 @@ class ClaimSerializer(serializers.ModelSerializer):
             "published_at",
             "citations",
             "corrected_at",
+            # Both languages (new fields go at the end, so the CSV's columns keep their place):
+            # the English texts are the fields above, the Spanish ones end in ``_es``, and
+            # ``original_language`` says which of the two was written first.
+            "original_language",
+            "title_es",
+            "summary_es",
+            "place_details_es",
+            "victim_description_es",
+            "alleged_perpetrator_es",
+            "verification_rationale_es",
         ]
 
 
@@ -136,7 +153,17 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["slug", "url", "name", "name_es", "unit", "unit_es", "description", "category"]
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "name_es",
+            "unit",
+            "unit_es",
+            "description",
+            "category",
+            "description_es",
+        ]
 
 
 class StatisticSerializer(serializers.ModelSerializer):
@@ -172,6 +199,9 @@ class StatisticSerializer(serializers.ModelSerializer):
             "verification",
             "verification_rationale",
             "published_at",
+            "original_language",
+            "note_es",
+            "verification_rationale_es",
         ]
 
 
@@ -209,4 +239,6 @@ class LocationSerializer(serializers.ModelSerializer):
             "country",
             "description",
             "opened_year",
+            "name_es",
+            "description_es",
         ]

@@ -2,6 +2,11 @@
 
 Dates keep the precision their source gives. Nothing here is invented or rounded; a field the
 sources do not give is left empty.
+
+Every public text is given in English and in Spanish (the ``_es`` keys). The translation says
+what the original says, no more: figures, dates, names and qualifiers are the same in both.
+``original_language`` is the language an entry was written in: Spanish for the entries that
+rest on Spanish-language sources (EFE, El País, SJH's statement to EFE), English otherwise.
 """
 
 import datetime as dt
@@ -33,6 +38,9 @@ ORGANIZATIONS = [
         "kind": "ngo",
         "country": "SV",
         "description": "Salvadoran human-rights organisation; its director is Ingrid Escobar.",
+        "description_es": (
+            "Organización salvadoreña de derechos humanos; su directora es Ingrid Escobar."
+        ),
     },
     {
         "slug": "cristosal",
@@ -41,22 +49,27 @@ ORGANIZATIONS = [
         "kind": "ngo",
         "country": "SV",
         "description": "Salvadoran human-rights organisation.",
+        "description_es": "Organización salvadoreña de derechos humanos.",
     },
     {
         "slug": "presidency-of-el-salvador",
         "name": "Presidency of El Salvador",
+        "name_es": "Presidencia de El Salvador",
         "acronym": "",
         "kind": "government",
         "country": "SV",
         "description": "The office of the President of El Salvador.",
+        "description_es": "La oficina del presidente de El Salvador.",
     },
     {
         "slug": "presidential-commissioner-for-human-rights-el-salvador",
         "name": "Presidential Commissioner for Human Rights of El Salvador",
+        "name_es": "Comisionado Presidencial para los Derechos Humanos de El Salvador",
         "acronym": "",
         "kind": "government",
         "country": "SV",
         "description": "Government office of El Salvador.",
+        "description_es": "Oficina del Gobierno de El Salvador.",
     },
     {
         "slug": "efe",
@@ -65,6 +78,7 @@ ORGANIZATIONS = [
         "kind": "news_agency",
         "country": "",
         "description": "News agency.",
+        "description_es": "Agencia de noticias.",
     },
     {
         "slug": "el-pais",
@@ -73,16 +87,22 @@ ORGANIZATIONS = [
         "kind": "media",
         "country": "",
         "description": "Newspaper.",
+        "description_es": "Periódico.",
     },
     {
         "slug": "unnamed-english-language-news-outlet",
         "name": "Unnamed English-language news outlet",
+        "name_es": "Medio de noticias en inglés sin nombre",
         "acronym": "",
         "kind": "media",
         "country": "",
         "description": (
             "Publisher of the English-language news article of around 30 January 2026 on the "
             "visit of Chile's president-elect to CECOT. Its name is not on file."
+        ),
+        "description_es": (
+            "Editor del artículo de prensa en inglés de hacia el 30 de enero de 2026 sobre la "
+            "visita del presidente electo de Chile al CECOT. Su nombre no consta en el archivo."
         ),
     },
 ]
@@ -237,6 +257,10 @@ LOCATIONS = [
             "Terrorism Confinement Center: a maximum-security prison opened in 2023, about 74 km "
             "south-east of San Salvador."
         ),
+        "description_es": (
+            "Centro de Confinamiento del Terrorismo: una cárcel de máxima seguridad inaugurada en "
+            "2023, a unos 74 km al sureste de San Salvador."
+        ),
         "latitude": Decimal("13.534"),
         "longitude": Decimal("-88.805"),
     },
@@ -303,6 +327,7 @@ INDICATORS = [
         "unit_es": "personas",
         "category": "death-in-custody",
         "description": "The state of exception began on 27 March 2022.",
+        "description_es": "El régimen de excepción comenzó el 27 de marzo de 2022.",
         "featured": True,
     },
     {
@@ -352,6 +377,7 @@ STATISTICS = [
         "country": "SV",
         "location": "el-salvador",
         "note": "adults, plus 4 newborns",
+        "note_es": "adultos, más 4 recién nacidos",
     },
     {
         "indicator": DEATHS,
@@ -365,9 +391,14 @@ STATISTICS = [
         "period_start_precision": "day",
         "country": "SV",
         "location": "el-salvador",
+        "original_language": "es",
         "note": (
             "in 26 months; SJH received over 500 reports it could not all confirm; only one of "
             "the deaths was in CECOT"
+        ),
+        "note_es": (
+            "en 26 meses; SJH recibió más de 500 denuncias que no pudo confirmar en su totalidad; "
+            "solo una de las muertes fue en el CECOT"
         ),
     },
     {
@@ -383,6 +414,9 @@ STATISTICS = [
         "country": "SV",
         "location": "el-salvador",
         "note": "names of the detainees who died, in a report for the International Criminal Court",
+        "note_es": (
+            "nombres de los detenidos que murieron, en un informe para la Corte Penal Internacional"
+        ),
     },
     {
         "indicator": DEATHS,
@@ -397,6 +431,7 @@ STATISTICS = [
         "country": "SV",
         "location": "el-salvador",
         "note": "reported in the week before 30 January 2026",
+        "note_es": "informado en la semana anterior al 30 de enero de 2026",
         "quote": (
             "Human rights groups say at least 480 people have died in detention since a state "
             "of emergency began in early 2022."
@@ -421,6 +456,7 @@ STATISTICS = [
         "indicator": "prison-capacity",
         "organization": "efe",
         "source": "efe-infobae",
+        "original_language": "es",
         "qualifier": "at_most",
         "value": Decimal("40000"),
         "as_of": D(2026, 1, 30),
@@ -447,6 +483,7 @@ STATISTICS = [
         "indicator": "prison-cellblocks",
         "organization": "efe",
         "source": "efe-infobae",
+        "original_language": "es",
         "qualifier": "exact",
         "value": Decimal("8"),
         "as_of": D(2026, 1, 30),
@@ -466,6 +503,7 @@ STATISTICS = [
         "country": "SV",
         "location": "cecot",
         "note": "as reports indicate",
+        "note_es": "según indican los informes",
         "quote": "Reports indicate each cell can hold roughly 65–70 prisoners",
     },
 ]
@@ -477,11 +515,21 @@ CLAIMS = [
             "Detainees died in state custody during the state of exception, many with signs of "
             "violence"
         ),
+        "title_es": (
+            "Personas detenidas murieron bajo custodia del Estado durante el régimen de "
+            "excepción, muchas con señales de violencia"
+        ),
         "summary": (
             "Detainees have died in state custody in El Salvador since the state of exception "
             "began on 27 March 2022, many with signs of violence. Socorro Jurídico Humanitario "
             "and Cristosal count them independently; their figures differ and grow over time "
             "(see the indicator)."
+        ),
+        "summary_es": (
+            "Personas detenidas han muerto bajo custodia del Estado en El Salvador desde que "
+            "comenzó el régimen de excepción, el 27 de marzo de 2022, muchas con señales de "
+            "violencia. Socorro Jurídico Humanitario y Cristosal cuentan estas muertes de forma "
+            "independiente; sus cifras difieren y aumentan con el tiempo (véase el indicador)."
         ),
         "categories": ["death-in-custody"],
         "country": "SV",
@@ -490,12 +538,19 @@ CLAIMS = [
             "prisons of Izalco, La Esperanza, Apanteos, Zacatecoluca and Quezaltepeque, and "
             "police cells"
         ),
+        "place_details_es": (
+            "cárceles de Izalco, La Esperanza, Apanteos, Zacatecoluca y Quezaltepeque, y "
+            "bartolinas policiales"
+        ),
         "event_start": D(2022, 3, 1),
         "event_end": None,
         "ongoing": True,
         "date_precision": "month",
         "grade": "corroborated",
         "rationale": "Socorro Jurídico Humanitario and Cristosal report it independently.",
+        "rationale_es": (
+            "Socorro Jurídico Humanitario y Cristosal lo denuncian de forma independiente."
+        ),
         "citations": [
             {"source": "cristosal-report", "stance": "supports", "quote": ""},
             {"source": "sjh-efe-statement", "stance": "supports", "quote": ""},
@@ -513,9 +568,14 @@ CLAIMS = [
     {
         "slug": "torture-and-ill-treatment-in-salvadoran-prisons",
         "title": "Torture and ill-treatment of detainees in Salvadoran prisons",
+        "title_es": "Tortura y malos tratos a personas detenidas en cárceles salvadoreñas",
         "summary": (
             "Cristosal's report alleges torture practices against detainees under the state of "
             "exception. The government denies it."
+        ),
+        "summary_es": (
+            "El informe de Cristosal denuncia prácticas de tortura contra personas detenidas "
+            "bajo el régimen de excepción. El Gobierno lo niega."
         ),
         "categories": ["torture-or-ill-treatment"],
         "country": "SV",
@@ -527,6 +587,10 @@ CLAIMS = [
         "rationale": (
             "Cristosal's report alleges it; the Presidential Commissioner for Human Rights "
             "publicly denies it."
+        ),
+        "rationale_es": (
+            "El informe de Cristosal lo denuncia; el Comisionado Presidencial para los Derechos "
+            "Humanos lo niega públicamente."
         ),
         "citations": [
             {"source": "cristosal-report", "stance": "supports", "quote": ""},
@@ -540,9 +604,17 @@ CLAIMS = [
     {
         "slug": "limited-due-process-under-the-state-of-exception",
         "title": "Limited due process for people detained under the state of exception",
+        "title_es": (
+            "Debido proceso limitado para las personas detenidas bajo el régimen de excepción"
+        ),
         "summary": (
             "Constitutional protections were suspended and many people were detained with "
             "limited access to due process, according to critics and rights groups."
+        ),
+        "summary_es": (
+            "Se suspendieron garantías constitucionales y muchas personas fueron detenidas con "
+            "un acceso limitado al debido proceso, según críticos y organizaciones de derechos "
+            "humanos."
         ),
         "categories": ["denial-of-due-process"],
         "country": "SV",
@@ -565,9 +637,15 @@ CLAIMS = [
     {
         "slug": "extremely-harsh-conditions-in-cecot",
         "title": "Extremely harsh conditions in CECOT",
+        "title_es": "Condiciones extremadamente duras en el CECOT",
         "summary": (
             "Reports indicate strict isolation, no visitation, and little or no outdoor time, "
             "workshops, education or reintegration programmes for the inmates of CECOT."
+        ),
+        "summary_es": (
+            "Los informes indican aislamiento estricto, ninguna visita y poco o ningún tiempo al "
+            "aire libre, talleres, educación o programas de reinserción para los reclusos del "
+            "CECOT."
         ),
         "categories": ["inhumane-conditions", "incommunicado-detention"],
         "country": "SV",
@@ -592,9 +670,17 @@ CLAIMS = [
             "More than 200 Venezuelans deported by the United States to El Salvador, some "
             "reportedly held at CECOT"
         ),
+        "title_es": (
+            "Más de 200 venezolanos deportados por Estados Unidos a El Salvador, algunos de "
+            "ellos, según se informa, recluidos en el CECOT"
+        ),
         "summary": (
             "The United States government deported more than 200 Venezuelans to El Salvador; "
             "some were reportedly held at CECOT."
+        ),
+        "summary_es": (
+            "El Gobierno de Estados Unidos deportó a más de 200 venezolanos a El Salvador; "
+            "algunos de ellos, según se informa, fueron recluidos en el CECOT."
         ),
         "categories": ["forced-transfer-or-deportation"],
         "country": "SV",
@@ -602,10 +688,16 @@ CLAIMS = [
         "event_start": D(2025, 1, 1),
         "date_precision": "year",
         "victim_description": "more than 200 Venezuelan nationals",
+        "victim_description_es": "más de 200 ciudadanos venezolanos",
         "alleged_perpetrator": "United States government (deportation)",
+        "alleged_perpetrator_es": "Gobierno de Estados Unidos (deportación)",
         "grade": "corroborated",
         "rationale": (
             "Reported independently by EFE (via infobae) and by an English-language news article."
+        ),
+        "rationale_es": (
+            "Lo informan de forma independiente EFE (a través de infobae) y un artículo de "
+            "prensa en inglés."
         ),
         "citations": [
             {
@@ -623,8 +715,16 @@ CLAIMS = [
     {
         "slug": "costa-rica-building-prison-modelled-on-cecot",
         "title": "Costa Rica has begun building a maximum-security prison modelled on CECOT",
+        "title_es": (
+            "Costa Rica ha comenzado a construir una cárcel de máxima seguridad inspirada en el "
+            "CECOT"
+        ),
         "summary": (
             "Context: Costa Rica has begun building a maximum-security prison modelled on CECOT."
+        ),
+        "summary_es": (
+            "Contexto: Costa Rica ha comenzado a construir una cárcel de máxima seguridad "
+            "inspirada en el CECOT."
         ),
         "categories": [],
         "country": "CR",
@@ -643,7 +743,11 @@ CLAIMS = [
     {
         "slug": "honduras-proposed-island-for-gang-detainees",
         "title": "Honduras proposed placing gang detainees on a remote island",
+        "title_es": "Honduras propuso recluir a pandilleros detenidos en una isla remota",
         "summary": "Context: Honduras proposed placing gang detainees on a remote island.",
+        "summary_es": (
+            "Contexto: Honduras propuso recluir a pandilleros detenidos en una isla remota."
+        ),
         "categories": [],
         "country": "HN",
         "location": None,
@@ -660,14 +764,26 @@ CLAIMS = [
     },
     {
         "slug": "kast-toured-cecot-30-january-2026",
+        # Its details (the day, the earlier visit, the meeting) come from EFE and El País.
+        "original_language": "es",
         "title": (
             "Chile's president-elect Kast toured CECOT and said Chile would study, not copy, "
             "the model"
+        ),
+        "title_es": (
+            "El presidente electo de Chile, Kast, recorrió el CECOT y dijo que Chile estudiaría "
+            "el modelo, no lo copiaría"
         ),
         "summary": (
             "Chile's president-elect José Antonio Kast toured CECOT on Friday 30 January 2026, "
             "his second visit after April 2024, ahead of a meeting with President Nayib Bukele. "
             "He said Chile would study the Salvadoran model rather than copy it."
+        ),
+        "summary_es": (
+            "El presidente electo de Chile, José Antonio Kast, recorrió el CECOT el viernes 30 "
+            "de enero de 2026, su segunda visita tras la de abril de 2024, antes de reunirse con "
+            "el presidente Nayib Bukele. Dijo que Chile estudiaría el modelo salvadoreño en lugar "
+            "de copiarlo."
         ),
         "categories": [],
         "country": "SV",

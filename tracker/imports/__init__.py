@@ -6,8 +6,10 @@ every row as a draft of the importer, all or nothing; ``apply_import`` does the 
 The upload pages (through ``tracker.import_jobs``) and the ``import_claims`` command share them.
 Rules (also in docs/open-data.md):
 
-- Columns are those of ``/claims.csv``; ``title``, ``summary`` and ``country`` are required,
-  columns that only describe a published entry (id, page, verification, ...) are ignored.
+- Columns are those of ``/claims.csv``; ``country`` is required, and a title and a summary in
+  English (``title``, ``summary``) or Spanish (``title_es``, ``summary_es``); each row's
+  ``original_language`` says which it is written in, the other language being its translation.
+  Columns that only describe a published entry (id, page, verification, ...) are ignored.
 - Every cell is checked as the database will take it: no NUL character, lengths within the
   model fields' ``max_length``, valid addresses, dates, numbers and choices, a ``citations`` cell
   that is a list of flat objects. Whatever the dry run accepts, the import can write.
@@ -139,6 +141,7 @@ def example_row() -> dict[str, str]:
     place = Location.objects.order_by("pk").first()
     country = place.country.code if place and place.country else "SV"
     return {
+        "original_language": "en",
         "title": _("Example: three deaths in custody reported at one prison"),
         "summary": _("Replace this row with your own. One row is one claim, as a draft of yours."),
         "categories": category.slug if category else "",

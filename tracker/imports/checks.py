@@ -19,6 +19,7 @@ from tracker.imports.plan import (
     FALSE_WORDS,
     LIST_SPLIT,
     SURROGATE,
+    TEXT_COLUMNS,
     TRUE_WORDS,
     PlannedCitation,
     RowResult,
@@ -35,7 +36,12 @@ from tracker.models import (
     Source,
     Tag,
 )
-from tracker.models.base import truncate_to_precision
+from tracker.models.base import CONTENT_LANGUAGES, ContentLanguage, field_in, truncate_to_precision
+
+# The claim's public texts in both languages: ``title``, ``title_es``, ``summary``...
+TEXT_FIELDS = tuple(
+    field_in(name, language) for name in Claim.TRANSLATED_FIELDS for language in CONTENT_LANGUAGES
+)
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -225,12 +231,23 @@ def parse_citations(result: RowResult, raw: str) -> list[dict]:
 def check_row(
     result: RowResult, values: dict, records: list[tuple[dict, str]], lookups: Lookups
 ) -> None:
-    result.title = values.get("title", "")
-    if not result.title and not has_error(result, "title"):
-        result.error("title", _("A title is required."))
-    if not values.get("summary") and not has_error(result, "summary"):
-        result.error("summary", _("A summary of what happened is required."))
-    for name in ("title", "place_details", "victim_description", "alleged_perpetrator"):
+    language = parse_choice(
+        result,
+        "original_language",
+        values.get("original_language", ""),
+        ContentLanguage,
+        ContentLanguage.ENGLISH,
+    )
+    title_column, summary_column = TEXT_COLUMNS[language]
+    other_title = TEXT_COLUMNS["es" if language == "en" else "en"][0]
+    result.language = language
+    result.title = values.get(title_column, "")
+    result.translated = bool(values.get(other_title))
+    if not result.title and not has_error(result, title_column):
+        result.error(title_column, _("A title is required."))
+    if not values.get(summary_column) and not has_error(result, summary_column):
+        result.error(summary_column, _("A summary of what happened is required."))
+    for name in TEXT_FIELDS:
         if values.get(name):
             fits(result, name, model_field(Claim, name), values[name])
     country = values.get("country", "").upper()
@@ -251,18 +268,15 @@ def check_row(
     end = parse_date(result, "event_end", values.get("event_end", ""))
     check_date_range(result, start, end, precision)
     result.claim = {
-        "title": result.title,
-        "summary": values.get("summary", ""),
+        **{name: values.get(name, "") for name in TEXT_FIELDS},
+        "original_language": language,
         "country": country,
         "location_id": location_id,
-        "place_details": values.get("place_details", ""),
         "event_start": start,
         "event_end": end,
         "ongoing": ongoing in TRUE_WORDS,
         "date_precision": precision,
         "victim_count": parse_victim_count(result, values.get("victim_count", "")),
-        "victim_description": values.get("victim_description", ""),
-        "alleged_perpetrator": values.get("alleged_perpetrator", ""),
     }
     words = lookups.words
     result.category_ids = lookup_many(

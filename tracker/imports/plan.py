@@ -15,7 +15,11 @@ from tracker.lists import LISTS
 from tracker.workflow import TransitionRefused
 
 ALLOWED_COLUMNS = [column.name for column in LISTS["claims"].columns]
-REQUIRED_COLUMNS = ["title", "summary", "country"]
+REQUIRED_COLUMNS = ["country"]
+# A title and a summary are required in one language at least: English (``title``,
+# ``summary``) or Spanish (``title_es``, ``summary_es``); each row's ``original_language``
+# (English when the column is absent or empty) says which one it was written in.
+TEXT_COLUMNS = {"en": ("title", "summary"), "es": ("title_es", "summary_es")}
 # Columns of the export that describe a published entry: accepted in a file and ignored.
 IGNORED_COLUMNS = [
     "id",
@@ -25,6 +29,7 @@ IGNORED_COLUMNS = [
     "published_at",
     "citation_count",
     "corrected_at",
+    "verification_rationale_es",
 ]
 # The keys of one element of the ``citations`` cell, as the export writes them.
 CITATION_KEYS = frozenset(
@@ -84,7 +89,9 @@ class RowResult:
     """One spreadsheet row: what it will create, or what is wrong with it."""
 
     row: int  # as a spreadsheet numbers it: the header is row 1
-    title: str = ""
+    title: str = ""  # in the language the claim is written in
+    language: str = "en"  # the language the claim is written in
+    translated: bool = False  # whether its title is given in the other language too
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     claim: dict = field(default_factory=dict)
@@ -130,6 +137,9 @@ class ImportPlan:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     sample: list[RowResult] = field(default_factory=list)
     new_sources: set[tuple[str, str]] = field(default_factory=set)
+    # Rows by the language they are written in, and how many carry a translation.
+    languages: dict[str, int] = field(default_factory=dict)
+    translated: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -158,6 +168,8 @@ class ImportPlan:
         self.row_errors.extend((result.row, error) for error in result.errors)
         self.warnings.extend((result.row, warning) for warning in result.warnings)
         self.new_sources |= result.new_source_keys
+        self.languages[result.language] = self.languages.get(result.language, 0) + 1
+        self.translated += result.translated
         if keep:
             self.rows.append(result)
         if len(self.sample) < SAMPLE_ROWS:
@@ -170,6 +182,9 @@ class ImportPlan:
             "citations": self.citation_count,
             "new_sources": self.new_source_count,
             "error_count": self.error_count,
+            "written_in_english": self.languages.get("en", 0),
+            "written_in_spanish": self.languages.get("es", 0),
+            "translated": self.translated,
             "errors": [shown(m, 1000) for m in self.errors(limit=MAX_REPORTED_ERRORS)],
             "warning_count": len(self.warnings),
             "warnings": [
@@ -180,6 +195,8 @@ class ImportPlan:
                 {
                     "row": row.row,
                     "title": shown(row.title, 200),
+                    "language": row.language,
+                    "translated": row.translated,
                     "citations": len(row.citations),
                     "new_sources": row.new_source_count,
                     "errors": [shown(e.message, 300) for e in row.errors],

@@ -14,6 +14,7 @@ from tracker.imports.checks import Lookups, check_row, start_row
 from tracker.imports.plan import (
     ALLOWED_COLUMNS,
     REQUIRED_COLUMNS,
+    TEXT_COLUMNS,
     ImportPlan,
     Progress,
     RowResult,
@@ -80,6 +81,8 @@ class ClaimSheet:
         header = self.header
         unknown = [shown(name) for name in header if name not in ALLOWED_COLUMNS]
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if not any(all(name in header for name in names) for names in TEXT_COLUMNS.values()):
+            missing = [*TEXT_COLUMNS["en"], *missing]
         duplicated = sorted({name for name in header if header.count(name) > 1})
         if unknown:
             self.file_errors.append(

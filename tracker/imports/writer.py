@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tracker.history import AuditHistory
 from tracker.imports.plan import ImportResult, RowResult
 from tracker.models import (
+    Category,
     Citation,
     Claim,
     Location,
@@ -99,6 +100,7 @@ class DraftWriter:
         self.source_ids: dict[tuple[str, str], int] = {}
         self._locations: dict[int, Location] | None = None
         self._organizations: dict[int, Organization] | None = None
+        self._category_names: dict[int, tuple[str, str]] | None = None
         self.claims = self.citations = self.sources = 0
         self.versions: dict[int, int] = {}  # claim pk -> history id of its created version
         self.analysis_planned = False
@@ -111,8 +113,19 @@ class DraftWriter:
 
     def location(self, pk: int) -> Location:
         if self._locations is None:
-            self._locations = {loc.pk: loc for loc in Location.objects.only("pk", "name")}
+            self._locations = {
+                loc.pk: loc for loc in Location.objects.only("pk", "name", "name_es")
+            }
         return self._locations[pk]
+
+    def category_names(self, pks: list[int]) -> list[tuple[str, str]]:
+        """The (English, Spanish) names of categories, for the claims' search texts."""
+        if self._category_names is None:
+            self._category_names = {
+                pk: (name, name_es)
+                for pk, name, name_es in Category.objects.values_list("pk", "name", "name_es")
+            }
+        return [self._category_names[pk] for pk in sorted(pks)]
 
     def organization(self, pk: int) -> Organization:
         if self._organizations is None:
@@ -158,12 +171,14 @@ class DraftWriter:
         refresh_planner_statistics(self.written_models())
 
     def write_claims(self, rows: list[RowResult], comments: list[str]) -> list[Claim]:
-        slugs = self.slugs.allocate([row.claim["title"] for row in rows])
+        # Named after the title in the language each claim is written in.
+        slugs = self.slugs.allocate([row.title for row in rows])
         claims = []
         for row, slug, comment in zip(rows, slugs, comments, strict=True):
             claim = Claim(**row.claim, slug=slug, origin=Claim.Origin.IMPORT, **self.draft_values)
             if claim.location_id:
                 claim.location = self.location(claim.location_id)
+            claim._category_names = self.category_names(row.category_ids)
             claim.set_derived_fields()
             claim._change_reason = comment
             claims.append(claim)

@@ -84,11 +84,109 @@ def truncate_to_precision(value: datetime.date | None, precision: str) -> dateti
     return value
 
 
-def localized(english: str, spanish: str) -> str:
-    """Pick the Spanish wording of an admin-managed name when the reader reads Spanish."""
-    if spanish and (get_language() or "").startswith("es"):
-        return spanish
-    return english
+class ContentLanguage(models.TextChoices):
+    """The languages public texts are written and translated in."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+CONTENT_LANGUAGES = tuple(ContentLanguage.values)
+
+
+def reader_language() -> str:
+    """The content language of the active interface language."""
+    return ContentLanguage.SPANISH if (get_language() or "").startswith("es") else "en"
+
+
+def field_in(name: str, language: str) -> str:
+    """The field holding text ``name`` in ``language``: ``title`` in English, ``title_es`` in
+    Spanish (the English field keeps its old name, so existing columns stay as they were)."""
+    return name if language == ContentLanguage.ENGLISH else f"{name}_{language}"
+
+
+def other_language(language: str) -> str:
+    return ContentLanguage.SPANISH if language == ContentLanguage.ENGLISH else "en"
+
+
+class LocalizedText(str):
+    """A public text as the reader gets it: in their language when it was written or translated
+    into it, otherwise as written. ``lang`` is the language of the text itself, ``original`` the
+    language it was written in ('' when not recorded)."""
+
+    lang: str
+    original: str
+
+    def __new__(cls, text: str, *, lang: str = "", original: str = ""):
+        value = super().__new__(cls, text)
+        value.lang, value.original = lang, original
+        return value
+
+    @property
+    def is_translation(self) -> bool:
+        return bool(self.original) and self.lang != self.original
+
+    @property
+    def is_foreign(self) -> bool:
+        """Not in the reader's language: the page marks it with its own ``lang``."""
+        return bool(self) and self.lang != reader_language()
+
+
+def localized_text(values: dict[str, str], original: str = "") -> LocalizedText:
+    """The text for the reader out of ``{language: text}``: theirs, else the original, else any."""
+    reader = reader_language()
+    if values.get(reader):
+        return LocalizedText(values[reader], lang=reader, original=original)
+    for language in (original, *CONTENT_LANGUAGES):
+        if language and values.get(language):
+            return LocalizedText(values[language], lang=language, original=original)
+    return LocalizedText("", lang=reader, original=original)
+
+
+def localized(english: str, spanish: str, original: str = "") -> LocalizedText:
+    """Pick the Spanish wording when the reader reads Spanish and there is one, else English."""
+    return localized_text({"en": english or "", "es": spanish or ""}, original)
+
+
+class Translated:
+    """A model whose public texts are kept per language: ``title`` (English) and ``title_es``
+    (Spanish) for each name of ``TRANSLATED_FIELDS``. With an ``original_language`` field it
+    also records which of the two was written first; the other is a translation."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    @property
+    def written_in(self) -> str:
+        return getattr(self, "original_language", "") or ""
+
+    def texts(self, name: str) -> dict[str, str]:
+        return {
+            language: getattr(self, field_in(name, language)) or ""
+            for language in CONTENT_LANGUAGES
+        }
+
+    def localized(self, name: str) -> LocalizedText:
+        """Text ``name`` in the reader's language when there is one, else as written."""
+        return localized_text(self.texts(name), self.written_in)
+
+    def original(self, name: str) -> str:
+        """Text ``name`` in the language it was written in (else in any language it has)."""
+        texts = self.texts(name)
+        return texts.get(self.written_in) or next((t for t in texts.values() if t), "")
+
+    def translation_state(self) -> str:
+        """For the reader: "original" (written in their language), "translated" (its texts are
+        translated into it), "partly" (some are), "untranslated" (none is), or "" (no text)."""
+        reader, original = reader_language(), self.written_in
+        written = [name for name in self.TRANSLATED_FIELDS if self.original(name)]
+        if not written:
+            return ""
+        if not original or original == reader:
+            return "original"
+        translated = [name for name in written if self.texts(name)[reader]]
+        if not translated:
+            return "untranslated"
+        return "translated" if len(translated) == len(written) else "partly"
 
 
 def normalize_search_text(*parts: object) -> str:
@@ -122,7 +220,7 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-class ModeratedEntry(TimeStamped):
+class ModeratedEntry(Translated, TimeStamped):
     """An entry that goes through moderation and carries a verification grade.
 
     Both state fields change only through ``tracker.workflow``; forms and the admin never
@@ -149,6 +247,19 @@ class ModeratedEntry(TimeStamped):
     )
     verification_rationale = models.TextField(
         _("rationale for the grade"), blank=True, editable=False
+    )
+    verification_rationale_es = models.TextField(
+        _("rationale for the grade, in Spanish"), blank=True, editable=False
+    )
+    original_language = models.CharField(
+        _("written in"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.ENGLISH,
+        help_text=_(
+            "The language the entry was written in. Its texts in the other language are a "
+            "translation, reviewed like any edit."
+        ),
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     # Copied from the newest correction (a PublishedVersion), so that lists can mark corrected
@@ -177,7 +288,9 @@ class ModeratedEntry(TimeStamped):
     private_notes = models.TextField(
         _("private notes"), blank=True, help_text=_("Staff only. Never shown publicly.")
     )
+    # Folded text of the English and of the Spanish side, for search (see tracker.filters).
     search_text = models.TextField(editable=False, default="")
+    search_text_es = models.TextField(editable=False, default="")
 
     class Meta:
         abstract = True

@@ -2,11 +2,13 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tracker.history import AuditHistory
 from tracker.models.base import (
+    ContentLanguage,
     DatePrecision,
     ModeratedEntry,
     format_imprecise_date,
@@ -31,9 +33,19 @@ class Claim(ModeratedEntry):
         PUBLIC_TIP = "public_tip", _("Sent by the public")
         IMPORT = "import", _("Imported from a spreadsheet")
 
-    title = models.CharField(_("title"), max_length=300)
+    TRANSLATED_FIELDS = (
+        "title",
+        "summary",
+        "place_details",
+        "victim_description",
+        "alleged_perpetrator",
+    )
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    title_es = models.CharField(_("title in Spanish"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=300, unique=True, blank=True)
-    summary = models.TextField(_("what happened"))
+    summary = models.TextField(_("what happened"), blank=True)
+    summary_es = models.TextField(_("what happened, in Spanish"), blank=True)
     categories = models.ManyToManyField(
         Category, verbose_name=_("categories"), related_name="claims", blank=True
     )
@@ -52,6 +64,7 @@ class Claim(ModeratedEntry):
         blank=True,
         help_text=_("Public: for example the prisons named by the source."),
     )
+    place_details_es = models.CharField(_("place details in Spanish"), max_length=500, blank=True)
     event_start = models.DateField(
         _("from"), null=True, blank=True, help_text=_("Leave empty when the sources give no date.")
     )
@@ -69,12 +82,18 @@ class Claim(ModeratedEntry):
         blank=True,
         help_text=_("Public description of the people affected; never names."),
     )
+    victim_description_es = models.CharField(
+        _("who was affected, in Spanish"), max_length=300, blank=True
+    )
     victim_identities = models.TextField(
         _("identities of the people affected"),
         blank=True,
         help_text=_("Staff only. Never shown publicly, exported or counted."),
     )
     alleged_perpetrator = models.CharField(_("alleged perpetrator"), max_length=300, blank=True)
+    alleged_perpetrator_es = models.CharField(
+        _("alleged perpetrator in Spanish"), max_length=300, blank=True
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="claims", blank=True)
     origin = models.CharField(
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.STAFF, editable=False
@@ -82,7 +101,9 @@ class Claim(ModeratedEntry):
     sources = models.ManyToManyField(Source, through="Citation", related_name="claims")
 
     objects = ClaimQuerySet.as_manager()
-    history = AuditHistory(excluded_fields=["search_text"], m2m_fields=["categories", "tags"])
+    history = AuditHistory(
+        excluded_fields=["search_text", "search_text_es"], m2m_fields=["categories", "tags"]
+    )
 
     class Meta:
         ordering = [models.F("event_start").desc(nulls_last=True), "-pk"]
@@ -103,34 +124,69 @@ class Claim(ModeratedEntry):
                 condition=models.Q(victim_count__isnull=True) | models.Q(victim_count__gte=0),
                 name="claim_victim_count_not_negative",
             ),
-            models.CheckConstraint(condition=~models.Q(title=""), name="claim_title_not_empty"),
+            # A title in the language the claim was written in; the translation may wait.
+            models.CheckConstraint(
+                condition=models.Q(original_language=ContentLanguage.ENGLISH, title__gt="")
+                | models.Q(original_language=ContentLanguage.SPANISH, title_es__gt=""),
+                name="claim_title_not_empty",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.original("title")
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
         if not self.slug:
-            self.slug = unique_slug(Claim, self.title, exclude_pk=self.pk)
+            self.slug = unique_slug(Claim, self.original("title"), exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
     def set_derived_fields(self) -> None:
-        """Store the dates at their precision and fill ``search_text`` (bulk writes call it too)."""
+        """Store the dates at their precision and fill the search texts (bulk writes call it
+        too)."""
         self.event_start = truncate_to_precision(self.event_start, self.date_precision)
         self.event_end = truncate_to_precision(self.event_end, self.date_precision)
         self.search_text = self.build_search_text()
+        self.search_text_es = self.build_search_text(ContentLanguage.SPANISH)
 
-    def build_search_text(self) -> str:
-        location = self.location.name if self.location_id else ""
+    def category_names(self) -> list[tuple[str, str]]:
+        """The (English, Spanish) names of the claim's categories, for its search texts."""
+        if getattr(self, "_category_names", None) is not None:
+            return self._category_names
+        if self.pk is None:
+            return []
+        return list(self.categories.order_by("pk").values_list("name", "name_es"))
+
+    def refresh_search_text(self) -> None:
+        """Store the search texts again, after the claim's categories changed."""
+        self._category_names = None
+        self.search_text = self.build_search_text()
+        self.search_text_es = self.build_search_text(ContentLanguage.SPANISH)
+        Claim.objects.filter(pk=self.pk).update(
+            search_text=self.search_text, search_text_es=self.search_text_es
+        )
+
+    def build_search_text(self, language: str = ContentLanguage.ENGLISH) -> str:
+        """The folded public text of one language's side, with the place, the country and the
+        categories' names (so that "deaths" finds a claim filed under "Death in custody")."""
+        with translation.override(language):
+            country = str(self.country.name) if self.country else ""
+        suffix = "" if language == ContentLanguage.ENGLISH else f"_{language}"
+        location = ""
+        if self.location_id:
+            location = self.location.texts("name")[language] or self.location.name
         return normalize_search_text(
-            self.title,
-            self.summary,
-            self.place_details,
+            getattr(self, f"title{suffix}"),
+            getattr(self, f"summary{suffix}"),
+            getattr(self, f"place_details{suffix}"),
             location,
-            self.country.name if self.country else "",
-            self.alleged_perpetrator,
-            self.victim_description,
+            country,
+            getattr(self, f"alleged_perpetrator{suffix}"),
+            getattr(self, f"victim_description{suffix}"),
+            *(
+                spanish or english if language == ContentLanguage.SPANISH else english
+                for english, spanish in self.category_names()
+            ),
         )
 
     def get_absolute_url(self) -> str:

@@ -27,6 +27,8 @@ class ModerationEvent(models.Model):
     from_value = models.CharField(_("from"), max_length=20, blank=True)
     to_value = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A grade's rationale is public: its Spanish, when the reviewer gave one.
+    comment_es = models.TextField(_("comment in Spanish"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

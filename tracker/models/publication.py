@@ -12,10 +12,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.models.base import Translated
 from tracker.models.querysets import PublishedVersionQuerySet, WithdrawalQuerySet
 
 
-class PublishedVersion(models.Model):
+class PublishedVersion(Translated, models.Model):
     """What the public saw of an entry from one publication on: its public shape, frozen.
 
     Version 1 is the first publication; each approved revision adds the next one, with its
@@ -32,7 +33,10 @@ class PublishedVersion(models.Model):
         blank=True,
         help_text=_("Shown publicly under the title: what this version corrected."),
     )
+    correction_note_es = models.TextField(_("public correction note in Spanish"), blank=True)
     data = models.JSONField(_("public content"), encoder=DjangoJSONEncoder)
+
+    TRANSLATED_FIELDS = ("correction_note",)
 
     objects = PublishedVersionQuerySet.as_manager()
 
@@ -70,7 +74,7 @@ class PublishedVersion(models.Model):
         return reverse(f"public:{self.model_name}_detail", kwargs={"pk": self.object_id})
 
 
-class Withdrawal(models.Model):
+class Withdrawal(Translated, models.Model):
     """A published entry taken off the public site, with the reason given to the public."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -80,6 +84,7 @@ class Withdrawal(models.Model):
     public_note = models.TextField(
         _("public reason"), blank=True, help_text=_("Shown publicly on the withdrawal notice.")
     )
+    public_note_es = models.TextField(_("public reason in Spanish"), blank=True)
     last_version = models.ForeignKey(
         PublishedVersion,
         verbose_name=_("last published version"),
@@ -88,6 +93,8 @@ class Withdrawal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    TRANSLATED_FIELDS = ("public_note",)
 
     objects = WithdrawalQuerySet.as_manager()
 

@@ -13,7 +13,9 @@ from tracker.evidence import stored_file_name
 from tracker.history import AuditHistory
 from tracker.models.base import (
     DatePrecision,
+    LocalizedText,
     TimeStamped,
+    Translated,
     format_imprecise_date,
     normalize_search_text,
     truncate_to_precision,
@@ -21,8 +23,9 @@ from tracker.models.base import (
 from tracker.models.querysets import OrganizationQuerySet, SourceQuerySet
 
 
-class Organization(TimeStamped):
-    # What describes an organisation in public, in the order of its exports; staff edit the same.
+class Organization(Translated, TimeStamped):
+    # What describes an organisation in public, in the order of its exports (new fields at the
+    # end, so existing columns keep their place); staff edit the same.
     PUBLIC_FIELDS = (
         "name",
         "acronym",
@@ -32,7 +35,10 @@ class Organization(TimeStamped):
         "description",
         "reliability",
         "reliability_rationale",
+        "name_es",
+        "description_es",
     )
+    TRANSLATED_FIELDS = ("name", "description")
 
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
@@ -55,12 +61,19 @@ class Organization(TimeStamped):
         F = "F", _("F: reliability cannot be judged")
 
     name = models.CharField(_("name"), max_length=250, unique=True)
+    name_es = models.CharField(
+        _("name in Spanish"),
+        max_length=250,
+        blank=True,
+        help_text=_("Only where the organisation has a Spanish name of its own."),
+    )
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     reliability = models.CharField(
         _("source reliability"),
         max_length=1,
@@ -94,8 +107,14 @@ class Organization(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = normalize_search_text(self.name, self.acronym, self.description)
+        self.search_text = normalize_search_text(
+            self.name, self.name_es, self.acronym, self.description, self.description_es
+        )
         super().save(*args, **kwargs)
+
+    @property
+    def localized_name(self) -> LocalizedText:
+        return self.localized("name")
 
     def get_absolute_url(self) -> str:
         return reverse("public:organization_detail", kwargs={"slug": self.slug})

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from tracker.history import AuditHistory
 from tracker.models.base import (
+    CONTENT_LANGUAGES,
     DatePrecision,
     ModeratedEntry,
     format_imprecise_date,
@@ -39,6 +40,8 @@ def format_number(value: Decimal | None) -> str:
 
 
 class Statistic(CitesASource, ModeratedEntry):
+    TRANSLATED_FIELDS = ("note",)
+
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="statistics"
     )
@@ -93,11 +96,12 @@ class Statistic(CitesASource, ModeratedEntry):
         blank=True,
         help_text=_("Shown with the figure, e.g. “plus 4 newborns”."),
     )
+    note_es = models.CharField(_("public note in Spanish"), max_length=500, blank=True)
     quote = models.TextField(_("quote or excerpt"), blank=True)
     locator = models.CharField(_("page or locator"), max_length=200, blank=True)
 
     objects = StatisticQuerySet.as_manager()
-    history = AuditHistory(excluded_fields=["search_text"])
+    history = AuditHistory(excluded_fields=["search_text", "search_text_es"])
 
     class Meta:
         ordering = ["indicator", "as_of", "pk"]
@@ -128,12 +132,16 @@ class Statistic(CitesASource, ModeratedEntry):
     def save(self, *args, **kwargs):
         self.as_of = truncate_to_precision(self.as_of, self.as_of_precision)
         self.period_start = truncate_to_precision(self.period_start, self.period_start_precision)
-        self.search_text = normalize_search_text(
-            self.indicator.name if self.indicator_id else "",
-            self.indicator.name_es if self.indicator_id else "",
-            self.note,
-            self.quote,
-            self.location.name if self.location_id else "",
+        self.search_text, self.search_text_es = (
+            normalize_search_text(
+                self.indicator.texts("name")[language] if self.indicator_id else "",
+                self.texts("note")[language],
+                self.quote,
+                self.location.texts("name")[language] or self.location.name
+                if self.location_id
+                else "",
+            )
+            for language in CONTENT_LANGUAGES
         )
         super().save(*args, **kwargs)
 

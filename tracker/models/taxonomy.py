@@ -10,17 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tracker.history import AuditHistory
-from tracker.models.base import localized
+from tracker.models.base import LocalizedText, Translated
 from tracker.models.querysets import LocationQuerySet, TaxonomyQuerySet
 
 
-class Category(models.Model):
+class Category(Translated, models.Model):
     """A kind of violation."""
+
+    TRANSLATED_FIELDS = ("name", "description")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
 
     objects = TaxonomyQuerySet.as_manager()
     history = AuditHistory()
@@ -34,8 +37,8 @@ class Category(models.Model):
         return self.name
 
     @property
-    def localized_name(self) -> str:
-        return localized(self.name, self.name_es)
+    def localized_name(self) -> LocalizedText:
+        return self.localized("name")
 
 
 class Tag(models.Model):
@@ -53,7 +56,9 @@ class Tag(models.Model):
         return self.name
 
 
-class Location(models.Model):
+class Location(Translated, models.Model):
+    TRANSLATED_FIELDS = ("name", "description")
+
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         REGION = "region", _("Region")
@@ -61,6 +66,12 @@ class Location(models.Model):
         FACILITY = "facility", _("Detention facility")
 
     name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(
+        _("name in Spanish"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only where Spanish names the place otherwise."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"))
@@ -73,6 +84,7 @@ class Location(models.Model):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     opened_year = models.PositiveSmallIntegerField(_("year opened"), null=True, blank=True)
     latitude = models.DecimalField(
         _("latitude"),
@@ -133,6 +145,10 @@ class Location(models.Model):
                 _("Give both the latitude and the longitude, or neither."), code="half_coordinates"
             )
 
+    @property
+    def localized_name(self) -> LocalizedText:
+        return self.localized("name")
+
     def get_absolute_url(self) -> str:
         return reverse("public:location_detail", kwargs={"slug": self.slug})
 
@@ -144,8 +160,10 @@ class Location(models.Model):
         return float(self.latitude), float(self.longitude)
 
 
-class Indicator(models.Model):
+class Indicator(Translated, models.Model):
     """A quantity that people report on, e.g. deaths in custody since the state of exception."""
+
+    TRANSLATED_FIELDS = ("name", "unit", "description")
 
     name = models.CharField(_("name"), max_length=250, unique=True)
     name_es = models.CharField(_("name in Spanish"), max_length=250, blank=True)
@@ -153,6 +171,7 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=60, help_text=_("For example: people."))
     unit_es = models.CharField(_("unit in Spanish"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -177,12 +196,12 @@ class Indicator(models.Model):
         return self.name
 
     @property
-    def localized_name(self) -> str:
-        return localized(self.name, self.name_es)
+    def localized_name(self) -> LocalizedText:
+        return self.localized("name")
 
     @property
-    def localized_unit(self) -> str:
-        return localized(self.unit, self.unit_es)
+    def localized_unit(self) -> LocalizedText:
+        return self.localized("unit")
 
     def get_absolute_url(self) -> str:
         return reverse("public:indicator_detail", kwargs={"slug": self.slug})

@@ -41,11 +41,12 @@ def claim_review(claim: Claim, request=None) -> dict | None:
         return None
     grade = VerificationGrade(claim.verification)
     citations = [c for c in claim.citations.all() if not c.source.confidential]
-    item = {"@type": "Claim", "name": claim.title}
+    title = claim.localized("title")
+    item = {"@type": "Claim", "name": title}
     if citations:
         first = citations[0].source
         if first.organization_id:
-            item["author"] = {"@type": "Organization", "name": first.organization.name}
+            item["author"] = {"@type": "Organization", "name": first.organization.localized_name}
         if first.published_on:
             item["datePublished"] = first.published_on.isoformat()
         appearances = [{"@type": "CreativeWork", "url": c.source.url} for c in citations]
@@ -56,7 +57,8 @@ def claim_review(claim: Claim, request=None) -> dict | None:
         "url": request.build_absolute_uri(claim.get_absolute_url())
         if request is not None
         else page_url(claim),
-        "claimReviewed": claim.title,
+        "claimReviewed": title,
+        "inLanguage": title.lang,
         "itemReviewed": item,
         "author": publisher(request),
         "reviewRating": {
@@ -65,7 +67,7 @@ def claim_review(claim: Claim, request=None) -> dict | None:
             "bestRating": 5,
             "worstRating": 1,
             "alternateName": str(grade.label),
-            "ratingExplanation": claim.verification_rationale,
+            "ratingExplanation": claim.localized("verification_rationale"),
         },
     }
     if claim.published_at:

@@ -1,11 +1,12 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import VerificationGrade
+from tracker.models.base import ContentLanguage, LocalizedText, localized_text
 
 register = template.Library()
 
@@ -69,3 +70,77 @@ def language_links(context) -> str:
             )
         )
     return mark_safe("\n  ".join(links))
+
+
+# Notices of an entry whose texts are not (all) in the reader's language, by the language the
+# entry was written in.
+ONLY_IN = {
+    ContentLanguage.ENGLISH: _("Only in English"),
+    ContentLanguage.SPANISH: _("Only in Spanish"),
+}
+TRANSLATED_FROM = {
+    ContentLanguage.ENGLISH: _("Translated from English"),
+    ContentLanguage.SPANISH: _("Translated from Spanish"),
+}
+PARTLY_TRANSLATED_FROM = {
+    ContentLanguage.ENGLISH: _("Partly translated from English"),
+    ContentLanguage.SPANISH: _("Partly translated from Spanish"),
+}
+
+
+@register.filter
+def localized(entry, name: str) -> LocalizedText:
+    """Text ``name`` of an entry (or of a ``values()`` row) in the reader's language when it
+    has one, else as written; its ``lang`` says which."""
+    if isinstance(entry, dict):
+        return localized_text({"en": entry.get(name) or "", "es": entry.get(f"{name}_es") or ""})
+    return entry.localized(name)
+
+
+@register.filter
+def lang_attr(text) -> str:
+    """`` lang="xx"`` for a text that is not in the reader's language, else nothing."""
+    if isinstance(text, LocalizedText) and text.is_foreign:
+        return format_html(' lang="{}"', text.lang)
+    return ""
+
+
+@register.filter
+def in_lang(text) -> str:
+    """The text, in a ``<span lang="xx">`` when it is not in the reader's language."""
+    if isinstance(text, LocalizedText) and text.is_foreign:
+        return format_html('<span lang="{}">{}</span>', text.lang, text)
+    return conditional_escape(text)
+
+
+@register.filter
+def source_lang(source) -> str:
+    """`` lang="xx"`` for a source's own words (its title, a quote), in the language it has."""
+    language = getattr(source, "language", "")
+    if language in ContentLanguage.values:
+        return format_html(' lang="{}"', language)
+    return ""
+
+
+@register.inclusion_tag("tracker/includes/language_notice.html", takes_context=True)
+def language_notice(context, entry, compact: bool = False):
+    """Say when an entry is shown in another language than the reader's, or translated into
+    it, with a link to the page in the language it was written in."""
+    state = entry.translation_state()
+    original = entry.written_in
+    notice = {
+        "untranslated": ONLY_IN,
+        "translated": TRANSLATED_FROM,
+        "partly": PARTLY_TRANSLATED_FROM,
+    }.get(state, {})
+    request = context.get("request")
+    original_url = ""
+    if notice and state != "untranslated" and request is not None:
+        original_url = translate_url(request.get_full_path(), original)
+    return {
+        "state": state,
+        "text": notice.get(original, ""),
+        "original_url": original_url,
+        "original": original,
+        "compact": compact,
+    }

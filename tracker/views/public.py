@@ -220,7 +220,7 @@ class ClaimDetailView(GoneWhenWithdrawn, DetailView):
         context["grade_changes"] = (
             history(claim)
             .filter(kind=ModerationEvent.Kind.VERIFICATION)
-            .values("created_at", "from_value", "to_value", "comment")
+            .values("created_at", "from_value", "to_value", "comment", "comment_es")
         )
         related = Q(indicator__category__in=Category.objects.filter(claims=claim).values("pk"))
         if claim.location_id:

@@ -225,6 +225,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 "function": workflow.set_verification,
                 "grade": form.cleaned_data["grade"],
                 "rationale": form.cleaned_data["rationale"],
+                "rationale_es": form.cleaned_data["rationale_es"],
             }
         else:
             form = DecisionForm(request.POST, actions=self.actions)
@@ -236,6 +237,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             }
             if form.cleaned_data["action"] == "withdraw":
                 call["public_note"] = form.cleaned_data["public_note"]
+                call["public_note_es"] = form.cleaned_data["public_note_es"]
         if form.cleaned_data["version"] != entry.version:
             form.add_error(None, workflow.STALE_MESSAGE)
         else:
@@ -294,6 +296,7 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
                         revision,
                         by=request.user,
                         correction_note=form.cleaned_data["correction_note"],
+                        correction_note_es=form.cleaned_data["correction_note_es"],
                         comment=comment,
                     )
                 else:

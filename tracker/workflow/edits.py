@@ -262,13 +262,20 @@ def revision_approval_refusal(
 
 @transaction.atomic
 def approve_revision(
-    revision: Revision, *, by: AbstractBaseUser, correction_note: str = "", comment: str = ""
+    revision: Revision,
+    *,
+    by: AbstractBaseUser,
+    correction_note: str = "",
+    comment: str = "",
+    correction_note_es: str = "",
 ):
     """Apply a pending revision. The proposer cannot approve it.
 
-    A revision of a published entry needs ``correction_note``: the entry's next published
-    version carries it, shown publicly under its title. ``comment`` stays with the staff. A
-    revision of a source or organisation is shown through the entries that use it.
+    A revision of a published entry needs ``correction_note`` (in English, or
+    ``correction_note_es`` in Spanish, or both): the entry's next published version carries it,
+    shown publicly under its title. ``comment`` stays with the staff. A revision of a source or
+    organisation is shown through the entries that use it. A revision that only adds or
+    changes a translation is a correction like any other.
     """
     if not can_review(by):
         raise TransitionRefused(str(ONLY_REVIEWERS))
@@ -283,6 +290,7 @@ def approve_revision(
                 "A public correction note is required to approve a revision: "
                 "say what was corrected."
             ),
+            spanish=correction_note_es,
         )
     if refusal := revision_approval_refusal(revision, entry, by):
         raise TransitionRefused(refusal)
@@ -295,7 +303,12 @@ def approve_revision(
         entry.corrected_at = now
     apply_data(entry, revision.data, by=revision.created_by)
     if moderated:
-        record_version(entry, published_at=now, correction_note=correction_note)
+        record_version(
+            entry,
+            published_at=now,
+            correction_note=correction_note,
+            correction_note_es=correction_note_es,
+        )
     bump_public_version()
     record_event(
         entry, kind=ModerationEvent.Kind.REVISION, action="approve_revision", by=by, comment=comment

@@ -18,6 +18,7 @@ def record_event(
     from_value: str = "",
     to_value: str = "",
     comment: str = "",
+    comment_es: str = "",
 ) -> ModerationEvent:
     return ModerationEvent.objects.create(
         content_type=ContentType.objects.get_for_model(entry),
@@ -27,6 +28,7 @@ def record_event(
         from_value=from_value,
         to_value=to_value,
         comment=comment,
+        comment_es=comment_es,
         actor=by if by is not None and by.is_authenticated else None,
     )
 

@@ -17,16 +17,21 @@ from tracker.snapshots import public_shape
 from tracker.workflow.errors import TransitionRefused
 
 
-def require_public_text(text: str, refusal: str) -> str:
-    """``text`` stripped, or a refusal saying what is missing."""
+def require_public_text(text: str, refusal: str, *, spanish: str | None = None) -> str:
+    """``text`` stripped, or a refusal saying what is missing. With ``spanish`` (the same text's
+    Spanish), one of the two languages is enough: the public reads either."""
     text = (text or "").strip()
-    if not text:
+    if not text and not (spanish or "").strip():
         raise TransitionRefused(refusal)
     return text
 
 
 def record_version(
-    entry: ModeratedEntry, *, published_at: datetime.datetime, correction_note: str = ""
+    entry: ModeratedEntry,
+    *,
+    published_at: datetime.datetime,
+    correction_note: str = "",
+    correction_note_es: str = "",
 ) -> PublishedVersion:
     """Store what the public sees of ``entry`` from now on, as its next version."""
     latest = PublishedVersion.objects.for_entry(entry).aggregate(latest=Max("number"))["latest"]
@@ -36,12 +41,17 @@ def record_version(
         number=(latest or 0) + 1,
         published_at=published_at,
         correction_note=correction_note,
+        correction_note_es=(correction_note_es or "").strip(),
         data=public_shape(entry),
     )
 
 
 def record_withdrawal(
-    entry: ModeratedEntry, *, withdrawn_at: datetime.datetime, public_note: str
+    entry: ModeratedEntry,
+    *,
+    withdrawn_at: datetime.datetime,
+    public_note: str,
+    public_note_es: str = "",
 ) -> Withdrawal:
     """Keep the public notice of a withdrawal, naming the version that was last published."""
     return Withdrawal.objects.create(
@@ -49,5 +59,6 @@ def record_withdrawal(
         object_id=entry.pk,
         withdrawn_at=withdrawn_at,
         public_note=public_note,
+        public_note_es=(public_note_es or "").strip(),
         last_version=PublishedVersion.objects.for_entry(entry).order_by("-number").first(),
     )

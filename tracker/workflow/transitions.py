@@ -255,35 +255,53 @@ def reject(entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str) -> Mode
 
 @transaction.atomic
 def withdraw(
-    entry: ModeratedEntry, *, by: AbstractBaseUser, comment: str, public_note: str
+    entry: ModeratedEntry,
+    *,
+    by: AbstractBaseUser,
+    comment: str,
+    public_note: str,
+    public_note_es: str = "",
 ) -> ModeratedEntry:
     """Take a published entry off the public site: the comment for staff, the note for all.
 
-    The entry's addresses then answer 410 Gone with a notice that gives ``public_note``.
+    The entry's addresses then answer 410 Gone with a notice that gives ``public_note`` (in
+    English, or ``public_note_es`` in Spanish, or both).
     """
     _require_reviewer(by)
     comment = _require_comment(WITHDRAW, comment)
     public_note = require_public_text(
         public_note,
         _("A public reason is required to withdraw an entry: the withdrawal notice shows it."),
+        spanish=public_note_es,
     )
     entry = _move(entry, WITHDRAW, by=by, comment=comment)
-    record_withdrawal(entry, withdrawn_at=entry.updated_at, public_note=public_note)
+    record_withdrawal(
+        entry,
+        withdrawn_at=entry.updated_at,
+        public_note=public_note,
+        public_note_es=public_note_es,
+    )
     after_commit(notify_author, entry, "withdraw", comment)
     return entry
 
 
 @transaction.atomic
 def set_verification(
-    entry: ModeratedEntry, *, by: AbstractBaseUser | None, grade: str, rationale: str
+    entry: ModeratedEntry,
+    *,
+    by: AbstractBaseUser | None,
+    grade: str,
+    rationale: str,
+    rationale_es: str = "",
 ) -> ModeratedEntry:
-    """Change an entry's verification grade; the rationale is kept and shown publicly."""
+    """Change an entry's verification grade; the rationale (in English, or ``rationale_es`` in
+    Spanish, or both) is kept and shown publicly."""
     if by is not None and not can_grade(by):
         raise TransitionRefused(_("Only reviewers can set verification grades."))
     if grade not in VerificationGrade.values:
         raise TransitionRefused(_("Unknown verification grade."))
-    rationale = (rationale or "").strip()
-    if not rationale:
+    rationale, rationale_es = (rationale or "").strip(), (rationale_es or "").strip()
+    if not rationale and not rationale_es:
         raise TransitionRefused(_("A rationale is required to change the verification grade."))
     previous = entry.verification
     if grade == previous:
@@ -294,6 +312,7 @@ def set_verification(
         .update(
             verification=grade,
             verification_rationale=rationale,
+            verification_rationale_es=rationale_es,
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
@@ -305,7 +324,9 @@ def set_verification(
     entry.refresh_from_db()
     if entry.status == S.PUBLISHED:
         bump_public_version()
-    record_snapshot(entry, by=by, reason=history_reason("set_verification", rationale))
+    record_snapshot(
+        entry, by=by, reason=history_reason("set_verification", rationale or rationale_es)
+    )
     record_event(
         entry,
         kind=ModerationEvent.Kind.VERIFICATION,
@@ -314,13 +335,14 @@ def set_verification(
         from_value=previous,
         to_value=grade,
         comment=rationale,
+        comment_es=rationale_es,
     )
     return entry
 
 
 @transaction.atomic
 def publish_from_trusted_source(
-    entry: ModeratedEntry, *, grade: str, rationale: str, comment: str
+    entry: ModeratedEntry, *, grade: str, rationale: str, comment: str, rationale_es: str = ""
 ) -> ModeratedEntry:
     """Publish an entry loaded by a management command from a reviewed file (the demo data).
 
@@ -346,7 +368,9 @@ def publish_from_trusted_source(
             entry, PUBLISH_TRUSTED, by=None, comment=comment, extra=extra
         ).updated_at
     if grade != entry.verification:
-        set_verification(entry, by=None, grade=grade, rationale=rationale)
+        set_verification(
+            entry, by=None, grade=grade, rationale=rationale, rationale_es=rationale_es
+        )
     if published_at is not None:
         # Loading with its grade is one act of publication: the first version carries the grade.
         record_version(entry, published_at=published_at)

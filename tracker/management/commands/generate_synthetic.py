@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Exists, Max, OuterRef
+from django.utils import translation
 from django_countries import countries
 
 from tracker.demo.data import CATEGORIES
@@ -52,6 +53,7 @@ from tracker.workflow.public_organizations import refresh_public_organizations
 MARK = {"en": "[SYNTHETIC]", "es": "[SINTÉTICO]"}
 SLUG_PREFIX = "synthetic-"
 COMMENT = "Synthetic entry generated for benchmarks (generate_synthetic)."
+COMMENT_ES = "Entrada sintética generada para pruebas de rendimiento (generate_synthetic)."
 BATCH = 5000
 WRITTEN = [Source, Claim, Citation, Statistic, ModerationEvent]
 
@@ -147,6 +149,17 @@ def search_text(*parts: object) -> str:
 @functools.cache
 def country_name(code: str) -> str:
     return str(countries.name(code))
+
+
+def country_name_es(code: str) -> str:
+    with translation.override("es"):
+        return str(countries.name(code))
+
+
+def pick_in_both(rng: random.Random, choices: dict[str, list[str]]) -> dict[str, str]:
+    """One of the parallel choices, in English and in Spanish."""
+    index = rng.randrange(len(choices["en"]))
+    return {language: words[index] for language, words in choices.items()}
 
 
 class Progress:
@@ -420,23 +433,28 @@ class Command(BaseCommand):
                     start + dt.timedelta(days=rng.randrange(1, 700)), precision
                 )
             victims = rng.choice((None, 1, 1, 2, 3, 5, 12, rng.randrange(1, 500)))
-            perpetrator = rng.choice(PERPETRATORS[language])
-            victim_description = rng.choice(VICTIMS[language])
-            detail = rng.choice(DETAILS[language])
+            # Every claim in both languages, ``language`` being the one it was written in.
+            perpetrator = pick_in_both(rng, PERPETRATORS)
+            victim_description = pick_in_both(rng, VICTIMS)
+            detail = pick_in_both(rng, DETAILS)
             category = categories[0]
             place_name = location.name if location else country_name(country)
-            if language == "en":
-                title = f"{MARK['en']} {category.name} reported at {place_name} ({pk})"
-                summary = (
-                    f"{victims or 'Several'} {victim_description} were affected {detail} "
-                    f"at {place_name}, according to the sources cited."
-                )
-            else:
-                title = f"{MARK['es']} {category.name_es} denunciada en {place_name} ({pk})"
-                summary = (
-                    f"{victims or 'Varias personas'} {victim_description} afectados {detail} "
-                    f"en {place_name}, según las fuentes citadas."
-                )
+            with translation.override("es"):
+                place_name_es = location.name if location else country_name(country)
+            title = {
+                "en": f"{MARK['en']} {category.name} reported at {place_name} ({pk})",
+                "es": f"{MARK['es']} {category.name_es} denunciada en {place_name_es} ({pk})",
+            }
+            summary = {
+                "en": (
+                    f"{victims or 'Several'} {victim_description['en']} were affected "
+                    f"{detail['en']} at {place_name}, according to the sources cited."
+                ),
+                "es": (
+                    f"{victims or 'Varias personas'} {victim_description['es']} afectados "
+                    f"{detail['es']} en {place_name_es}, según las fuentes citadas."
+                ),
+            }
             grade = VerificationGrade.UNVERIFIED
             if status in (ModerationStatus.PUBLISHED, ModerationStatus.WITHDRAWN):
                 grade = weighted(rng, GRADE_CHOICES)
@@ -452,36 +470,57 @@ class Command(BaseCommand):
                 "status": status,
                 "verification": grade,
                 "verification_rationale": COMMENT if grade != VerificationGrade.UNVERIFIED else "",
+                "verification_rationale_es": COMMENT_ES
+                if grade != VerificationGrade.UNVERIFIED
+                else "",
+                "original_language": language,
                 "published_at": published_at,
                 "created_by_id": None,
                 "last_edited_by_id": None,
                 "version": 1,
                 "private_notes": "",
-                "title": title,
+                "title": title["en"],
+                "title_es": title["es"],
                 "slug": f"{SLUG_PREFIX}claim-{pk}",
-                "summary": summary,
+                "summary": summary["en"],
+                "summary_es": summary["es"],
                 "country": country,
                 "location_id": location.pk if location else None,
                 "place_details": "",
+                "place_details_es": "",
                 "event_start": start,
                 "event_end": end,
                 "ongoing": end is None and start is not None and rng.random() < 0.1,
                 "date_precision": precision,
                 "victim_count": victims,
-                "victim_description": victim_description,
+                "victim_description": victim_description["en"],
+                "victim_description_es": victim_description["es"],
                 "victim_identities": "",
-                "alleged_perpetrator": perpetrator,
+                "alleged_perpetrator": perpetrator["en"],
+                "alleged_perpetrator_es": perpetrator["es"],
                 "origin": Claim.Origin.IMPORT,
             }
             # The same fields, in the same order, as Claim.build_search_text().
+            names = sorted(categories, key=lambda c: c.pk)
             claim["search_text"] = search_text(
-                title,
-                summary,
+                title["en"],
+                summary["en"],
                 "",
                 location.name if location else "",
                 country_name(country),
-                perpetrator,
-                victim_description,
+                perpetrator["en"],
+                victim_description["en"],
+                *(c.name for c in names),
+            )
+            claim["search_text_es"] = search_text(
+                title["es"],
+                summary["es"],
+                "",
+                location.name if location else "",
+                country_name_es(country),
+                perpetrator["es"],
+                victim_description["es"],
+                *(c.name_es or c.name for c in names),
             )
             claims.append(claim)
             links += [{"claim_id": pk, "category_id": c.pk} for c in categories]
@@ -563,7 +602,9 @@ class Command(BaseCommand):
             if status == ModerationStatus.PUBLISHED:
                 grade = weighted(rng, GRADE_CHOICES)
                 published_at = created + dt.timedelta(hours=rng.randrange(1, 400))
-            note = "" if rng.random() < 0.7 else "Synthetic note / nota sintética"
+            has_note = rng.random() >= 0.7
+            note = "Synthetic note" if has_note else ""
+            note_es = "Nota sintética" if has_note else ""
             quote = f"Synthetic quote for figure {pk}."
             rows.append(
                 {
@@ -575,6 +616,10 @@ class Command(BaseCommand):
                     "verification_rationale": COMMENT
                     if grade != VerificationGrade.UNVERIFIED
                     else "",
+                    "verification_rationale_es": COMMENT_ES
+                    if grade != VerificationGrade.UNVERIFIED
+                    else "",
+                    "original_language": "en",
                     "published_at": published_at,
                     "created_by_id": None,
                     "last_edited_by_id": None,
@@ -593,15 +638,15 @@ class Command(BaseCommand):
                     "country": code,
                     "location_id": location.pk if location else None,
                     "note": note,
+                    "note_es": note_es,
                     "quote": quote,
                     "locator": "",
                     # The same fields, in the same order, as Statistic.save().
                     "search_text": search_text(
-                        indicator.name,
-                        indicator.name_es,
-                        note,
-                        quote,
-                        location.name if location else "",
+                        indicator.name, note, quote, location.name if location else ""
+                    ),
+                    "search_text_es": search_text(
+                        indicator.name_es, note_es, quote, location.name if location else ""
                     ),
                 }
             )

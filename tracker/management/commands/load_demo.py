@@ -116,6 +116,7 @@ class Command(BaseCommand):
             citations = row.pop("citations")
             grade = row.pop("grade")
             rationale = row.pop("rationale", "")
+            rationale_es = row.pop("rationale_es", "")
             row["location"] = locations[row["location"]] if row.get("location") else None
             claim = Claim(**row)
             claim.save()
@@ -128,7 +129,11 @@ class Command(BaseCommand):
                     quote=citation["quote"],
                 )
             workflow.publish_from_trusted_source(
-                claim, grade=grade, rationale=rationale, comment=LOAD_COMMENT
+                claim,
+                grade=grade,
+                rationale=rationale,
+                rationale_es=rationale_es,
+                comment=LOAD_COMMENT,
             )
             created += 1
         return created
