@@ -767,6 +767,7 @@ def table_rows(args, bench: Bench, sqlite: dict) -> list[tuple[str, str, str, st
             verdict(
                 at_most(memory["max_rss_mb"], 250),
                 memory["decisions"] >= args.memory_decisions,
+                not s["memory: indicator views"].errors,
             ),
         )
     )
