@@ -51,6 +51,7 @@ CHART_FIELDS = (
     "value",
     "value_high",
     "organization__name",
+    "organization__name_es",
 )
 
 
