@@ -136,7 +136,7 @@ def language_notice(context, entry, compact: bool = False):
     request = context.get("request")
     original_url = ""
     if notice and state != "untranslated" and request is not None:
-        original_url = translate_url(request.get_full_path(), original)
+        original_url = translate_url(request.path, original)
     return {
         "state": state,
         "text": notice.get(original, ""),
