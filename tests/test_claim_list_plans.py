@@ -96,4 +96,6 @@ def test_date_filters_are_answered_by_the_covering_index(query):
         sql, params = queryset.values("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) counted", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using tracker_claim_public_facets_idx" in plan, plan
+    # Any of the published claims' indexes that holds the date column answers it from the index
+    # alone, without the table (with one claim, which of them the planner picks is a coin toss).
+    assert "Index Only Scan using tracker_claim_public_" in plan, plan

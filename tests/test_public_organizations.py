@@ -330,7 +330,7 @@ def waiting_for_a_lock(thread: InThread, timeout: float = 20) -> bool:
 
 
 @pytest.fixture
-def racing(roles):
+def racing(transactional_db):
     """A claim awaiting approval that cites one source, committed for other connections."""
     reviewer = make_user("reviewer")
     author = make_user("contributor")
