@@ -40,22 +40,55 @@ def test_settings_start_without_secret_key_in_development():
     assert result.returncode == 0, result.stderr
 
 
-def cache_backend(**env_overrides) -> str:
+def cache_setting(code: str, **env_overrides) -> subprocess.CompletedProcess:
     env = {
-        key: value for key, value in child_env().items() if key not in {"CACHE_URL", "REDIS_URL"}
+        key: value
+        for key, value in child_env().items()
+        if key not in {"CACHE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
     }
-    env.update(DEBUG="1", DJANGO_SETTINGS_MODULE="tracker.settings", **env_overrides)
-    code = "import django; django.setup(); from django.conf import settings; "
-    code += "print(settings.CACHES['default']['BACKEND'])"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    env.update(DJANGO_SETTINGS_MODULE="tracker.settings", **env_overrides)
+    setup = "import django; django.setup(); from django.conf import settings; "
+    return subprocess.run(
+        [sys.executable, "-c", setup + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+
+
+def cache_backend(**env_overrides) -> str:
+    overrides = {"DEBUG": "1", **env_overrides}
+    result = cache_setting("print(settings.CACHES['default']['BACKEND'])", **overrides)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
-def test_settings_cache_is_local_memory_by_default():
+def test_settings_cache_is_local_memory_in_development():
     assert cache_backend() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_settings_cache_is_the_local_redis_in_production():
+    result = cache_setting(
+        "print(settings.CACHES['default']['LOCATION'], settings.CACHES['default']['KEY_PREFIX'])",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-key",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker_site",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/0", "tracker:tracker_site"]
+
+
+def test_settings_cache_is_local_memory_when_asked_in_production():
+    backend = cache_backend(DEBUG="0", SECRET_KEY="a-long-random-key", CACHE_URL="locmem://")
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_settings_refuse_an_unknown_cache_url():
+    result = cache_setting("", DEBUG="1", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must start with" in result.stderr
 
 
 def test_settings_cache_is_redis_with_redis_url():

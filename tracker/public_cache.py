@@ -16,9 +16,10 @@ import hashlib
 import time
 
 from django.core.cache import caches
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import F
 
+from tracker import refresh
 from tracker.models import PublicDataVersion
 
 CACHE_ALIAS = "default"
@@ -32,11 +33,14 @@ COMPUTE_FLAG_TIMEOUT = 60
 
 
 def bump_public_version(using: str | None = None) -> None:
-    """Mark the public data as changed. Call inside the transaction that changes it."""
+    """Mark the public data as changed. Call inside the transaction that changes it: once it
+    commits, the most visited public pages are computed again in the background
+    (``tracker.refresh``)."""
     using = using or router.db_for_write(PublicDataVersion)
     manager = PublicDataVersion.objects.using(using)
     if not manager.filter(pk=VERSION_PK).update(value=F("value") + 1):
         manager.get_or_create(pk=VERSION_PK, defaults={"value": 1})
+    transaction.on_commit(refresh.schedule, using=using)
 
 
 def public_version(using: str | None = None) -> int:

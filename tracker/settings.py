@@ -345,18 +345,25 @@ if DATABASE_REPLICA_URL:
 
 # Caches: the public lists' counts and facets and the rendered bodies of claim and indicator
 # pages, keyed by the public-data version (tracker/public_cache.py), so a decision is never
-# followed by a stale page. Local memory, one cache per app process, by default; CACHE_URL (or
-# REDIS_URL) set to a redis:// address shares one Redis between processes.
-CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+# followed by a stale page. In production one Redis shared by every app process (CACHE_URL or
+# REDIS_URL, by default the local Redis), so that after a decision one process computes each page
+# and every other reads it; with DEBUG on (`make run`), local memory in the one process. CACHE_URL
+# "locmem://" chooses local memory explicitly (one cache per process).
+CACHE_URL = (
+    os.environ.get("CACHE_URL")
+    or os.environ.get("REDIS_URL")
+    or ("locmem://" if DEBUG else "redis://127.0.0.1:6379/0")
+)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "tracker",
+            # Keys name the database: sites sharing one Redis never read each other's entries.
+            "KEY_PREFIX": f"tracker:{DATABASES['default']['NAME']}",
         }
     }
-else:
+elif CACHE_URL.startswith("locmem://"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -364,6 +371,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {CACHE_URL!r}."
+    )
+
+# After a decision commits, the most visited public pages are computed again in the background
+# (tracker/refresh.py), so that their first reader does not wait for the new counts and facets.
+REFRESH_AHEAD = env_bool("REFRESH_AHEAD", True)
 
 # Timing and query-count headers for `make bench` only: they describe the server's internals.
 if env_bool("BENCH_HEADERS"):
