@@ -327,6 +327,15 @@ def measure_exports(bench: Bench, queries: list[str]) -> None:
             bench.measure(name, list_url(query, path))
 
 
+def measure_map_and_timeline(bench: Bench, queries: list[str]) -> None:
+    """The map view (its timeline, counts by place and markers' data) and ``/claims.geojson``
+    on the same query strings as the exports."""
+    print(f"measuring the map and its data ({len(queries)} query strings)...", file=sys.stderr)
+    for query in queries:
+        bench.measure("map view", list_url(query, "/en/claims/map/"))
+        bench.measure("/claims.geojson", list_url(query, "/claims.geojson"))
+
+
 def measure_deep_pages(bench: Bench) -> None:
     from django.http import QueryDict
 
@@ -454,6 +463,8 @@ def measure_floors(bench: Bench) -> None:
         "/claims.json": "exports: /claims.json, uncached",
         "/api/claims/": "exports: /api/claims/, uncached",
         "deep page": "deep page, uncached",
+        "map view": "map view, uncached",
+        "/claims.geojson": "/claims.geojson, uncached",
     }
     for name, series_name in wanted.items():
         series = bench.series.get(series_name)
@@ -494,8 +505,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--cache-url",
-        default=os.environ.get("BENCH_CACHE_URL", ""),
-        help="CACHE_URL for the server (default: production's default cache).",
+        default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"),
+        help="CACHE_URL for the server (default: production's, a local Redis, in a database of "
+        "its own that the run empties first; locmem:// for a cache in each worker).",
     )
     parser.add_argument("--skip-sqlite", action="store_true", help="No SQLite/Datasette rows.")
     parser.add_argument("--skip-csv", action="store_true", help="No CSV export row.")
@@ -519,6 +531,10 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
+
+    # Entries of an earlier run (another size, the same version numbers) must not be served.
+    cache.clear()
 
     facts = {
         "claims": args.claims,
@@ -576,6 +592,7 @@ def run_postgresql(args, master: int, indicator_slug: str, facts: dict) -> Bench
     measure_claim_pages(bench, claim_pks)
     measure_indicator(bench, indicator_slug)
     measure_exports(bench, queries[: args.export_queries])
+    measure_map_and_timeline(bench, queries[: args.export_queries])
     measure_deep_pages(bench)
     measure_concurrency(bench, pool)
     return bench
@@ -702,6 +719,21 @@ def table_rows(args, bench: Bench, sqlite: dict) -> list[tuple[str, str, str, st
             verdict(at_most(page.p(50), 30), not page.errors),
         )
     )
+    for name, label in (
+        ("map view", "map view with its timeline (`/en/claims/map/`)"),
+        ("/claims.geojson", "map data (`/claims.geojson`)"),
+    ):
+        unc_m, warm_m = s[f"{name}, uncached"], s[f"{name}, warm"]
+        rows.append(
+            (
+                f"{label}, warm, same {warm_m.summary()['distinct']} query strings",
+                "p50 ≤ 60 ms, queries constant in the data size",
+                f"p50 {ms(warm_m.p(50))}, p95 {ms(warm_m.p(95))}, {warm_m.queries} queries "
+                f"(median); uncached p50 {ms(unc_m.p(50))}, {unc_m.queries} queries"
+                f"{errors_note(unc_m, warm_m)}",
+                verdict(at_most(warm_m.p(50), 60), not warm_m.errors),
+            )
+        )
     html_u, html_w = s["exports: HTML list, uncached"], s["exports: HTML list, warm"]
     for name in ("/claims.json", "/api/claims/"):
         unc_e, warm_e = s[f"exports: {name}, uncached"], s[f"exports: {name}, warm"]
