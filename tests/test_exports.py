@@ -364,3 +364,19 @@ def test_claims_csv_is_written_by_copy_on_postgresql(client, awkward_claims, mon
     monkeypatch.setattr(exports, "csv_rows", refuse)
     rows = csv_rows(client.get("/claims.csv"))
     assert sorted(row["title"] for row in rows) == ["'=HYPERLINK(1)", "Never cited", "Plain"]
+
+
+def test_places_exports_give_each_place_its_own_coordinates(client):
+    mapped = LocationFactory(slug="cecot", latitude="13.5010", longitude="-88.6890")
+    unmapped = LocationFactory(slug="somewhere")
+    ClaimFactory(location=mapped)
+    ClaimFactory(location=unmapped)
+    rows = {row["slug"]: row for row in csv_rows(client.get("/places.csv"))}
+    assert list(rows["cecot"])[-2:] == ["latitude", "longitude"]
+    assert (rows["cecot"]["latitude"], rows["cecot"]["longitude"]) == ("13.501", "-88.689")
+    assert (rows["somewhere"]["latitude"], rows["somewhere"]["longitude"]) == ("", "")
+    places = {place["slug"]: place for place in client.get("/places.json").json()["results"]}
+    assert (places["cecot"]["latitude"], places["cecot"]["longitude"]) == (13.501, -88.689)
+    assert places["somewhere"]["latitude"] is None
+    api = {place["slug"]: place for place in client.get("/api/places/").json()["results"]}
+    assert api["cecot"]["longitude"] == -88.689

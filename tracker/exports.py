@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from operator import itemgetter
 
 from django.conf import settings
@@ -60,6 +61,8 @@ def cell(value) -> str:
         return "true" if value else "false"
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a number, never a formula: 480.00 as 480, -88.68900 as -88.689
+        return format(value.normalize(), "f")
     return neutralize(str(value))
 
 

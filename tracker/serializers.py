@@ -228,6 +228,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class LocationSerializer(serializers.ModelSerializer):
     url = PageUrlField()
     country = serializers.CharField(source="country.code", read_only=True)
+    # The place's own coordinates (WGS 84, decimal degrees), empty when staff have given none.
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Location
@@ -241,4 +244,6 @@ class LocationSerializer(serializers.ModelSerializer):
             "opened_year",
             "name_es",
             "description_es",
+            "latitude",
+            "longitude",
         ]
