@@ -161,3 +161,14 @@ def test_timeline_is_one_query_whatever_the_data(django_assert_num_queries, clai
         claim_timeline(ClaimFilter(params), params, version=1)
     with django_assert_num_queries(0):
         claim_timeline(ClaimFilter(params), params, version=1)
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Month: March 2022"), ("es", "Mes: marzo de 2022")]
+)
+def test_month_chip_names_the_month_in_the_readers_language(client, language, label):
+    ClaimFactory(event_start=D(2022, 3, 27))
+    response = client.get(f"/{language}/claims/?month=2022-03")
+    chips = [f"{chip.label}: {chip.value}" for chip in response.context["active_filters"]]
+    assert chips == [label]
+    assert label.split(": ")[1] in response.content.decode()

@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Length, Replace
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
@@ -342,6 +342,11 @@ class MonthField(forms.RegexField):
     def __init__(self, *args, **kwargs):
         super().__init__(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", *args, **kwargs)
         self.error_messages["invalid"] = _("Give a month as YYYY-MM, for example 2022-03.")
+
+    def chip_label(self, value: str) -> str:
+        """The month as a reader says it ("March 2022", "marzo de 2022"), for its chip."""
+        year, month = (int(part) for part in value.split("-"))
+        return formats.date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
 class MonthFilter(django_filters.CharFilter):

@@ -112,7 +112,9 @@ class FilteredListView(ListView):
             if name in faceted or name in NOT_FILTERS or not cleaned.get(name):
                 continue
             value = cleaned[name]
-            if hasattr(value, "model"):
+            if hasattr(field, "chip_label"):
+                value = field.chip_label(value)
+            elif hasattr(value, "model"):
                 value = ", ".join(str(item) for item in value)
             elif isinstance(value, list | tuple):
                 labels = dict(getattr(field, "choices", ()))
