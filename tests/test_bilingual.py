@@ -8,7 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import CitationFactory, ClaimFactory, SourceFactory, make_user
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    IndicatorFactory,
+    LocationFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+    make_user,
+)
 from tracker import workflow
 from tracker.forms import ClaimForm
 from tracker.models import (
@@ -403,3 +412,23 @@ def test_a_contributor_without_the_claim_sees_no_spanish_of_its_private_fields(c
     body = page(client, reverse("workspace:claim_edit", args=[claim.pk]))
     assert 'name="title_es"' in body
     assert "Private." not in body
+
+
+def test_places_organisations_and_indicators_record_the_language_they_were_written_in(client):
+    place = LocationFactory(slug="mariona", name="La Esperanza", original_language="es")
+    ClaimFactory(location=place)
+    organization = OrganizationFactory(slug="sjh", original_language="es")
+    CitationFactory(claim=ClaimFactory(), source=SourceFactory(organization=organization))
+    StatisticFactory(indicator=IndicatorFactory(slug="deaths"))
+    places = {
+        row["slug"]: row for row in csv.DictReader(io.StringIO(csv_body(client, "/places.csv")))
+    }
+    assert places["mariona"]["original_language"] == "es"
+    organizations = client.get("/api/organizations/").json()["results"]
+    assert {o["slug"]: o["original_language"] for o in organizations}["sjh"] == "es"
+    indicators = client.get("/api/indicators/").json()["results"]
+    assert {i["slug"]: i["original_language"] for i in indicators}["deaths"] == "en"
+
+
+def csv_body(client, path: str) -> str:
+    return b"".join(client.get(path).streaming_content).decode()

@@ -77,6 +77,7 @@ def test_history_attributes_admin_edits_to_the_admin(client, admin_user):
             "kind": location.kind,
             "country": "SV",
             "description": "",
+            "original_language": "en",
         },
     )
     assert response.status_code == 302

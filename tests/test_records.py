@@ -67,6 +67,7 @@ def organization_form(organization: Organization, **changes) -> dict:
         "reliability": organization.reliability,
         "reliability_rationale": organization.reliability_rationale,
         "private_notes": organization.private_notes,
+        "original_language": organization.original_language,
         "version": organization.version,
     }
     data.update(changes)

@@ -346,11 +346,18 @@ def test_organization_create(client, contributor):
     client.force_login(contributor)
     response = client.post(
         reverse("workspace:organization_create"),
-        {"name": "Cristosal", "slug": "cristosal", "kind": "ngo", "reliability": "B"},
+        {
+            "name": "Cristosal",
+            "slug": "cristosal",
+            "kind": "ngo",
+            "reliability": "B",
+            "original_language": "es",
+        },
     )
     assert response.status_code == 302
     organization = OrganizationFactory._meta.model.objects.get(slug="cristosal")
     assert organization.created_by == contributor
+    assert organization.original_language == "es"
 
 
 def statistic_post(statistic=None, **overrides):

@@ -163,6 +163,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "description",
             "category",
             "description_es",
+            "original_language",
         ]
 
 
@@ -246,4 +247,5 @@ class LocationSerializer(serializers.ModelSerializer):
             "description_es",
             "latitude",
             "longitude",
+            "original_language",
         ]

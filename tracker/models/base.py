@@ -94,6 +94,17 @@ class ContentLanguage(models.TextChoices):
 CONTENT_LANGUAGES = tuple(ContentLanguage.values)
 
 
+def original_language_field(help_text: str) -> models.CharField:
+    """The language a text was first written in; its wording in the other is a translation."""
+    return models.CharField(
+        _("written in"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.ENGLISH,
+        help_text=help_text,
+    )
+
+
 def reader_language() -> str:
     """The content language of the active interface language."""
     return ContentLanguage.SPANISH if (get_language() or "").startswith("es") else "en"
@@ -146,6 +157,13 @@ def localized_text(values: dict[str, str], original: str = "") -> LocalizedText:
 def localized(english: str, spanish: str, original: str = "") -> LocalizedText:
     """Pick the Spanish wording when the reader reads Spanish and there is one, else English."""
     return localized_text({"en": english or "", "es": spanish or ""}, original)
+
+
+# For categories, places, organisations and indicators, edited by staff in the admin.
+NAMED_IN = _(
+    "The language its name and description were written in (an organisation's own name is in "
+    "its own language); the other language's are a translation."
+)
 
 
 class Translated:
@@ -251,15 +269,11 @@ class ModeratedEntry(Translated, TimeStamped):
     verification_rationale_es = models.TextField(
         _("rationale for the grade, in Spanish"), blank=True, editable=False
     )
-    original_language = models.CharField(
-        _("written in"),
-        max_length=2,
-        choices=ContentLanguage.choices,
-        default=ContentLanguage.ENGLISH,
-        help_text=_(
+    original_language = original_language_field(
+        _(
             "The language the entry was written in. Its texts in the other language are a "
             "translation, reviewed like any edit."
-        ),
+        )
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     # Copied from the newest correction (a PublishedVersion), so that lists can mark corrected

@@ -12,12 +12,14 @@ from django_countries.fields import CountryField
 from tracker.evidence import stored_file_name
 from tracker.history import AuditHistory
 from tracker.models.base import (
+    NAMED_IN,
     DatePrecision,
     LocalizedText,
     TimeStamped,
     Translated,
     format_imprecise_date,
     normalize_search_text,
+    original_language_field,
     truncate_to_precision,
 )
 from tracker.models.querysets import OrganizationQuerySet, SourceQuerySet
@@ -37,6 +39,7 @@ class Organization(Translated, TimeStamped):
         "reliability_rationale",
         "name_es",
         "description_es",
+        "original_language",
     )
     TRANSLATED_FIELDS = ("name", "description")
 
@@ -74,6 +77,7 @@ class Organization(Translated, TimeStamped):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
+    original_language = original_language_field(NAMED_IN)
     reliability = models.CharField(
         _("source reliability"),
         max_length=1,

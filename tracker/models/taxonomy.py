@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tracker.history import AuditHistory
-from tracker.models.base import LocalizedText, Translated
+from tracker.models.base import NAMED_IN, LocalizedText, Translated, original_language_field
 from tracker.models.querysets import LocationQuerySet, TaxonomyQuerySet
 
 
@@ -24,6 +24,7 @@ class Category(Translated, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
+    original_language = original_language_field(NAMED_IN)
 
     objects = TaxonomyQuerySet.as_manager()
     history = AuditHistory()
@@ -85,6 +86,7 @@ class Location(Translated, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
+    original_language = original_language_field(NAMED_IN)
     opened_year = models.PositiveSmallIntegerField(_("year opened"), null=True, blank=True)
     latitude = models.DecimalField(
         _("latitude"),
@@ -172,6 +174,7 @@ class Indicator(Translated, models.Model):
     unit_es = models.CharField(_("unit in Spanish"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
+    original_language = original_language_field(NAMED_IN)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL
     )
