@@ -92,7 +92,7 @@ class Browser:
 
 
 @pytest.fixture
-def gunicorn_on_test_database(transactional_db):
+def gunicorn_on_test_database(transactional_db, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("row locks across processes are a PostgreSQL property (run with DATABASE_URL)")
     # A transactional test's flush empties the role groups of the data migration: recreate them.
@@ -119,12 +119,13 @@ def gunicorn_on_test_database(transactional_db):
         WEB_CONCURRENCY="2",
         LOG_LEVEL="WARNING",
     )
+    log = tmp_path / "gunicorn.log"
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn")],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     try:
         deadline = time.monotonic() + 60
@@ -140,6 +141,8 @@ def gunicorn_on_test_database(transactional_db):
     finally:
         server.terminate()
         server.wait(timeout=60)
+        # The server's own account of an error answer, in the test's report.
+        print(log.read_text(errors="replace")[-5000:], file=sys.stderr)
 
 
 def test_concurrent_edits_in_two_processes_lose_nothing(gunicorn_on_test_database):
@@ -177,7 +180,9 @@ def test_concurrent_edits_in_two_processes_lose_nothing(gunicorn_on_test_databas
 
     winners = [name for name, (status, _) in results.items() if status == 302]
     losers = [name for name, (status, _) in results.items() if status != 302]
-    assert len(winners) == 1 and len(losers) == 1, results
+    assert len(winners) == 1 and len(losers) == 1, {
+        name: (status, page[:2000]) for name, (status, page) in results.items()
+    }
     loser_status, loser_page = results[losers[0]]
     assert loser_status == 200
     assert "Someone else saved this entry while you were editing it" in html.unescape(loser_page)
