@@ -41,7 +41,9 @@ def workspace_urls(owned):
         reverse("workspace:home"),
         reverse("workspace:claim_create"),
         reverse("workspace:claim_edit", args=[claim.pk]),
+        reverse("workspace:claim_detail", args=[claim.pk]),
         reverse("workspace:statistic_create"),
+        reverse("workspace:statistic_detail", args=[statistic.pk]),
         reverse("workspace:statistic_edit", args=[statistic.pk]),
         reverse("workspace:source_list"),
         reverse("workspace:source_create"),
@@ -118,6 +120,57 @@ def test_workspace_home_groups_entries_by_state(client, contributor):
     assert [item["entry"].title for item in groups[S.DRAFT]] == ["A draft of mine"]
     assert [item["entry"].title for item in groups[S.SUBMITTED]] == ["Sent off"]
     assert b"Somebody else" not in response.content
+
+
+def test_workspace_home_of_a_new_contributor_says_where_to_start(client, contributor):
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:home"))
+    html = response.content.decode()
+    assert "Where to start" in html
+    for name in ("workspace:claim_create", "workspace:statistic_create", "imports:upload"):
+        assert f'href="{reverse(name)}"' in html
+    assert "None." not in html
+    assert 'id="state-draft"' not in html
+
+
+def test_workspace_home_shows_only_the_states_that_hold_entries(client, contributor):
+    ClaimFactory(status=S.DRAFT, created_by=contributor, title="A draft of mine")
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:home")).content.decode()
+    assert "Where to start" not in html
+    assert 'id="state-draft"' in html
+    assert 'id="state-submitted"' not in html
+    assert "None." not in html
+
+
+def test_workspace_home_links_each_title_to_its_entry(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, title="A draft of mine")
+    sent = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Sent off")
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:home")).content.decode()
+    edit = reverse("workspace:claim_edit", args=[draft.pk])
+    detail = reverse("workspace:claim_detail", args=[sent.pk])
+    assert f'<a class="entry-title" href="{edit}">A draft of mine</a>' in html
+    assert f'<a class="entry-title" href="{detail}">Sent off</a>' in html
+    # Taking a submission back is offered, never as the page's main action.
+    assert 'class="button-small button-secondary">Take back</button>' in html
+
+
+def test_entry_page_shows_a_submitted_entry_to_its_owner(client, contributor):
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Sent off")
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:claim_detail", args=[claim.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sent off" in html
+    assert reverse("workspace:claim_retract", args=[claim.pk]) in html
+    assert reverse("workspace:claim_edit", args=[claim.pk]) not in html
+
+
+def test_entry_page_of_another_contributor_is_missing(client, contributor):
+    claim = ClaimFactory(status=S.SUBMITTED, title="Somebody else's")
+    client.force_login(contributor)
+    assert client.get(reverse("workspace:claim_detail", args=[claim.pk])).status_code == 404
 
 
 def test_workspace_home_query_count_is_bounded(client, contributor, django_assert_num_queries):

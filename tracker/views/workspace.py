@@ -4,11 +4,19 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, ListView, TemplateView, UpdateView, View
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+    View,
+)
 from django.views.generic.detail import SingleObjectMixin
 
 from tracker import workflow
@@ -23,6 +31,7 @@ from tracker.forms import (
     citation_initial,
 )
 from tracker.models import (
+    Citation,
     Claim,
     ModerationStatus,
     Organization,
@@ -57,21 +66,69 @@ class HomeView(StaffPermissionMixin, TemplateView):
             by_status[entry.status].append(
                 {
                     "entry": entry,
+                    "url": reverse(
+                        f"workspace:{kind}_{'edit' if entry.is_draft else 'detail'}",
+                        args=[entry.pk],
+                    ),
                     "edit_url": reverse(f"workspace:{kind}_edit", args=[entry.pk]),
                     "submit_url": reverse(f"workspace:{kind}_submit", args=[entry.pk]),
                     "retract_url": reverse(f"workspace:{kind}_retract", args=[entry.pk]),
                 }
             )
+        # Only the states that hold something: a new contributor sees where to start instead.
         context["groups"] = [
-            {"status": status, "label": label, "entries": by_status.get(status, [])}
+            {"status": status, "label": label, "entries": by_status[status]}
             for status, label in ModerationStatus.choices
+            if by_status.get(status)
         ]
-        context["revisions"] = (
+        context["revisions"] = list(
             Revision.objects.filter(created_by=user, status=Revision.Status.PENDING)
             .select_related("content_type")
             .prefetch_related("entry")
         )
+        context["is_empty"] = not (entries or context["revisions"])
         return context
+
+
+class EntryDetailView(OwnerOrReviewerMixin, DetailView):
+    """One's own claim or figure as it stands, whatever its state: what was submitted, what a
+    reviewer decided, and what may be done next. Its owner and reviewers only."""
+
+    permission_required = "tracker.add_claim"
+    template_name = "tracker/workspace/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_queryset(self):
+        if self.model is Claim:
+            return Claim.objects.select_related("location").prefetch_related(
+                "categories",
+                "tags",
+                Prefetch(
+                    "citations",
+                    Citation.objects.select_related("source__organization").order_by("pk"),
+                ),
+            )
+        return Statistic.objects.select_related(
+            "indicator", "organization", "source__organization", "location"
+        )
+
+    def get(self, request, *args, **kwargs):
+        # The permission check has fetched the entry already.
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        name = entry._meta.model_name
+        return super().get_context_data(
+            kind=name,
+            body_template=f"tracker/includes/{name}_body.html",
+            can_edit=workflow.can_edit(entry, self.request.user),
+            edit_url=reverse(f"workspace:{name}_edit", args=[entry.pk]),
+            submit_url=reverse(f"workspace:{name}_submit", args=[entry.pk]),
+            retract_url=reverse(f"workspace:{name}_retract", args=[entry.pk]),
+            history=workflow.history(entry),
+            **kwargs,
+        )
 
 
 class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
