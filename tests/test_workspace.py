@@ -220,6 +220,117 @@ def test_claim_create_saves_draft_with_two_citations_and_a_new_source(client, co
     assert Source.objects.get(title="Press article on Izalco").created_by == contributor
 
 
+def test_claim_form_starts_with_the_default_country(client, contributor, settings):
+    settings.DEFAULT_COUNTRY = "GT"
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:claim_create")).content.decode()
+    assert 'name="country" value="Guatemala"' in html
+    # The country is typed and chosen from the browser's suggestions, without JavaScript.
+    assert 'list="id_country-countries"' in html
+    assert '<datalist id="id_country-countries">' in html
+    assert '<option value="El Salvador"></option>' in html
+
+
+def test_claim_form_country_suggestions_are_in_the_readers_language(client, contributor):
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:claim_create").replace("/en/", "/es/", 1)).content
+    assert '<option value="México"></option>' in html.decode()
+
+
+@pytest.mark.parametrize("typed", ["SV", "sv", "El Salvador", "EL SALVADOR", "el salvador"])
+def test_claim_create_reads_a_country_by_name_or_code(client, contributor, typed):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_create"), claim_post(SourceFactory(), country=typed)
+    )
+    assert response.status_code == 302
+    assert Claim.objects.get().country.code == "SV"
+
+
+def test_claim_create_refuses_an_unknown_country_and_keeps_it(client, contributor):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_create"), claim_post(SourceFactory(), country="Narnia")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert 'name="country" value="Narnia"' in html
+    assert "is not a country we know" in html
+
+
+def test_claim_form_adds_a_citation_keeping_what_was_typed(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(title="", add_citation="1")
+    response = client.post(reverse("workspace:claim_create"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert 'name="citations-TOTAL_FORMS" value="3"' in html
+    assert 'id="citation-3"' in html
+    assert "Press article on Izalco" in html
+    assert "A man held since 2022 died in custody." in html
+    # Nothing was checked: the empty title is not reported yet.
+    assert "aria-invalid" not in html
+    assert "Required in the language" not in html
+
+
+def test_claim_form_added_citation_is_saved(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(
+        SourceFactory(),
+        **{
+            "citations-TOTAL_FORMS": "3",
+            "citations-2-new_source_title": "A third source",
+            "citations-2-new_source_kind": "report",
+            "citations-2-stance": "supports",
+        },
+    )
+    assert client.post(reverse("workspace:claim_create"), data).status_code == 302
+    assert Claim.objects.get().citations.count() == 3
+
+
+def test_claim_save_and_submit_sends_the_new_claim_to_review(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(SourceFactory(), save_and_submit="1")
+    response = client.post(reverse("workspace:claim_create"), data)
+    claim = Claim.objects.get()
+    assert claim.status == S.SUBMITTED
+    assert response["Location"] == reverse("workspace:claim_detail", args=[claim.pk])
+    assert [event.to_value for event in workflow.history(claim)][-1] == S.SUBMITTED
+
+
+def test_claim_save_and_submit_with_bad_input_submits_nothing(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    client.force_login(contributor)
+    url = reverse("workspace:claim_edit", args=[draft.pk])
+    data = claim_post(
+        SourceFactory(),
+        save_and_submit="1",
+        version=draft.version,
+        event_start="2024-05-02",
+        event_end="2024-05-01",
+        title="My typed title",
+    )
+    response = client.post(url, data)
+    draft.refresh_from_db()
+    assert response.status_code == 200
+    assert draft.status == S.DRAFT
+    assert 'value="My typed title"' in response.content.decode()
+
+
+def test_claim_save_and_submit_of_a_draft_saves_then_submits(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    client.force_login(contributor)
+    url = reverse("workspace:claim_edit", args=[draft.pk])
+    data = claim_post(
+        SourceFactory(), save_and_submit="1", version=draft.version, title="Edited, then sent"
+    )
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("Edited, then sent", S.SUBMITTED)
+
+
 def test_claim_form_never_exposes_state_or_owner_fields(client, contributor):
     client.force_login(contributor)
     form = client.get(reverse("workspace:claim_create")).context["form"]

@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.base.DatePrecision"},
 }
+# The country a new claim starts with in the workspace's form (ISO 3166-1 code or name).
+DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "SV")
 # Largest spreadsheet accepted by the claim import, in bytes.
 CLAIM_IMPORT_MAX_BYTES = int(os.environ.get("CLAIM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A checking or importing job whose worker has given no sign of life for this long was
