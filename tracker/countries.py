@@ -4,6 +4,7 @@ entries store. The names are django-countries' own, in both languages of the sit
 
 from __future__ import annotations
 
+import difflib
 import functools
 
 from django import forms
@@ -34,6 +35,20 @@ def _index() -> dict[str, str]:
 def country_code(text: str) -> str | None:
     """The code of the country ``text`` names, or None when it names none."""
     return _index().get(normalize_search_text(text.strip())) if text else None
+
+
+def likely_country(text: str) -> str | None:
+    """The code of the country ``text`` most likely means ("Salvador", "El Salvadr"), if any."""
+    folded = normalize_search_text(text.strip())
+    if len(folded) < 4:
+        return None
+    index = _index()
+    names = [name for name in index if len(name) > 3]
+    within = [name for name in names if folded in name]
+    close = (
+        within if len(within) == 1 else difflib.get_close_matches(folded, names, n=1, cutoff=0.85)
+    )
+    return index[close[0]] if close else None
 
 
 class CountryInput(forms.TextInput):
