@@ -173,6 +173,22 @@ def test_entry_page_of_another_contributor_is_missing(client, contributor):
     assert client.get(reverse("workspace:claim_detail", args=[claim.pk])).status_code == 404
 
 
+def test_workspace_source_list_pages_through_every_source(client, contributor):
+    SourceFactory.create_batch(51)
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:source_list")).content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?page=2" rel="next"' in html
+    assert client.get(reverse("workspace:source_list") + "?page=2").context["sources"]
+
+
+def test_workspace_organization_list_pages_through_every_organisation(client, contributor):
+    OrganizationFactory.create_batch(101)
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:organization_list")).content.decode()
+    assert 'href="?page=2" rel="next"' in html
+
+
 def test_workspace_home_query_count_is_bounded(client, contributor, django_assert_num_queries):
     for _ in range(6):
         ClaimFactory(status=S.DRAFT, created_by=contributor)
