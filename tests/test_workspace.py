@@ -20,6 +20,9 @@ S = ModerationStatus
 # Session, user, whether the user has a two-factor device, permissions, claims, figures,
 # revisions, the new-tips count of the navigation (no review count: not a reviewer).
 WORKSPACE_HOME_QUERIES = 9
+# Session, user, two-factor device, permissions (user's and group's), the claim, its categories,
+# tags and citations with their sources, the navigation's new-tips count, its history.
+ENTRY_PAGE_QUERIES = 11
 PDF = pdf_bytes()
 
 
@@ -187,6 +190,16 @@ def test_workspace_organization_list_pages_through_every_organisation(client, co
     client.force_login(contributor)
     html = client.get(reverse("workspace:organization_list")).content.decode()
     assert 'href="?page=2" rel="next"' in html
+
+
+@pytest.mark.parametrize("citations", [1, 6])
+def test_entry_page_query_count_is_fixed(client, contributor, django_assert_num_queries, citations):
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor)
+    CitationFactory.create_batch(citations, claim=claim)
+    client.force_login(contributor)
+    with django_assert_num_queries(ENTRY_PAGE_QUERIES):
+        response = client.get(reverse("workspace:claim_detail", args=[claim.pk]))
+    assert response.status_code == 200
 
 
 def test_workspace_home_query_count_is_bounded(client, contributor, django_assert_num_queries):
