@@ -150,11 +150,73 @@ def test_import_confirmation_imports_in_the_job_and_says_done(client, checked_jo
     assert response.status_code == 302
     checked_job.refresh_from_db()
     assert checked_job.state == State.DONE
-    assert checked_job.result == {"claims": 3, "citations": 3, "sources": 3}
-    assert Claim.objects.filter(status="draft", origin="import").count() == 3
+    drafts = list(Claim.objects.order_by("pk"))
+    assert checked_job.result == {
+        "claims": 3,
+        "citations": 3,
+        "sources": 3,
+        "drafts": [claim.pk for claim in drafts],
+    }
+    assert [claim.status for claim in drafts] == ["draft"] * 3
     body = client.get(job_url(checked_job)).content.decode()
-    assert "3 claims were imported as your drafts" in body
+    assert "3 claims were imported as your drafts, with 3 citations and 3 new sources." in body
     assert "/en/workspace/#state-draft" in body
+    for claim in drafts:
+        assert f'href="/en/workspace/claims/{claim.pk}/edit/">{claim.title}</a>' in body
+
+
+def test_import_done_links_to_the_first_drafts_only(client, contributor, vocabulary):  # noqa: F811
+    client.force_login(contributor)
+    job = uploaded_job(client, sheet(*(good_row(n) for n in range(1, 23))))
+    client.post(job_url(job, "confirm"))
+    body = client.get(job_url(job)).content.decode()
+    first = Claim.objects.order_by("pk")
+    assert "Your first 20 new drafts" in body
+    assert f'/en/workspace/claims/{first[19].pk}/edit/"' in body
+    assert f'/en/workspace/claims/{first[20].pk}/edit/"' not in body
+
+
+def test_import_dry_run_counts_agree_with_their_numbers(client, contributor, vocabulary):  # noqa: F811
+    client.force_login(contributor)
+    job = uploaded_job(client, sheet(good_row(1)))
+    body = client.get(job_url(job)).content.decode()
+    assert "1 claim will be created as your draft, with 1 citation (1 new source)." in body
+    assert "New draft with 1 citation (1 new source)." in body
+
+
+def test_import_dry_run_shows_what_each_row_was_matched_to(client, contributor, vocabulary):  # noqa: F811
+    client.force_login(contributor)
+    row = good_row(
+        1, categories="TORTURE", place="CECOT", event_start="2024-03-01", date_precision="month"
+    )
+    header = [*row]
+    job = uploaded_job(client, sheet(row, header=header))
+    sample = job.report["sample"][0]
+    assert sample["categories"] == ["Torture"]
+    assert sample["place"] == "CECOT"
+    assert sample["country"] == "El Salvador (SV)"
+    assert sample["dates"] == "March 2024"
+    body = client.get(job_url(job)).content.decode()
+    assert '<td data-label="Where">CECOT, El Salvador (SV)</td>' in body
+    assert '<td data-label="When">March 2024</td>' in body
+
+
+def test_import_dry_run_reads_a_country_by_its_name(client, contributor, vocabulary):  # noqa: F811
+    client.force_login(contributor)
+    job = uploaded_job(client, sheet(good_row(1, country="EL SALVADOR")))
+    assert job.is_ready
+    assert job.report["sample"][0]["country"] == "El Salvador (SV)"
+    client.post(job_url(job, "confirm"))
+    assert Claim.objects.get().country.code == "SV"
+
+
+def test_import_dry_run_suggests_the_country_it_most_likely_means(client, contributor, vocabulary):  # noqa: F811
+    client.force_login(contributor)
+    job = uploaded_job(client, sheet(good_row(1, country="Salvador")))
+    assert not job.is_ready
+    assert job.report["sample"][0]["errors"] == [
+        "“Salvador” is not a country code: did you mean SV (El Salvador)?"
+    ]
 
 
 def test_import_done_is_written_with_the_rows_or_not_at_all(client, checked_job, monkeypatch):

@@ -98,7 +98,8 @@ def test_import_worker_checks_then_imports_a_job(worker_env, importer):
     run_worker_until_idle(worker_env)
     job.refresh_from_db()
     assert job.state == State.DONE
-    assert job.result == {"claims": 50, "citations": 50, "sources": 50}
+    drafts = list(Claim.objects.order_by("pk").values_list("pk", flat=True)[:20])
+    assert job.result == {"claims": 50, "citations": 50, "sources": 50, "drafts": drafts}
     assert Claim.objects.filter(created_by=importer, status="draft").count() == 50
     assert not (Path(worker_env["MEDIA_ROOT"]) / job.stored_path).exists() or not job.stored_path
 

@@ -171,6 +171,12 @@ PATHS = {
     "api/^places/(?P<slug>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": (
         lambda w: f"/api/places/{w['objects']['location'].slug}.json"
     ),
+    "en/workspace/claims/<int:pk>/": (
+        lambda w: f"/en/workspace/claims/{w['objects']['claim'].pk}/"
+    ),
+    "en/workspace/statistics/<int:pk>/": (
+        lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/"
+    ),
     "en/workspace/claims/<int:pk>/edit/": (
         lambda w: f"/en/workspace/claims/{w['objects']['claim'].pk}/edit/"
     ),
@@ -341,6 +347,9 @@ EXPECTED = {
     "en/workspace/import/<uuid:pk>/discard/": STAFF_POST_ONLY,
     "en/workspace/": CONTRIBUTORS,
     "en/workspace/claims/new/": CONTRIBUTORS,
+    # One's own entry as it stands: its owner and reviewers; to anyone else it does not exist.
+    "en/workspace/claims/<int:pk>/": CONTRIBUTORS,
+    "en/workspace/statistics/<int:pk>/": CONTRIBUTORS,
     "en/workspace/claims/<int:pk>/edit/": CONTRIBUTORS,
     "en/workspace/claims/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/claims/<int:pk>/retract/": STAFF_POST_ONLY,

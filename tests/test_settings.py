@@ -94,3 +94,22 @@ def test_settings_refuse_an_unknown_cache_url():
 def test_settings_cache_is_redis_with_redis_url():
     backend = cache_backend(REDIS_URL="redis://127.0.0.1:6379/3")
     assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_settings_start_up_keeps_the_login_protection_banner_quiet():
+    # `make run` starts three processes (the worker, the reloader and the server): a banner
+    # each process printed would be printed three times.
+    result = run_check(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "AXES: BEGIN" not in result.stdout + result.stderr
+
+
+def test_settings_log_each_development_server_message_once():
+    env = {**child_env(), "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    code = "import django, logging; django.setup(); "
+    code += "logging.getLogger('django.utils.autoreload').info('Watching for file changes')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Watching for file changes") == 1

@@ -20,6 +20,9 @@ S = ModerationStatus
 # Session, user, whether the user has a two-factor device, permissions, claims, figures,
 # revisions, the new-tips count of the navigation (no review count: not a reviewer).
 WORKSPACE_HOME_QUERIES = 9
+# Session, user, two-factor device, permissions (user's and group's), the claim, its categories,
+# tags and citations with their sources, the navigation's new-tips count, its history.
+ENTRY_PAGE_QUERIES = 11
 PDF = pdf_bytes()
 
 
@@ -41,7 +44,9 @@ def workspace_urls(owned):
         reverse("workspace:home"),
         reverse("workspace:claim_create"),
         reverse("workspace:claim_edit", args=[claim.pk]),
+        reverse("workspace:claim_detail", args=[claim.pk]),
         reverse("workspace:statistic_create"),
+        reverse("workspace:statistic_detail", args=[statistic.pk]),
         reverse("workspace:statistic_edit", args=[statistic.pk]),
         reverse("workspace:source_list"),
         reverse("workspace:source_create"),
@@ -120,6 +125,83 @@ def test_workspace_home_groups_entries_by_state(client, contributor):
     assert b"Somebody else" not in response.content
 
 
+def test_workspace_home_of_a_new_contributor_says_where_to_start(client, contributor):
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:home"))
+    html = response.content.decode()
+    assert "Where to start" in html
+    for name in ("workspace:claim_create", "workspace:statistic_create", "imports:upload"):
+        assert f'href="{reverse(name)}"' in html
+    assert "None." not in html
+    assert 'id="state-draft"' not in html
+
+
+def test_workspace_home_shows_only_the_states_that_hold_entries(client, contributor):
+    ClaimFactory(status=S.DRAFT, created_by=contributor, title="A draft of mine")
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:home")).content.decode()
+    assert "Where to start" not in html
+    assert 'id="state-draft"' in html
+    assert 'id="state-submitted"' not in html
+    assert "None." not in html
+
+
+def test_workspace_home_links_each_title_to_its_entry(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, title="A draft of mine")
+    sent = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Sent off")
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:home")).content.decode()
+    edit = reverse("workspace:claim_edit", args=[draft.pk])
+    detail = reverse("workspace:claim_detail", args=[sent.pk])
+    assert f'<a class="entry-title" href="{edit}">A draft of mine</a>' in html
+    assert f'<a class="entry-title" href="{detail}">Sent off</a>' in html
+    # Taking a submission back is offered, never as the page's main action.
+    assert 'class="button-small button-secondary">Take back</button>' in html
+
+
+def test_entry_page_shows_a_submitted_entry_to_its_owner(client, contributor):
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, title="Sent off")
+    client.force_login(contributor)
+    response = client.get(reverse("workspace:claim_detail", args=[claim.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sent off" in html
+    assert reverse("workspace:claim_retract", args=[claim.pk]) in html
+    assert reverse("workspace:claim_edit", args=[claim.pk]) not in html
+
+
+def test_entry_page_of_another_contributor_is_missing(client, contributor):
+    claim = ClaimFactory(status=S.SUBMITTED, title="Somebody else's")
+    client.force_login(contributor)
+    assert client.get(reverse("workspace:claim_detail", args=[claim.pk])).status_code == 404
+
+
+def test_workspace_source_list_pages_through_every_source(client, contributor):
+    SourceFactory.create_batch(51)
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:source_list")).content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?page=2" rel="next"' in html
+    assert client.get(reverse("workspace:source_list") + "?page=2").context["sources"]
+
+
+def test_workspace_organization_list_pages_through_every_organisation(client, contributor):
+    OrganizationFactory.create_batch(101)
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:organization_list")).content.decode()
+    assert 'href="?page=2" rel="next"' in html
+
+
+@pytest.mark.parametrize("citations", [1, 6])
+def test_entry_page_query_count_is_fixed(client, contributor, django_assert_num_queries, citations):
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor)
+    CitationFactory.create_batch(citations, claim=claim)
+    client.force_login(contributor)
+    with django_assert_num_queries(ENTRY_PAGE_QUERIES):
+        response = client.get(reverse("workspace:claim_detail", args=[claim.pk]))
+    assert response.status_code == 200
+
+
 def test_workspace_home_query_count_is_bounded(client, contributor, django_assert_num_queries):
     for _ in range(6):
         ClaimFactory(status=S.DRAFT, created_by=contributor)
@@ -165,6 +247,117 @@ def test_claim_create_saves_draft_with_two_citations_and_a_new_source(client, co
     titles = sorted(c.source.title for c in claim.citations.all())
     assert titles == sorted([source.title, "Press article on Izalco"])
     assert Source.objects.get(title="Press article on Izalco").created_by == contributor
+
+
+def test_claim_form_starts_with_the_default_country(client, contributor, settings):
+    settings.DEFAULT_COUNTRY = "GT"
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:claim_create")).content.decode()
+    assert 'name="country" value="Guatemala"' in html
+    # The country is typed and chosen from the browser's suggestions, without JavaScript.
+    assert 'list="id_country-countries"' in html
+    assert '<datalist id="id_country-countries">' in html
+    assert '<option value="El Salvador"></option>' in html
+
+
+def test_claim_form_country_suggestions_are_in_the_readers_language(client, contributor):
+    client.force_login(contributor)
+    html = client.get(reverse("workspace:claim_create").replace("/en/", "/es/", 1)).content
+    assert '<option value="México"></option>' in html.decode()
+
+
+@pytest.mark.parametrize("typed", ["SV", "sv", "El Salvador", "EL SALVADOR", "el salvador"])
+def test_claim_create_reads_a_country_by_name_or_code(client, contributor, typed):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_create"), claim_post(SourceFactory(), country=typed)
+    )
+    assert response.status_code == 302
+    assert Claim.objects.get().country.code == "SV"
+
+
+def test_claim_create_refuses_an_unknown_country_and_keeps_it(client, contributor):
+    client.force_login(contributor)
+    response = client.post(
+        reverse("workspace:claim_create"), claim_post(SourceFactory(), country="Narnia")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert 'name="country" value="Narnia"' in html
+    assert "is not a country we know" in html
+
+
+def test_claim_form_adds_a_citation_keeping_what_was_typed(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(title="", add_citation="1")
+    response = client.post(reverse("workspace:claim_create"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert 'name="citations-TOTAL_FORMS" value="3"' in html
+    assert 'id="citation-3"' in html
+    assert "Press article on Izalco" in html
+    assert "A man held since 2022 died in custody." in html
+    # Nothing was checked: the empty title is not reported yet.
+    assert "aria-invalid" not in html
+    assert "Required in the language" not in html
+
+
+def test_claim_form_added_citation_is_saved(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(
+        SourceFactory(),
+        **{
+            "citations-TOTAL_FORMS": "3",
+            "citations-2-new_source_title": "A third source",
+            "citations-2-new_source_kind": "report",
+            "citations-2-stance": "supports",
+        },
+    )
+    assert client.post(reverse("workspace:claim_create"), data).status_code == 302
+    assert Claim.objects.get().citations.count() == 3
+
+
+def test_claim_save_and_submit_sends_the_new_claim_to_review(client, contributor):
+    client.force_login(contributor)
+    data = claim_post(SourceFactory(), save_and_submit="1")
+    response = client.post(reverse("workspace:claim_create"), data)
+    claim = Claim.objects.get()
+    assert claim.status == S.SUBMITTED
+    assert response["Location"] == reverse("workspace:claim_detail", args=[claim.pk])
+    assert [event.to_value for event in workflow.history(claim)][-1] == S.SUBMITTED
+
+
+def test_claim_save_and_submit_with_bad_input_submits_nothing(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    client.force_login(contributor)
+    url = reverse("workspace:claim_edit", args=[draft.pk])
+    data = claim_post(
+        SourceFactory(),
+        save_and_submit="1",
+        version=draft.version,
+        event_start="2024-05-02",
+        event_end="2024-05-01",
+        title="My typed title",
+    )
+    response = client.post(url, data)
+    draft.refresh_from_db()
+    assert response.status_code == 200
+    assert draft.status == S.DRAFT
+    assert 'value="My typed title"' in response.content.decode()
+
+
+def test_claim_save_and_submit_of_a_draft_saves_then_submits(client, contributor):
+    draft = ClaimFactory(status=S.DRAFT, created_by=contributor, last_edited_by=contributor)
+    client.force_login(contributor)
+    url = reverse("workspace:claim_edit", args=[draft.pk])
+    data = claim_post(
+        SourceFactory(), save_and_submit="1", version=draft.version, title="Edited, then sent"
+    )
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("Edited, then sent", S.SUBMITTED)
 
 
 def test_claim_form_never_exposes_state_or_owner_fields(client, contributor):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
+from tracker.countries import CountryNameField, default_country
 from tracker.evidence import EvidenceRefused, check_evidence
 from tracker.models import (
     Citation,
@@ -190,8 +191,13 @@ class BilingualForm(VersionedForm):
         return cleaned
 
 
+COUNTRY_HELP = _("Start typing its name, in English or Spanish, and choose it from the list.")
+
+
 class ClaimForm(BilingualForm):
     REQUIRED_TEXTS = ("title", "summary")
+
+    country = CountryNameField(label=_("country"), help_text=COUNTRY_HELP)
 
     class Meta:
         model = Claim
@@ -237,6 +243,8 @@ class ClaimForm(BilingualForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"].label_from_instance = localized_label
+        if not self.instance.pk and "country" not in (kwargs.get("initial") or {}):
+            self.initial["country"] = default_country()
 
     def clean(self):
         cleaned = super().clean()
@@ -370,6 +378,8 @@ def citation_initial(rows: list[dict]) -> list[dict]:
 
 
 class StatisticForm(BilingualForm):
+    country = CountryNameField(label=_("country"), required=False, help_text=COUNTRY_HELP)
+
     class Meta:
         model = Statistic
         fields = [

@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.base.DatePrecision"},
 }
+# The country a new claim starts with in the workspace's form (ISO 3166-1 code or name).
+DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "SV")
 # Largest spreadsheet accepted by the claim import, in bytes.
 CLAIM_IMPORT_MAX_BYTES = int(os.environ.get("CLAIM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A checking or importing job whose worker has given no sign of life for this long was
@@ -317,10 +319,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes announces its configuration once per process; its lockouts still log.
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes announces its configuration once per process; its lockouts still log.
+        "axes.apps": {"level": "WARNING"},
+        # Django's messages reach the console through the root logger only, not twice as well
+        # through Django's own development console handler.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
 
 # Staff uploads and the public tip form.

@@ -50,6 +50,11 @@ public_patterns = [
 workspace_patterns = [
     path("", workspace.HomeView.as_view(), name="home"),
     path("claims/new/", workspace.ClaimFormView.as_view(), name="claim_create"),
+    path(
+        "claims/<int:pk>/",
+        workspace.EntryDetailView.as_view(model=Claim),
+        name="claim_detail",
+    ),
     path("claims/<int:pk>/edit/", workspace.ClaimFormView.as_view(), name="claim_edit"),
     path(
         "claims/<int:pk>/submit/",
@@ -62,6 +67,11 @@ workspace_patterns = [
         name="claim_retract",
     ),
     path("statistics/new/", workspace.StatisticFormView.as_view(), name="statistic_create"),
+    path(
+        "statistics/<int:pk>/",
+        workspace.EntryDetailView.as_view(model=Statistic),
+        name="statistic_detail",
+    ),
     path("statistics/<int:pk>/edit/", workspace.StatisticFormView.as_view(), name="statistic_edit"),
     path(
         "statistics/<int:pk>/submit/",

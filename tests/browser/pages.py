@@ -53,7 +53,14 @@ def page_path(name: str, language: str) -> str:
     raise ValueError(f"Unknown page {name!r}")
 
 
-STAFF_PAGES = ("workspace", "claim_form", "claim_edit_form", "review_queue", "claim_review")
+STAFF_PAGES = (
+    "workspace",
+    "claim_form",
+    "claim_edit_form",
+    "claim_entry",
+    "review_queue",
+    "claim_review",
+)
 
 
 def staff_page_path(name: str, language: str, claim: Claim | None = None) -> str:
@@ -65,6 +72,8 @@ def staff_page_path(name: str, language: str, claim: Claim | None = None) -> str
             return reverse("workspace:claim_create")
         if name == "claim_edit_form":
             return reverse("workspace:claim_edit", kwargs={"pk": claim.pk})
+        if name == "claim_entry":
+            return reverse("workspace:claim_detail", kwargs={"pk": claim.pk})
         if name == "review_queue":
             return reverse("review:queue")
         if name == "claim_review":

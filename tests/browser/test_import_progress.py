@@ -22,7 +22,7 @@ def test_contributor_uploads_checks_and_imports_a_file(page, demo_users, log_in_
     LocationFactory(name="CECOT", slug="cecot")
     log_in_as(page, demo_users["contributor"])
     page.goto("/en/workspace/")
-    page.get_by_role("link", name="Import claims from a spreadsheet").click()
+    page.get_by_role("link", name="Import a spreadsheet").click()
     assert_accessible(page, axe_source)
     page.locator("#id_file").set_input_files(
         {"name": "claims.csv", "mimeType": "text/csv", "buffer": sheet(good_row(1), good_row(2))}

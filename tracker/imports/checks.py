@@ -9,9 +9,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from tracker.countries import country_code, likely_country
 from tracker.exports import LINE_SEPARATOR
 from tracker.exports import unneutralize as undo_neutralize
 from tracker.imports.plan import (
@@ -56,8 +58,12 @@ class Lookups:
     """The existing vocabularies, loaded once per file; sources, once per chunk."""
 
     def __init__(self):
-        self.categories = self._index(Category.objects.all(), "slug", "name")
-        self.places = self._index(Location.objects.all(), "slug", "name")
+        self.category_names: dict[int, str] = {}
+        self.place_names: dict[int, str] = {}
+        self.categories = self._index(
+            Category.objects.all(), "slug", "name", names=self.category_names
+        )
+        self.places = self._index(Location.objects.all(), "slug", "name", names=self.place_names)
         self.organizations = self._index(Organization.objects.all(), "slug", "name")
         self.tags = self._index(Tag.objects.all(), "slug", "name")
         self.countries = frozenset(code for code, _name in countries)
@@ -71,11 +77,17 @@ class Lookups:
         self.sources_by_title: dict[str, int] = {}
 
     @staticmethod
-    def _index(queryset, *keys) -> dict[str, int]:
+    def _index(queryset, *keys, names: dict[int, str] | None = None) -> dict[str, int]:
+        """Each record's keys, folded, to its pk; with ``names``, each pk to its name in the
+        language of the job's messages (what the dry run says a cell was matched to)."""
         index = {}
-        for row in queryset.values("pk", *keys):
+        fields = ("name_es",) if names is not None else ()
+        spanish = get_language() == ContentLanguage.SPANISH
+        for row in queryset.values("pk", *keys, *fields):
             for key in reversed(keys):
                 index[str(row[key]).casefold()] = row["pk"]
+            if names is not None:
+                names[row["pk"]] = (spanish and row["name_es"]) or row["name"]
         return index
 
     def load_sources(self, urls: set[str], titles: set[str]) -> None:
@@ -250,14 +262,20 @@ def check_row(
     for name in TEXT_FIELDS:
         if values.get(name):
             fits(result, name, model_field(Claim, name), values[name])
-    country = values.get("country", "").upper()
+    given = values.get("country", "")
+    country = given.upper()
     if country not in lookups.countries:
-        result.error("country", _("“%(value)s” is not a country code.") % {"value": shown(country)})
+        # A country's name, in English or Spanish, is read as its code: "EL SALVADOR" is SV.
+        country = country_code(given) or ""
+        if not country:
+            result.error("country", unknown_country(given))
     location_id = None
     if values.get("place"):
         location_id = lookups.places.get(values["place"].casefold())
         if location_id is None:
             result.error("place", _("Unknown place “%(item)s”.") % {"item": shown(values["place"])})
+        else:
+            result.place_name = lookups.place_names[location_id]
     ongoing = values.get("ongoing", "").casefold()
     if ongoing not in TRUE_WORDS | FALSE_WORDS:
         result.error("ongoing", _("Write true or false."))
@@ -282,6 +300,7 @@ def check_row(
     result.category_ids = lookup_many(
         result, "categories", values.get("categories", ""), lookups.categories, words["category"]
     )
+    result.category_names = [lookups.category_names[pk] for pk in result.category_ids]
     result.tag_ids = lookup_many(result, "tags", values.get("tags", ""), lookups.tags, words["tag"])
     for number, (record, column) in enumerate(records, start=1):
         check_citation(result, number, record, column, lookups)
@@ -291,6 +310,18 @@ def check_row(
         if key in seen:
             result.error("citations", _("The same source and locator are cited twice."))
         seen.add(key)
+
+
+def unknown_country(given: str) -> str:
+    """Why a country cell was refused, with the code it most likely meant."""
+    likely = likely_country(given)
+    if likely is None:
+        return _("“%(value)s” is not a country code.") % {"value": shown(given)}
+    return _("“%(value)s” is not a country code: did you mean %(code)s (%(name)s)?") % {
+        "value": shown(given),
+        "code": likely,
+        "name": countries.name(likely),
+    }
 
 
 def has_error(result: RowResult, column: str) -> bool:

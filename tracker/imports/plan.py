@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from tracker.exports import CITATION_FIELDS, citation_record
 from tracker.lists import LISTS
+from tracker.models import Claim
 from tracker.workflow import TransitionRefused
 
 ALLOWED_COLUMNS = [column.name for column in LISTS["claims"].columns]
@@ -48,6 +50,8 @@ SAMPLE_ROWS = 20
 Progress = Callable[[int, int], None]
 # Lone surrogates come only from JSON escapes ("\ud800"): no database can store them.
 SURROGATE = re.compile("[\ud800-\udfff]")
+# The cells that say when a claim happened, read as a claim reads them.
+DATE_FIELDS = ("event_start", "event_end", "date_precision", "ongoing")
 
 
 def max_bytes() -> int:
@@ -97,6 +101,9 @@ class RowResult:
     claim: dict = field(default_factory=dict)
     category_ids: list[int] = field(default_factory=list)
     tag_ids: list[int] = field(default_factory=list)
+    # What the row was matched to, for the dry run's table.
+    category_names: list[str] = field(default_factory=list)
+    place_name: str = ""
     citations: list[PlannedCitation] = field(default_factory=list)
 
     @property
@@ -113,6 +120,18 @@ class RowResult:
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(CellError(column, message))
+
+    def matches(self) -> dict:
+        """What the row's cells were read as: categories, place, country and dates."""
+        claim = self.claim
+        dated = Claim(**{name: claim.get(name) for name in DATE_FIELDS if name in claim})
+        code = claim.get("country") or ""
+        return {
+            "categories": [shown(name, 100) for name in self.category_names],
+            "place": shown(self.place_name, 100),
+            "country": f"{countries.name(code)} ({code})" if code else "",
+            "dates": str(dated.date_display) if "event_start" in claim else "",
+        }
 
 
 def error_sentence(row: int, error: CellError) -> str:
@@ -200,6 +219,7 @@ class ImportPlan:
                     "citations": len(row.citations),
                     "new_sources": row.new_source_count,
                     "errors": [shown(e.message, 300) for e in row.errors],
+                    **row.matches(),
                 }
                 for row in self.sample
             ],
@@ -211,6 +231,8 @@ class ImportResult:
     claims: int
     citations: int
     sources: int
+    # The first drafts created (their pks, in the file's order), for links to them.
+    drafts: list[int] = field(default_factory=list)
 
 
 class ImportRefused(TransitionRefused):

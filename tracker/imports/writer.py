@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from tracker.history import AuditHistory
-from tracker.imports.plan import ImportResult, RowResult
+from tracker.imports.plan import SAMPLE_ROWS, ImportResult, RowResult
 from tracker.models import (
     Category,
     Citation,
@@ -102,11 +102,14 @@ class DraftWriter:
         self._organizations: dict[int, Organization] | None = None
         self._category_names: dict[int, tuple[str, str]] | None = None
         self.claims = self.citations = self.sources = 0
+        self.drafts: list[int] = []  # the first SAMPLE_ROWS claims created
         self.versions: dict[int, int] = {}  # claim pk -> history id of its created version
         self.analysis_planned = False
 
     def result(self) -> ImportResult:
-        return ImportResult(claims=self.claims, citations=self.citations, sources=self.sources)
+        return ImportResult(
+            claims=self.claims, citations=self.citations, sources=self.sources, drafts=self.drafts
+        )
 
     def comment(self, row: RowResult) -> str:
         return self.comment_template % {"file": self.file_name, "row": row.row}
@@ -186,6 +189,7 @@ class DraftWriter:
         records = self.history(Claim, claims)
         self.versions = {record.id: record.history_id for record in records}
         self.claims += len(claims)
+        self.drafts += [claim.pk for claim in claims[: SAMPLE_ROWS - len(self.drafts)]]
         return claims
 
     def history(self, model: type[models.Model], objects: list) -> list:

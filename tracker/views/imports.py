@@ -20,7 +20,7 @@ from django.views import View
 
 from tracker import import_jobs
 from tracker.imports import ClaimSheet, max_bytes, template_csv
-from tracker.models import ImportJob
+from tracker.models import Claim, ImportJob
 from tracker.views.mixins import ImportJobOwnerMixin, ImportPermissionMixin
 from tracker.workflow import TransitionRefused
 
@@ -80,18 +80,41 @@ class ImportJobView(ImportJobOwnerMixin, View):
 
     def get(self, request, pk):
         job = import_jobs.refresh_if_interrupted(self.get_job())
-        return render(request, self.template_name, {"job": job, **job_context(job)})
+        # The first drafts it created, to open them at once; the workspace lists them all.
+        drafts = Claim.objects.owned_by(request.user).filter(
+            pk__in=job.result.get("drafts", []) if job.is_done else []
+        )
+        return render(
+            request,
+            self.template_name,
+            {"job": job, "drafts": drafts.order_by("pk"), **job_context(job)},
+        )
 
 
 def job_context(job: ImportJob) -> dict:
     report = job.report or {}
     shown = len(report.get("errors", []))
+    if job.is_done:
+        citations, sources = job.result.get("citations", 0), job.result.get("sources", 0)
+    else:
+        citations, sources = report.get("citations", 0), report.get("new_sources", 0)
     return {
+        **counted(citations=citations, sources=sources),
         "report": report,
         "more_errors": max(report.get("error_count", 0) - shown, 0),
         "more_warnings": max(report.get("warning_count", 0) - len(report.get("warnings", [])), 0),
         "progress_text": progress_text(job),
         "status_url": reverse("imports:status", args=[job.pk]),
+    }
+
+
+def counted(*, citations: int, sources: int) -> dict:
+    """Citations and new sources in words that agree with their numbers."""
+    return {
+        "citations_text": ngettext("%(count)s citation", "%(count)s citations", citations)
+        % {"count": number_format(citations, force_grouping=True)},
+        "sources_text": ngettext("%(count)s new source", "%(count)s new sources", sources)
+        % {"count": number_format(sources, force_grouping=True)},
     }
 
 

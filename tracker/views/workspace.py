@@ -4,11 +4,19 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, ListView, TemplateView, UpdateView, View
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+    View,
+)
 from django.views.generic.detail import SingleObjectMixin
 
 from tracker import workflow
@@ -23,6 +31,7 @@ from tracker.forms import (
     citation_initial,
 )
 from tracker.models import (
+    Citation,
     Claim,
     ModerationStatus,
     Organization,
@@ -57,21 +66,68 @@ class HomeView(StaffPermissionMixin, TemplateView):
             by_status[entry.status].append(
                 {
                     "entry": entry,
+                    "url": reverse(
+                        f"workspace:{kind}_{'edit' if entry.is_draft else 'detail'}",
+                        args=[entry.pk],
+                    ),
                     "edit_url": reverse(f"workspace:{kind}_edit", args=[entry.pk]),
                     "submit_url": reverse(f"workspace:{kind}_submit", args=[entry.pk]),
                     "retract_url": reverse(f"workspace:{kind}_retract", args=[entry.pk]),
                 }
             )
+        # Only the states that hold something: a new contributor sees where to start instead.
         context["groups"] = [
-            {"status": status, "label": label, "entries": by_status.get(status, [])}
+            {"status": status, "label": label, "entries": by_status[status]}
             for status, label in ModerationStatus.choices
+            if by_status.get(status)
         ]
-        context["revisions"] = (
+        context["revisions"] = list(
             Revision.objects.filter(created_by=user, status=Revision.Status.PENDING)
             .select_related("content_type")
             .prefetch_related("entry")
         )
+        context["is_empty"] = not (entries or context["revisions"])
         return context
+
+
+class EntryDetailView(OwnerOrReviewerMixin, DetailView):
+    """One's own claim or figure as it stands, whatever its state: what was submitted, what a
+    reviewer decided, and what may be done next. Its owner and reviewers only."""
+
+    permission_required = "tracker.add_claim"
+    template_name = "tracker/workspace/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_queryset(self):
+        if self.model is Claim:
+            return Claim.objects.select_related("location").prefetch_related(
+                "categories",
+                "tags",
+                Prefetch(
+                    "citations",
+                    Citation.objects.select_related("source__organization").order_by("pk"),
+                ),
+            )
+        return Statistic.objects.select_related(
+            "indicator", "organization", "source__organization", "location"
+        )
+
+    def get(self, request, *args, **kwargs):
+        # The permission check has fetched the entry already.
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        name = entry._meta.model_name
+        return super().get_context_data(
+            kind=name,
+            body_template=f"tracker/includes/{name}_body.html",
+            can_edit=workflow.can_edit(entry, self.request.user),
+            edit_url=reverse(f"workspace:{name}_edit", args=[entry.pk]),
+            retract_url=reverse(f"workspace:{name}_retract", args=[entry.pk]),
+            history=workflow.history(entry),
+            **kwargs,
+        )
 
 
 class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
@@ -127,24 +183,40 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             [row for row in rows if row["source"] not in visible],
         )
 
-    def get_forms(self, data=None):
-        form = self.form_class(data=data, instance=self.object, show_private=self.shows_private())
+    def get_forms(self, data=None, typed=None):
+        """The entry's form and its citations' formset: bound to ``data``, or showing again,
+        unchecked, the values of ``typed`` (bound forms) with room for one more citation."""
+        form = self.form_class(
+            data=data,
+            initial=typed_values(typed[0]) if typed else None,
+            instance=self.object,
+            show_private=self.shows_private(),
+        )
         restrict_sources(form, self.request.user, self.object)
         formset = None
         if self.with_citations:
             shown, self.hidden_citations = self.citation_rows()
+            if typed:
+                initial = [typed_values(cform) for cform in typed[1].forms]
+            else:
+                initial = citation_initial(shown) if self.object else None
             formset = CitationFormSet(
                 data=data,
-                initial=citation_initial(shown) if self.object else None,
+                initial=initial,
                 prefix="citations",
                 form_kwargs={"sources": workflow.visible_sources(self.request.user)},
             )
+            if typed:
+                formset.extra = 1
         return form, formset
 
     def get(self, request, *args, **kwargs):
         return self.render(*self.get_forms())
 
     def post(self, request, *args, **kwargs):
+        if self.with_citations and "add_citation" in request.POST:
+            # One more empty citation, with everything typed so far; nothing is saved.
+            return self.render(*self.get_forms(typed=self.get_forms(request.POST)))
         form, formset = self.get_forms(request.POST)
         if formset is not None and "search_sources" in request.POST:
             problem = formset.narrow_sources(request.POST.get("source_query", ""))
@@ -161,7 +233,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                     workflow.start_claim_from_tip(self.tip, entry, by=request.user, relations=data)
                 else:
                     workflow.create_entry(entry, by=request.user, relations=data)
-                messages.success(request, _("Draft saved. Submit it for review when ready."))
+                saved = _("Draft saved. Submit it for review when ready.")
             else:
                 version = form.cleaned_data["version"]
                 result = workflow.edit(
@@ -169,16 +241,31 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 )
                 entry = self.object
                 if isinstance(result, Revision):
-                    messages.success(
-                        request,
-                        _("Your edit awaits review. The public sees the published version."),
-                    )
+                    saved = _("Your edit awaits review. The public sees the published version.")
                 else:
-                    messages.success(request, _("Changes saved."))
+                    saved = _("Changes saved.")
         except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
             return self.render(form, formset)
+        if "save_and_submit" in request.POST and entry.is_draft:
+            return self.submit(entry)
+        messages.success(request, saved)
         return HttpResponseRedirect(self.edit_url(entry))
+
+    def submit(self, entry):
+        """Send the entry just saved to review, through the workflow like any submission."""
+        try:
+            workflow.submit(entry, by=self.request.user)
+        except workflow.TransitionRefused as refused:
+            # The draft stays saved; only its submission was refused.
+            messages.error(
+                self.request,
+                _("Draft saved, not submitted: %(reason)s") % {"reason": refused.message},
+            )
+            return HttpResponseRedirect(self.edit_url(entry))
+        messages.success(self.request, _("Saved and submitted: a reviewer will look at it."))
+        name = self.model._meta.model_name
+        return HttpResponseRedirect(reverse(f"workspace:{name}_detail", args=[entry.pk]))
 
     def edit_url(self, entry):
         return reverse(f"workspace:{self.model._meta.model_name}_edit", kwargs={"pk": entry.pk})
@@ -204,15 +291,15 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 tip=self.tip,
                 hidden_citations=len(getattr(self, "hidden_citations", [])),
                 model_name=self.model._meta.verbose_name,
-                submit_url=reverse(
-                    f"workspace:{self.model._meta.model_name}_submit", args=[entry.pk]
-                )
-                if entry
-                else "",
                 history=workflow.history(entry) if entry and private else [],
                 pending=Revision.objects.pending().for_entry(entry).exists() if entry else False,
             )
         )
+
+
+def typed_values(form) -> dict:
+    """What a bound form holds, field by field, as initial values of a form shown again."""
+    return {name: form[name].value() for name in form.fields}
 
 
 def restrict_sources(form, user, entry) -> None:
