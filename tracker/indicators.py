@@ -52,6 +52,8 @@ CHART_FIELDS = (
     "value_high",
     "organization__name",
     "organization__name_es",
+    # Which of the two names is the organisation's own (read by its localized name).
+    "organization__original_language",
 )
 
 

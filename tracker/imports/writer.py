@@ -117,7 +117,8 @@ class DraftWriter:
     def location(self, pk: int) -> Location:
         if self._locations is None:
             self._locations = {
-                loc.pk: loc for loc in Location.objects.only("pk", "name", "name_es")
+                loc.pk: loc
+                for loc in Location.objects.only("pk", "name", "name_es", "original_language")
             }
         return self._locations[pk]
 
@@ -132,7 +133,10 @@ class DraftWriter:
 
     def organization(self, pk: int) -> Organization:
         if self._organizations is None:
-            self._organizations = {o.pk: o for o in Organization.objects.only("pk", "name")}
+            self._organizations = {
+                o.pk: o
+                for o in Organization.objects.only("pk", "name", "name_es", "original_language")
+            }
         return self._organizations[pk]
 
     def write(self, rows: list[RowResult]) -> None:
