@@ -12,7 +12,8 @@ from tests.factories import (
     StatisticFactory,
 )
 from tests.seeds import seed_claims, seed_statistics
-from tracker.models import Statistic
+from tracker import workflow
+from tracker.models import Claim, Statistic
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,13 @@ LIST_QUERIES = {
     "public:location_list": 6,
 }
 
+# Warm, a list reads the public-data version and nothing else: its body is cached under it.
 WARM_LIST_QUERIES = {
-    "public:claim_list": 3,
-    "public:statistic_list": 2,
-    "public:source_list": 2,
-    "public:organization_list": 2,
-    "public:location_list": 2,
+    "public:claim_list": 1,
+    "public:statistic_list": 1,
+    "public:source_list": 1,
+    "public:organization_list": 1,
+    "public:location_list": 1,
 }
 
 
@@ -97,9 +99,12 @@ def test_claim_page_query_count_is_pinned(client, django_assert_num_queries, rev
         CitationFactory(claim=claim)
         StatisticFactory(location=claim.location)
     set_verification(claim, by=reviewer, grade="corroborated", rationale="Two sources.")
-    with django_assert_num_queries(8):
+    # claim, version, versions, relations (categories, tags, citations), grade history, the
+    # indicators of its categories, then the related figures
+    with django_assert_num_queries(9):
         response = client.get(reverse("public:claim_detail", args=[claim.pk]))
     assert response.status_code == 200
+    assert len(response.context["related_figures"]) == 5
 
 
 def test_claim_page_query_count_on_a_warm_cache_is_fixed(client, django_assert_num_queries):
@@ -141,3 +146,20 @@ def test_indicator_page_query_count_on_a_warm_cache_is_fixed(client, django_asse
     with django_assert_num_queries(2):
         response = client.get(url)
     assert response.content.decode().count('data-label="Reported by"') == 6
+
+
+def test_cached_list_body_changes_with_the_next_decision(client, reviewer):
+    seed_claims(3)
+    claim = Claim.objects.public().order_by("pk").first()
+    url = reverse("public:claim_list")
+    assert "Corroborated" not in client.get(url).content.decode()
+    workflow.set_verification(claim, by=reviewer, grade="corroborated", rationale="Two NGOs.")
+    assert "Corroborated" in client.get(url).content.decode()
+
+
+def test_cached_list_body_is_kept_per_page_and_per_view(client):
+    seed_claims(30)
+    first, second = client.get("/en/claims/"), client.get("/en/claims/?page=2")
+    assert first.content != second.content
+    assert 'id="claim-map"' not in client.get("/en/claims/").content.decode()
+    assert 'id="claim-map"' in client.get("/en/claims/map/").content.decode()

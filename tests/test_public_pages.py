@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import (
+    CategoryFactory,
     CitationFactory,
     ClaimFactory,
     IndicatorFactory,
@@ -117,3 +118,33 @@ def test_home_leads_with_the_featured_indicators(client):
         StatisticFactory(indicator=busy, value=value)
     StatisticFactory(indicator=IndicatorFactory(name="Detentions", featured=True))
     assert headline_labels(client) == ["Detentions", "Deaths in custody"]
+
+
+def test_claim_page_related_figures_are_those_of_its_categories_indicators_or_its_place(client):
+    torture, hunger = CategoryFactory(slug="torture"), CategoryFactory(slug="hunger")
+    place, elsewhere = LocationFactory(slug="cecot"), LocationFactory(slug="izalco")
+    claim = ClaimFactory(location=place, categories=[torture])
+    by_category = StatisticFactory(indicator=IndicatorFactory(category=torture), location=elsewhere)
+    by_place = StatisticFactory(indicator=IndicatorFactory(category=hunger), location=place)
+    StatisticFactory(indicator=IndicatorFactory(category=hunger), location=elsewhere)
+    StatisticFactory(
+        indicator=by_category.indicator, location=elsewhere, status=ModerationStatus.SUBMITTED
+    )
+    response = client.get(claim.get_absolute_url())
+    assert {figure.pk for figure in response.context["related_figures"]} == {
+        by_category.pk,
+        by_place.pk,
+    }
+    unrelated = ClaimFactory(location=None, categories=[CategoryFactory(slug="other")])
+    assert list(client.get(unrelated.get_absolute_url()).context["related_figures"]) == []
+
+
+def test_claim_page_related_figures_are_the_newest_twenty(client):
+    place = LocationFactory(slug="cecot")
+    claim = ClaimFactory(location=place)
+    figures = [
+        StatisticFactory(location=place, as_of=datetime.date(2022, 1, 1) + datetime.timedelta(d))
+        for d in range(25)
+    ]
+    shown = list(client.get(claim.get_absolute_url()).context["related_figures"])
+    assert [figure.pk for figure in shown] == [figure.pk for figure in reversed(figures)][:20]

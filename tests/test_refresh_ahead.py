@@ -1,11 +1,13 @@
 """After a decision commits, the most visited public pages are computed again in the background,
 so that their first reader is served from the cache."""
 
+import contextlib
 import importlib
 import threading
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.seeds import seed_claims
@@ -39,6 +41,19 @@ def test_refresh_paths_are_the_busiest_pages_in_every_language():
     ]
 
 
+@contextlib.contextmanager
+def same_connection():
+    """Requests through the site's WSGI handler keep the test's connection and transaction, as
+    the test client's do: no closing of "old" connections at their start and end."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def test_refresh_after_a_decision_leaves_the_first_reader_nothing_to_count(client, reviewer):
     seed_claims(6)
     workflow.set_verification(
@@ -51,7 +66,8 @@ def test_refresh_after_a_decision_leaves_the_first_reader_nothing_to_count(clien
     workflow.set_verification(
         Claim.objects.last(), by=reviewer, grade="corroborated", rationale="Two NGOs."
     )
-    statuses = refresh.refresh()
+    with same_connection():
+        statuses = refresh.refresh()
     assert set(statuses.values()) == {200}, statuses
     # With it, the first reader is served as the next ones are: from the cache.
     for path in refresh.paths():

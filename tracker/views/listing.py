@@ -6,6 +6,7 @@ that is not a number or is out of range shows the nearest page and says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -26,6 +27,29 @@ class ActiveFilter:
     label: str
     value: str
     remove_query: str
+
+
+class LazyRows(Sequence):
+    """The rows of a page, read the first time the template uses them: when the page's body is
+    already cached (``list_page.html``), never."""
+
+    def __init__(self, fetch: Callable[[], list]):
+        self._fetch = fetch
+        self._rows: list | None = None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._fetch()
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
 
 
 def query_without(params: QueryDict, *names: str) -> str:
@@ -67,8 +91,9 @@ class FilteredListView(ListView):
             *more,
         )
 
-    def page_rows(self, queryset, paginator: Paginator, number: int) -> list:
-        """The rows of page ``number``, in order, with their ids cached like the counts.
+    def page_rows(self, queryset, paginator: Paginator, number: int) -> LazyRows:
+        """The rows of page ``number``, in order, with their ids cached like the counts; read
+        only if the page's body is not cached.
 
         Finding which rows a page holds is the costly part (ranking every match of a search,
         or sorting a filtered set); fetching 25 rows by primary key is not. The ids are kept
@@ -81,9 +106,13 @@ class FilteredListView(ListView):
             return list(queryset.values_list("pk", flat=True)[bottom:top])
 
         parts = self.cache_parts(f"page={number}", f"size={paginator.per_page}")
-        ids = get_or_compute("page", self._version, parts, compute)
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        return [rows[pk] for pk in ids if pk in rows]
+
+        def fetch() -> list:
+            ids = get_or_compute("page", self._version, parts, compute)
+            rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+            return [rows[pk] for pk in ids if pk in rows]
+
+        return LazyRows(fetch)
 
     def paginate_queryset(self, queryset, page_size):
         total, _facets = self.summary(queryset)
@@ -148,6 +177,9 @@ class FilteredListView(ListView):
                 for value in params.getlist(facet.param)
             ],
             export_query=export_query,
+            # The page's body is cached under these (list_page.html): the public-data version,
+            # which every decision bumps, the address and the whole query string, page included.
+            body_cache_key=(self._version, self.request.path, canonical_query(params)),
         )
         for kind, url in self.public_list.export_urls(export_query).items():
             context[f"{kind}_url"] = url

@@ -1,6 +1,7 @@
 """Public pages. Every queryset here starts from a model's ``public()``."""
 
 import sys
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
@@ -19,7 +20,6 @@ from tracker.indicators import indicator_figures
 from tracker.lists import LISTS, public_citations, statistics_for_listing
 from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
-    Category,
     Citation,
     Claim,
     Indicator,
@@ -36,7 +36,7 @@ from tracker.paging import page_number
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
 from tracker.timeline import claim_timeline
-from tracker.views.listing import FilteredListView
+from tracker.views.listing import FilteredListView, LazyRows
 from tracker.workflow import history
 
 
@@ -193,6 +193,29 @@ class LocationListView(FilteredListView):
     public_list = LISTS["places"]
 
 
+def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
+    """The newest published figures (``limit`` at most) of the indicators of the claim's
+    categories and of the claim's place.
+
+    Each side is read on its own, newest first, by an index, and stops at ``limit`` rows; one
+    statement for both (an OR over the two) read and sorted every figure of a busy place.
+    """
+    newest = statistics_for_tables().order_by("-as_of", "-pk")
+    indicators = list(
+        Indicator.objects.filter(
+            category__in=[category.pk for category in claim.categories.all()]
+        ).values_list("pk", flat=True)
+    )
+    found = {}
+    if indicators:
+        found.update((f.pk, f) for f in newest.filter(indicator__in=indicators)[:limit])
+    if claim.location_id:
+        found.update((f.pk, f) for f in newest.filter(location=claim.location_id)[:limit])
+    return sorted(found.values(), key=lambda figure: (figure.as_of, figure.pk), reverse=True)[
+        :limit
+    ]
+
+
 class ClaimDetailView(GoneWhenWithdrawn, DetailView):
     model = Claim
     template_name = "tracker/claim_detail.html"
@@ -222,12 +245,7 @@ class ClaimDetailView(GoneWhenWithdrawn, DetailView):
             .filter(kind=ModerationEvent.Kind.VERIFICATION)
             .values("created_at", "from_value", "to_value", "comment", "comment_es")
         )
-        related = Q(indicator__category__in=Category.objects.filter(claims=claim).values("pk"))
-        if claim.location_id:
-            related |= Q(location=claim.location_id)
-        context["related_figures"] = (
-            statistics_for_tables().filter(related).order_by("indicator__name", "as_of", "pk")[:20]
-        )
+        context["related_figures"] = LazyRows(partial(related_figures, context["claim"]))
         context["permanent_url"] = permanent_url(self.request, claim)
         context.update(versions_context(self.request, Claim, claim.pk))
         return context
