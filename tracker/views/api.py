@@ -6,6 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from tracker.data_license import with_license_link
 from tracker.lists import PublicList
 from tracker.models import Indicator
 from tracker.paging import PublicPagination
@@ -19,6 +20,11 @@ class PublicApiViewSet(viewsets.ReadOnlyModelViewSet):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     pagination_class = PublicPagination
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every answer names the data's licence in a ``Link`` header."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return with_license_link(response)
 
 
 class PublicListViewSet(PublicApiViewSet):
