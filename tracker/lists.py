@@ -103,10 +103,11 @@ class PublicList:
         reads = (path for column in self.columns for path in column.reads)
         return tuple(dict.fromkeys((self.page_key, *reads)))
 
-    def rows(self, filterset) -> Iterator[dict]:
-        """The filtered public rows as dicts of ``fields`` plus ``page``, read chunk by chunk."""
+    def rows(self, filterset, origin: str = "") -> Iterator[dict]:
+        """The filtered public rows as dicts of ``fields`` plus ``page`` (the entry's page, after
+        ``origin`` when given: ``https://host``), read chunk by chunk."""
         with translation.override(settings.LANGUAGE_CODE):
-            link = exports.page_link(self.page_view, self.page_key)
+            link = exports.page_link(self.page_view, self.page_key, origin)
         values = filterset.qs.values(*self.fields).iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(islice(values, CHUNK_SIZE)):
             if self.attach is not None:

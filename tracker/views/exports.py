@@ -29,7 +29,9 @@ class CsvExportView(View):
         public_list = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
         response = StreamingHttpResponse(
-            stream_csv(public_list, filterset), content_type="text/csv; charset=utf-8"
+            # The pages' links are absolute, as in the JSON: a downloaded file leaves the site.
+            stream_csv(public_list, filterset, origin=request.build_absolute_uri("/")[:-1]),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{public_list.name}.csv"'
         if filterset.problems():
