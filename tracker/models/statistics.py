@@ -33,6 +33,7 @@ class Qualifier(models.TextChoices):
 
 def plain_decimal(value: Decimal) -> Decimal:
     """A figure without the zeros its two stored decimals add: 480.00 as 480, 12.50 as 12.5."""
+    value = Decimal(value)
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
