@@ -182,6 +182,7 @@ CLAIM_FACETS = [
         "NULL AS label, NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
         base_columns=("event_start",),
         choices=((filters.NO_DATE, _("date not given")),),
+        newest_first=True,
     ),
 ]
 
@@ -237,7 +238,7 @@ STATISTIC_FACETS = [
     FacetSpec("country", _("Country"), "country"),
     FacetSpec("place", _("Place"), "location__slug", ("location__name", "location__name_es")),
     FacetSpec("grade", _("Grade"), "verification"),
-    FacetSpec("year", _("Year"), ExtractYear("as_of")),
+    FacetSpec("year", _("Year"), ExtractYear("as_of"), newest_first=True),
 ]
 
 

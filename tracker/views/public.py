@@ -255,7 +255,20 @@ class ClaimDetailView(GoneWhenWithdrawn, DetailView):
             .filter(kind=ModerationEvent.Kind.VERIFICATION)
             .values("created_at", "from_value", "to_value", "comment", "comment_es")
         )
-        context["related_figures"] = LazyRows(partial(related_figures, context["claim"]))
+        context["related_figures"] = related = LazyRows(partial(related_figures, context["claim"]))
+
+        def tied_indicators() -> list:
+            """The indicators of the claim's kinds of violation among its related figures (read
+            with them, no query of their own), linked from under its summary."""
+            kinds = {category.pk for category in claim.categories.all()}
+            tied = {
+                figure.indicator.pk: figure.indicator
+                for figure in related
+                if figure.indicator.category_id in kinds
+            }
+            return list(tied.values())
+
+        context["tied_indicators"] = tied_indicators
         context["permanent_url"] = permanent_url(self.request, claim)
         context["citations"] = Citations(reference_of(claim, context["permanent_url"]))
         context["cite_files"] = cite_files("claim", claim.pk)
