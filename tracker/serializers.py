@@ -120,7 +120,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     url = PageUrlField()
     categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    place = serializers.SlugRelatedField(
+        source="location", read_only=True, slug_field="slug", allow_null=True
+    )
     country = serializers.CharField(source="country.code", read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -163,7 +165,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     url = PageUrlField()
-    category = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    category = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
 
     class Meta:
         model = Indicator
@@ -186,7 +188,9 @@ class StatisticSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(read_only=True, slug_field="slug")
     organization = OrganizationRefSerializer()
     source = CitedSourceSerializer()
-    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    place = serializers.SlugRelatedField(
+        source="location", read_only=True, slug_field="slug", allow_null=True
+    )
     country = serializers.CharField(source="country.code", read_only=True)
     quote = serializers.CharField(source="public_quote")
     locator = serializers.CharField(source="public_locator")

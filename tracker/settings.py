@@ -312,6 +312,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.base.DatePrecision"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api_schema.document_errors",
+    ],
 }
 # The country a new claim starts with in the workspace's form (ISO 3166-1 code or name).
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "SV")
