@@ -93,3 +93,12 @@ def test_data_license_in_feed_rights(client, custom_license, published):
     rights = feed.find("{http://www.w3.org/2005/Atom}rights")
     assert rights is not None
     assert rights.text == f"ODbL 1.0: {CUSTOM['url']}"
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Open data"), ("es", "Datos abiertos")])
+def test_open_data_page_opens_with_its_title_then_the_license(client, language, title):
+    body = client.get(f"/{language}/open-data/").content.decode()
+
+    main = body[body.index("<main") : body.index("</main>")]
+    assert main.count("<h1") == 1
+    assert main.index(f"<h1>{title}</h1>") < main.index('rel="license"')
