@@ -24,7 +24,6 @@ from django.utils import translation
 
 from tracker.models import Citation, Claim
 from tracker.models.sources import public_source_title
-from tracker.models.statistics import decimal_text
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
 CHUNK_SIZE = 2000
@@ -214,16 +213,9 @@ CLAIM_CSV = {
 }
 
 
-def plain_number(name: str) -> Column:
-    """A figure's value as ``480`` or ``12.5``, never ``480.00`` (empty when there is none)."""
-    return Column(name, lambda row: decimal_text(row[name]), (name,))
-
-
 STATISTIC_CSV = {
     **URL_AS_PAGE,
     "id": [ID],
-    "value": [plain_number("value")],
-    "value_high": [plain_number("value_high")],
     "indicator": [
         field("indicator", "indicator__slug"),
         field("indicator_name", "indicator__name"),
