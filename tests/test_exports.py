@@ -220,7 +220,7 @@ def test_claims_csv_lists_what_the_json_lists_in_the_same_order(client, seeded, 
     results = client.get(f"/claims.json?{query}").json()["results"]
     assert rows and [int(row["id"]) for row in rows] == [claim["id"] for claim in results]
     for row, claim in zip(rows, results, strict=True):
-        assert row["page"] == f"/en/claims/{claim['id']}/"
+        assert row["page"] == claim["url"] == f"http://testserver/en/claims/{claim['id']}/"
         assert row["title"] == claim["title"]
         assert int(row["citation_count"]) == len(claim["citations"])
 
@@ -345,9 +345,12 @@ def awkward_claims():
 def test_claims_csv_from_postgresql_copy_is_byte_for_byte_the_python_rows(awkward_claims, query):
     claims = LISTS["claims"]
     params = QueryDict(query)
-    copied = b"".join(exports.copy_csv(claims, claims.filterset(params).qs))
-    written = "".join(exports.csv_rows(claims.columns, claims.rows(claims.filterset(params))))
+    origin = "https://tracker.example.org"
+    copied = b"".join(exports.copy_csv(claims, claims.filterset(params).qs, origin))
+    rows = claims.rows(claims.filterset(params), origin)
+    written = "".join(exports.csv_rows(claims.columns, rows))
     assert copied.decode() == written
+    assert f",{origin}/en/claims/" in written
     assert len(list(csv.reader(io.StringIO(written)))) > 1
 
 
@@ -381,3 +384,14 @@ def test_places_exports_give_each_place_its_own_coordinates(client):
     assert places["somewhere"]["latitude"] is None
     api = {place["slug"]: place for place in client.get("/api/places/").json()["results"]}
     assert api["cecot"]["longitude"] == -88.689
+
+
+@pytest.mark.parametrize("address", ["/statistics.csv", "/sources.csv", "/places.csv"])
+def test_csv_page_column_is_the_absolute_address_the_json_gives(client, seeded, address):
+    StatisticFactory()
+    rows = csv_rows(client.get(address))
+    results = client.get(address.replace(".csv", ".json")).json()["results"]
+
+    key = "page" if address == "/sources.csv" else "url"
+    assert rows and [row["page"] for row in rows] == [result[key] for result in results]
+    assert all(row["page"].startswith("http://testserver/en/") for row in rows)

@@ -127,6 +127,14 @@ PATHS = {
     "en/claims/<int:pk>/": lambda w: f"/en/claims/{w['published'].pk}/",
     "en/statistics/<int:pk>/": lambda w: f"/en/statistics/{w['published_statistic'].pk}/",
     "en/claims/<int:pk>/v/<int:number>/": lambda w: f"/en/claims/{w['published'].pk}/v/1/",
+    "en/claims/<int:pk>/cite.bib": lambda w: f"/en/claims/{w['published'].pk}/cite.bib",
+    "en/claims/<int:pk>/cite.json": lambda w: f"/en/claims/{w['published'].pk}/cite.json",
+    "en/statistics/<int:pk>/cite.bib": (
+        lambda w: f"/en/statistics/{w['published_statistic'].pk}/cite.bib"
+    ),
+    "en/statistics/<int:pk>/cite.json": (
+        lambda w: f"/en/statistics/{w['published_statistic'].pk}/cite.json"
+    ),
     "en/statistics/<int:pk>/v/<int:number>/": (
         lambda w: f"/en/statistics/{w['published_statistic'].pk}/v/1/"
     ),
@@ -299,6 +307,10 @@ EXPECTED = {
     "en/claims/map/": PUBLIC,
     "en/claims/<int:pk>/": PUBLIC,
     "en/claims/<int:pk>/v/<int:number>/": PUBLIC,
+    "en/claims/<int:pk>/cite.bib": PUBLIC,
+    "en/claims/<int:pk>/cite.json": PUBLIC,
+    "en/statistics/<int:pk>/cite.bib": PUBLIC,
+    "en/statistics/<int:pk>/cite.json": PUBLIC,
     "en/methodology/": PUBLIC,
     "en/open-data/": PUBLIC,
     "en/statistics/": PUBLIC,

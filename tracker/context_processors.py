@@ -5,6 +5,7 @@ from functools import partial
 from django.utils.functional import SimpleLazyObject
 
 from tracker import workflow
+from tracker.data_license import data_license as current_data_license
 from tracker.selectors import awaiting_review_count, new_tip_count
 
 
@@ -20,3 +21,8 @@ def review_queue(request):
     if user is not None and user.is_authenticated and user.has_perm("tracker.view_tip"):
         context["tip_count"] = SimpleLazyObject(new_tip_count)
     return context
+
+
+def data_license(request):
+    """The data's licence, for the footer and the open-data page."""
+    return {"data_license": current_data_license()}

@@ -212,6 +212,7 @@ CLAIM_CSV = {
     ],
 }
 
+
 STATISTIC_CSV = {
     **URL_AS_PAGE,
     "id": [ID],
@@ -256,14 +257,16 @@ SOURCE_CSV = {
 TAXONOMY_CSV = URL_AS_PAGE
 
 
-def page_link(viewname: str, kwarg: str) -> Callable[[object], str]:
-    """``reverse(viewname, kwargs={kwarg: value})`` for many values: resolved once, then filled.
+def page_link(viewname: str, kwarg: str, origin: str = "") -> Callable[[object], str]:
+    """``reverse(viewname, kwargs={kwarg: value})`` for many values: resolved once, then filled;
+    after ``origin`` (``https://host``) when it is given, so that the link is absolute.
 
     The marker stands for the value in a path reversed once; slugs and primary keys need no
     quoting, so filling in the value gives what ``reverse`` would.
     """
     marker = "0" if kwarg == "pk" else "marker"
     prefix, _, suffix = reverse(viewname, kwargs={kwarg: marker}).rpartition(marker)
+    prefix = origin + prefix
     return lambda value: f"{prefix}{value}{suffix}"
 
 
@@ -436,17 +439,17 @@ def csv_rows(columns: list[Column], rows: Iterable[dict]) -> Iterator[str]:
         yield "".join(batch)
 
 
-def stream_csv(public_list, filterset) -> Iterator[str | bytes]:
+def stream_csv(public_list, filterset, origin: str = "") -> Iterator[str | bytes]:
     """Stream a whole result set of a ``tracker.lists.PublicList`` with flat memory: a chunk of
-    rows at a time.
+    rows at a time; the ``page`` column's links start with ``origin`` (``https://host``).
 
     On PostgreSQL, a list with ``copy_sql`` is written by the database itself (COPY: the same
     bytes as the rows written here, which a test checks).
     """
     queryset = filterset.qs
     if public_list.copy_sql is not None and connections[queryset.db].vendor == "postgresql":
-        return copy_csv(public_list, queryset)
-    return in_default_language(csv_rows(public_list.columns, public_list.rows(filterset)))
+        return copy_csv(public_list, queryset, origin)
+    return in_default_language(csv_rows(public_list.columns, public_list.rows(filterset, origin)))
 
 
 def in_default_language(lines: Iterator[str]) -> Iterator[str]:
@@ -458,11 +461,11 @@ def in_default_language(lines: Iterator[str]) -> Iterator[str]:
 COPY_WRITE_BYTES = 1 << 16
 
 
-def copy_csv(public_list, queryset: QuerySet) -> Iterator[bytes]:
+def copy_csv(public_list, queryset: QuerySet, origin: str = "") -> Iterator[bytes]:
     """The header, then the rows as ``COPY (...) TO STDOUT (FORMAT csv)`` writes them, in
     pieces of about 64 kB."""
     with translation.override(settings.LANGUAGE_CODE):
-        link = page_link(public_list.page_view, public_list.page_key)
+        link = page_link(public_list.page_view, public_list.page_key, origin)
         sql, params = public_list.copy_sql(queryset, link, public_list.columns)
     yield csv_writer()([column.name for column in public_list.columns]).encode()
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"

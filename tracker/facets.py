@@ -57,6 +57,9 @@ class FacetSpec:
     # SQL giving the same rows when no other filter applies (over every public entry), without
     # the base: for counts read from a table that holds public entries only.
     sql_all: str = ""
+    # Years: shown newest first (a value that is not a number, "date not given", last), not by
+    # their counts, which would put 2026 before 2024 and 2025.
+    newest_first: bool = False
 
     def __post_init__(self):
         if bool(self.sql) == (self.group_by is not None):
@@ -168,6 +171,8 @@ def facet_of(spec: FacetSpec, rows: list[dict], params: QueryDict) -> Facet:
     selected = set(params.getlist(spec.param))
     facet = Facet(spec.param, spec.label)
     seen = set()
+    if spec.newest_first:
+        rows = sorted(rows, key=newest_first)
     for row in rows:
         value = str(row["key"])
         seen.add(value)
@@ -187,6 +192,12 @@ def facet_of(spec: FacetSpec, rows: list[dict], params: QueryDict) -> Facet:
             )
         )
     return facet
+
+
+def newest_first(row: dict) -> tuple[int, int]:
+    """Order of a year facet's rows: the years from the latest, then any other value."""
+    key = str(row["key"])
+    return (0, -int(key)) if key.isdigit() else (1, 0)
 
 
 def grouped_rows(spec: FacetSpec, base) -> list[dict]:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from tracker.data_license import data_license
 from tracker.lists import LISTS
 from tracker.models import Indicator, PublishedVersion, Statistic, Withdrawal
 from tracker.snapshots import rebuild
@@ -45,6 +46,11 @@ class LocalizedFeed(Feed):
 
     def author_link(self):
         return self.request.build_absolute_uri(reverse("public:home"))
+
+    def feed_copyright(self):
+        """The feed's ``<rights>``: the data's licence."""
+        terms = data_license()
+        return f"{terms['name']}: {terms['url']}"
 
     def get_feed(self, obj, request):
         self.request = request

@@ -213,7 +213,8 @@ def search_queryset(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.annotate(search_rank=rank)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+# One value's schema: drf-spectacular makes a multiple-choice filter an array of it.
+@extend_schema_field({"type": "string"})
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Filter by one or several slugs of a related model (OR within the filter)."""
 
@@ -232,6 +233,21 @@ SORTS_CLAIM = [
     ("most_cited", _("Most cited")),
     ("relevance", _("Relevance (with a search)")),
 ]
+
+
+def without_empty_values(data):
+    """The query's parameters less their empty values: ``country=`` (a form's untouched select,
+    a client's blank parameter) is no filter, not an invalid one."""
+    if data is None or not hasattr(data, "getlist"):
+        return data
+    kept = data.copy()
+    for name in list(kept):
+        values = [value for value in data.getlist(name) if value != ""]
+        if values:
+            kept.setlist(name, values)
+        else:
+            del kept[name]
+    return kept
 
 
 class ReportsProblems:
@@ -262,7 +278,7 @@ class PublicFilterSet(ReportsProblems, django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
             queryset = self._meta.model.objects.public()
-        super().__init__(data, queryset=queryset, **kwargs)
+        super().__init__(without_empty_values(data), queryset=queryset, **kwargs)
         # No filter here joins a many-valued relation (those are subquery methods), so none can
         # repeat a row; django-filter's multiple-choice default of DISTINCT would only make the
         # list, its count and every facet de-duplicate whole rows for nothing.
@@ -349,6 +365,7 @@ class MonthField(forms.RegexField):
         return formats.date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
+@extend_schema_field({"type": "string", "pattern": r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$"})
 class MonthFilter(django_filters.CharFilter):
     field_class = MonthField
 

@@ -103,10 +103,11 @@ class PublicList:
         reads = (path for column in self.columns for path in column.reads)
         return tuple(dict.fromkeys((self.page_key, *reads)))
 
-    def rows(self, filterset) -> Iterator[dict]:
-        """The filtered public rows as dicts of ``fields`` plus ``page``, read chunk by chunk."""
+    def rows(self, filterset, origin: str = "") -> Iterator[dict]:
+        """The filtered public rows as dicts of ``fields`` plus ``page`` (the entry's page, after
+        ``origin`` when given: ``https://host``), read chunk by chunk."""
         with translation.override(settings.LANGUAGE_CODE):
-            link = exports.page_link(self.page_view, self.page_key)
+            link = exports.page_link(self.page_view, self.page_key, origin)
         values = filterset.qs.values(*self.fields).iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(islice(values, CHUNK_SIZE)):
             if self.attach is not None:
@@ -181,6 +182,7 @@ CLAIM_FACETS = [
         "NULL AS label, NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
         base_columns=("event_start",),
         choices=((filters.NO_DATE, _("date not given")),),
+        newest_first=True,
     ),
 ]
 
@@ -236,7 +238,7 @@ STATISTIC_FACETS = [
     FacetSpec("country", _("Country"), "country"),
     FacetSpec("place", _("Place"), "location__slug", ("location__name", "location__name_es")),
     FacetSpec("grade", _("Grade"), "verification"),
-    FacetSpec("year", _("Year"), ExtractYear("as_of")),
+    FacetSpec("year", _("Year"), ExtractYear("as_of"), newest_first=True),
 ]
 
 

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.models import Citation, Claim, Indicator, Location, Organization, Source, Statistic
+from tracker.models.statistics import decimal_text
 
 
 def page_url(obj, request=None) -> str:
@@ -34,6 +35,19 @@ class PageUrlField(serializers.Field):
 
 
 extend_schema_field({"type": "string", "format": "uri"})(PageUrlField)
+
+
+class FigureField(serializers.DecimalField):
+    """A figure as text, without the zeros of its stored decimals: ``"480"``, ``"12.5"``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return decimal_text(value)
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -106,7 +120,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     url = PageUrlField()
     categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    place = serializers.SlugRelatedField(
+        source="location", read_only=True, slug_field="slug", allow_null=True
+    )
     country = serializers.CharField(source="country.code", read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -149,7 +165,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     url = PageUrlField()
-    category = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    category = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
 
     class Meta:
         model = Indicator
@@ -172,10 +188,14 @@ class StatisticSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(read_only=True, slug_field="slug")
     organization = OrganizationRefSerializer()
     source = CitedSourceSerializer()
-    place = serializers.SlugRelatedField(source="location", read_only=True, slug_field="slug")
+    place = serializers.SlugRelatedField(
+        source="location", read_only=True, slug_field="slug", allow_null=True
+    )
     country = serializers.CharField(source="country.code", read_only=True)
     quote = serializers.CharField(source="public_quote")
     locator = serializers.CharField(source="public_locator")
+    value = FigureField()
+    value_high = FigureField(allow_null=True)
 
     class Meta:
         model = Statistic

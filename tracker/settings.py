@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.context_processors.review_queue",
+                "tracker.context_processors.data_license",
             ],
         },
     },
@@ -291,10 +292,18 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["tracker.throttling.ClientAddressThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
 }
+# The licence under which the published data may be reused: shown in every page's footer and on
+# the open-data page, and carried by the exports, the feeds and the API (tracker/data_license.py).
+DATA_LICENSE = {
+    "name": os.environ.get("DATA_LICENSE_NAME", "CC BY 4.0"),
+    "url": os.environ.get("DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Human-rights claim tracker API",
     "DESCRIPTION": "Read-only access to the published claims, figures and their sources.",
     "VERSION": "1.0.0",
+    "LICENSE": DATA_LICENSE,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -303,6 +312,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.base.DatePrecision"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api_schema.document_errors",
+    ],
 }
 # The country a new claim starts with in the workspace's form (ISO 3166-1 code or name).
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "SV")

@@ -14,13 +14,34 @@ from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
 from tracker.models import Claim, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import accounts, api, docs, exports, maps, public, review, tips, workspace
+from tracker.views import (
+    accounts,
+    api,
+    citing,
+    docs,
+    exports,
+    maps,
+    public,
+    review,
+    tips,
+    workspace,
+)
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("claims/", public.ClaimListView.as_view(), name="claim_list"),
     path("claims/map/", maps.ClaimMapView.as_view(), name="claim_map"),
     path("claims/<int:pk>/", public.ClaimDetailView.as_view(), name="claim_detail"),
+    path(
+        "claims/<int:pk>/cite.bib",
+        citing.CitationFileView.as_view(model=Claim, style="bib"),
+        name="claim_cite_bibtex",
+    ),
+    path(
+        "claims/<int:pk>/cite.json",
+        citing.CitationFileView.as_view(model=Claim, style="json"),
+        name="claim_cite_csl",
+    ),
     path(
         "claims/<int:pk>/v/<int:number>/",
         public.EntryVersionView.as_view(model=Claim),
@@ -29,6 +50,16 @@ public_patterns = [
     path("methodology/", public.MethodologyView.as_view(), name="methodology"),
     path("statistics/", public.StatisticListView.as_view(), name="statistic_list"),
     path("statistics/<int:pk>/", public.StatisticDetailView.as_view(), name="statistic_detail"),
+    path(
+        "statistics/<int:pk>/cite.bib",
+        citing.CitationFileView.as_view(model=Statistic, style="bib"),
+        name="statistic_cite_bibtex",
+    ),
+    path(
+        "statistics/<int:pk>/cite.json",
+        citing.CitationFileView.as_view(model=Statistic, style="json"),
+        name="statistic_cite_csl",
+    ),
     path(
         "statistics/<int:pk>/v/<int:number>/",
         public.EntryVersionView.as_view(model=Statistic),

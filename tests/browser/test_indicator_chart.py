@@ -35,3 +35,23 @@ def test_indicator_chart_draws_under_a_strict_content_security_policy(two_series
     width = page.eval_on_selector("#indicator-chart-canvas", "canvas => canvas.width")
     assert width > 300
     assert problems == []
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  new PerformanceObserver(list => {
+    resolve(list.getEntries().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(0), 1000);
+})"""
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_indicator_chart_appears_without_moving_the_page(two_series, new_page, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(f"/en/indicators/{two_series.slug}/")
+
+    page.wait_for_function("!document.getElementById('indicator-chart').hidden")
+
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01

@@ -44,6 +44,7 @@ def test_phone_page_has_no_horizontal_scrolling(phone_page, demo_data, name, lan
 def test_phone_navigation_fits_and_works(phone_page, demo_data, language):
     phone_page.goto(page_path("home", language))
     width = phone_page.viewport_size["width"]
+    phone_page.locator(".site-menu-toggle").tap()
     controls = phone_page.locator(".site-header a, .site-header select, .site-header button")
 
     boxes = [controls.nth(i).bounding_box() for i in range(controls.count())]
@@ -55,8 +56,10 @@ def test_phone_navigation_fits_and_works(phone_page, demo_data, language):
 
 def test_phone_touch_targets_are_large_enough(phone_page, demo_data):
     phone_page.goto(page_path("home", "en"))
+    phone_page.locator(".site-menu-toggle").tap()
     controls = phone_page.locator(
-        ".site-header a, .site-header select, .site-header button, main button, main input"
+        ".site-header a, .site-header select, .site-header button, .site-header summary, "
+        "main button, main input"
     )
 
     small = [

@@ -522,14 +522,13 @@ CLAIMS = [
         "summary": (
             "Detainees have died in state custody in El Salvador since the state of exception "
             "began on 27 March 2022, many with signs of violence. Socorro Jurídico Humanitario "
-            "and Cristosal count them independently; their figures differ and grow over time "
-            "(see the indicator)."
+            "and Cristosal count them independently; their figures differ and grow over time."
         ),
         "summary_es": (
             "Personas detenidas han muerto bajo custodia del Estado en El Salvador desde que "
             "comenzó el régimen de excepción, el 27 de marzo de 2022, muchas con señales de "
             "violencia. Socorro Jurídico Humanitario y Cristosal cuentan estas muertes de forma "
-            "independiente; sus cifras difieren y aumentan con el tiempo (véase el indicador)."
+            "independiente; sus cifras difieren y aumentan con el tiempo."
         ),
         "categories": ["death-in-custody"],
         "country": "SV",

@@ -31,12 +31,24 @@ class Qualifier(models.TextChoices):
     RANGE = "range", _("range")
 
 
+def plain_decimal(value: Decimal) -> Decimal:
+    """A figure without the zeros its two stored decimals add: 480.00 as 480, 12.50 as 12.5."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A figure as data writes it (CSV, JSON, API): ``480``, ``12.5``; nothing as ``""``."""
+    return "" if value is None else format(plain_decimal(value), "f")
+
+
 def format_number(value: Decimal | None) -> str:
+    """A figure as a page shows it, in the reader's language: ``40,000``, ``12.5``."""
     if value is None:
         return ""
-    if value == value.to_integral_value():
-        value = int(value)
-    return formats.number_format(value, force_grouping=True)
+    return formats.number_format(plain_decimal(value), force_grouping=True)
 
 
 class Statistic(CitesASource, ModeratedEntry):

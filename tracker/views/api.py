@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from tracker.data_license import with_license_link
 from tracker.lists import PublicList
 from tracker.models import Indicator
 from tracker.paging import PublicPagination
 from tracker.public_cache import count_and_version
 from tracker.serializers import IndicatorSerializer
+
+
+class PublicFilterBackend(DjangoFilterBackend):
+    """The list's FilterSet, where a value that names nothing public (an unknown or private
+    slug, a country without entries) matches nothing, as any filter that finds nothing does:
+    a valid request answered with no rows, not an error. A value that cannot be read (a date,
+    a search too long) is still a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if filterset.is_valid():
+            return filterset.qs
+        errors = filterset.form.errors.as_data()
+        if all(error.code == "invalid_choice" for found in errors.values() for error in found):
+            # Never true, yet plain SQL (``none()`` compiles to no statement at all), so the
+            # list still counts its rows in the query that reads the data version.
+            return filterset.qs.filter(pk__isnull=True)
+        raise utils.translate_validation(filterset.errors)
 
 
 class PublicApiViewSet(viewsets.ReadOnlyModelViewSet):
@@ -20,11 +42,16 @@ class PublicApiViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     pagination_class = PublicPagination
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every answer names the data's licence in a ``Link`` header."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return with_license_link(response)
+
 
 class PublicListViewSet(PublicApiViewSet):
     """A public list: its ``public()`` rows through its FilterSet, in its order and shape."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PublicFilterBackend]
     public_list: PublicList
 
     def get_queryset(self):

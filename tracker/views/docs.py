@@ -31,7 +31,12 @@ def render_markdown(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def rendered_document(path: Path, modified: float) -> SafeString:
-    return mark_safe(render_markdown(path.read_text(encoding="utf-8")))  # noqa: S308 - escaped
+    """The document without its first-level title, which the page gives in the reader's
+    language, followed by the data's licence."""
+    html = render_markdown(path.read_text(encoding="utf-8"))
+    if html.startswith("<h1"):
+        html = html.split("</h1>", 1)[1].lstrip()
+    return mark_safe(html)  # noqa: S308 - escaped
 
 
 class OpenDataDocsView(TemplateView):

@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from tracker.data_license import data_license, with_license_link
 from tracker.exports import stream_csv
 from tracker.facets import cached_summary
 from tracker.lists import LISTS, PublicList
@@ -28,7 +29,9 @@ class CsvExportView(View):
         public_list = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
         response = StreamingHttpResponse(
-            stream_csv(public_list, filterset), content_type="text/csv; charset=utf-8"
+            # The pages' links are absolute, as in the JSON: a downloaded file leaves the site.
+            stream_csv(public_list, filterset, origin=request.build_absolute_uri("/")[:-1]),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{public_list.name}.csv"'
         if filterset.problems():
@@ -36,7 +39,7 @@ class CsvExportView(View):
             response["X-Filter-Problems"] = " | ".join(
                 str(problem).encode("ascii", "replace").decode() for problem in filterset.problems()
             )
-        return response
+        return with_license_link(response)
 
 
 class JsonExportView(GenericAPIView):
@@ -68,7 +71,8 @@ class JsonExportView(GenericAPIView):
             problems.append(pagination.notice)
         data["problems"] = problems
         data["facets"] = [facet.as_dict(request.path) for facet in facets]
-        return Response(data)
+        data["license"] = data_license()
+        return with_license_link(Response(data))
 
 
 class ClaimGeoJsonView(View):
@@ -85,7 +89,10 @@ class ClaimGeoJsonView(View):
         problems = [str(problem) for problem in filterset.problems()]
         if problems:
             data["problems"] = problems  # a foreign member (RFC 7946, section 6.1)
-        return HttpResponse(
-            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
-            content_type="application/geo+json",
+        data["license"] = data_license()  # a foreign member too
+        return with_license_link(
+            HttpResponse(
+                json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
+                content_type="application/geo+json",
+            )
         )

@@ -9,12 +9,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, RedirectView, TemplateView
 
+from tracker.citing import Citations, reference_of
 from tracker.indicators import PAGE_SIZE as FIGURES_PAGE_SIZE
 from tracker.indicators import indicator_figures
 from tracker.lists import LISTS, public_citations, statistics_for_listing
@@ -48,6 +50,14 @@ def permanent_url(request, entry) -> str:
     if path.startswith(prefix):
         path = path[len(prefix) - 1 :]
     return request.build_absolute_uri(path)
+
+
+def cite_files(kind: str, pk: int) -> dict[str, str]:
+    """The addresses of an entry's reference as BibTeX and CSL-JSON files."""
+    return {
+        style: reverse(f"public:{kind}_cite_{style}", kwargs={"pk": pk})
+        for style in ("bibtex", "csl")
+    }
 
 
 def versions_context(request, model, pk: int) -> dict:
@@ -245,8 +255,23 @@ class ClaimDetailView(GoneWhenWithdrawn, DetailView):
             .filter(kind=ModerationEvent.Kind.VERIFICATION)
             .values("created_at", "from_value", "to_value", "comment", "comment_es")
         )
-        context["related_figures"] = LazyRows(partial(related_figures, context["claim"]))
+        context["related_figures"] = related = LazyRows(partial(related_figures, context["claim"]))
+
+        def tied_indicators() -> list:
+            """The indicators of the claim's kinds of violation among its related figures (read
+            with them, no query of their own), linked from under its summary."""
+            kinds = {category.pk for category in claim.categories.all()}
+            tied = {
+                figure.indicator.pk: figure.indicator
+                for figure in related
+                if figure.indicator.category_id in kinds
+            }
+            return list(tied.values())
+
+        context["tied_indicators"] = tied_indicators
         context["permanent_url"] = permanent_url(self.request, claim)
+        context["citations"] = Citations(reference_of(claim, context["permanent_url"]))
+        context["cite_files"] = cite_files("claim", claim.pk)
         context.update(versions_context(self.request, Claim, claim.pk))
         return context
 
@@ -262,6 +287,8 @@ class StatisticDetailView(GoneWhenWithdrawn, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["permanent_url"] = permanent_url(self.request, self.object)
+        context["citations"] = Citations(reference_of(self.object, context["permanent_url"]))
+        context["cite_files"] = cite_files("statistic", self.object.pk)
         context.update(versions_context(self.request, Statistic, self.object.pk))
         return context
 
