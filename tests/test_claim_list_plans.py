@@ -15,6 +15,7 @@ from tracker.facets import compute_facets
 from tracker.filters import ClaimFilter
 from tracker.lists import CLAIMS
 from tracker.models import Claim
+from tracker.timeline import count_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,18 @@ def test_date_filters_are_answered_by_the_covering_index(vacuumed_claims, query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     # Whichever of the published claims' indexes holds the date column answers it without the table.
     assert "Index Only Scan using tracker_claim_public_" in plan, plan
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the covering index is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("query", ["", "country=SV", "grade=unverified&year=2024"])
+def test_timeline_counts_are_answered_by_the_covering_index(vacuumed_claims, query):
+    queryset = ClaimFilter(QueryDict(query)).qs
+    with CaptureQueriesContext(connection) as captured:
+        count_rows(queryset)
+    [statement] = captured.captured_queries
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {statement['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using tracker_claim_public_facets_idx" in plan, plan

@@ -2,6 +2,8 @@
 when warm (the exports, API and feeds are pinned in test_query_counts)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -163,3 +165,14 @@ def test_cached_list_body_is_kept_per_page_and_per_view(client):
     assert first.content != second.content
     assert 'id="claim-map"' not in client.get("/en/claims/").content.decode()
     assert 'id="claim-map"' in client.get("/en/claims/map/").content.decode()
+
+
+def test_claim_list_total_is_the_timelines_sum_without_counting_again(client):
+    seed_claims(12)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("public:claim_list"), {"category": "torture"})
+    assert not [q["sql"] for q in captured if q["sql"].upper().startswith("SELECT COUNT(")]
+    timeline = response.context["timeline"]
+    dated = sum(bar.count for bar in [*timeline.bars, *timeline.year_bands])
+    undated = timeline.undated.count if timeline.undated else 0
+    assert response.context["paginator"].count == dated + undated == 12

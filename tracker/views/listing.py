@@ -79,9 +79,13 @@ class FilteredListView(ListView):
                 self.request.GET,
                 self.filterset,
                 self.public_list.facets,
-                queryset.count,
+                self.counter(queryset),
             )
         return self._summary
+
+    def counter(self, queryset) -> Callable[[], int]:
+        """What counts the matching rows on a miss of the cached summary."""
+        return queryset.count
 
     def cache_parts(self, *more: str) -> tuple[str, ...]:
         return (
