@@ -20,12 +20,13 @@ from tests.factories import (
     IndicatorFactory,
     LocationFactory,
     OrganizationFactory,
+    PersonFactory,
     SourceFactory,
     StatisticFactory,
     make_user,
 )
 from tracker import workflow
-from tracker.models import ImportJob, ModerationStatus, Tag, Tip
+from tracker.models import ImportJob, LinkProposal, ModerationStatus, Tag, Tip
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,10 @@ def world(db):
     )
     tag = Tag.objects.create(name="matrix", slug="matrix")
     import_job = ImportJob.objects.create(owner=contributor, file_name="m.csv", sha256="0" * 64)
+    person = PersonFactory(created_by=contributor)
+    link = LinkProposal.objects.create(
+        left=person, right=PersonFactory(), score=0.95, reasons={"name": 0.95}
+    )
     tip = workflow.receive_tip(Tip(what="Something happened in the matrix.", where="Here"))
     objects = {
         "claim": draft,
@@ -103,6 +108,9 @@ def world(db):
         "user": contributor,
         "group": contributor.groups.first(),
         "totpdevice": users["reviewer"].totpdevice_set.get(),
+        "person": person,
+        "linkproposal": link,
+        "personsource": person.reports.get(),
     }
     return {
         "users": users,
@@ -212,6 +220,15 @@ PATHS = {
     "en/review/revisions/<int:pk>/": (
         lambda w: f"/en/review/revisions/{w['objects']['revision'].pk}/"
     ),
+    "en/people/<int:pk>/": lambda w: f"/en/people/{w['objects']['person'].pk}/",
+    "api/^people/(?P<pk>[^/.]+)/$": lambda w: f"/api/people/{w['objects']['person'].pk}/",
+    "api/^people/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": (
+        lambda w: f"/api/people/{w['objects']['person'].pk}.json"
+    ),
+    "en/review/people/<int:pk>/": lambda w: f"/en/review/people/{w['objects']['person'].pk}/",
+    "en/review/people/links/<int:pk>/decide/": (
+        lambda w: f"/en/review/people/links/{w['objects']['linkproposal'].pk}/decide/"
+    ),
     "en/review/claims/<int:pk>/history/": (
         lambda w: f"/en/review/claims/{w['published'].pk}/history/"
     ),
@@ -244,7 +261,7 @@ EXPECTED = {
     # Open data, API and feeds: public, published material only.
     **{
         f"{name}.{suffix}": PUBLIC
-        for name in ("claims", "statistics", "sources", "organizations", "places")
+        for name in ("claims", "statistics", "sources", "organizations", "places", "people")
         for suffix in ("csv", "json")
     },
     "claims.geojson": PUBLIC,
@@ -259,11 +276,27 @@ EXPECTED = {
     "api/<drf_format_suffix:format>": PUBLIC,
     **{
         f"api/^{name}/$": PUBLIC
-        for name in ("claims", "statistics", "indicators", "sources", "organizations", "places")
+        for name in (
+            "claims",
+            "statistics",
+            "indicators",
+            "sources",
+            "organizations",
+            "places",
+            "people",
+        )
     },
     **{
         f"api/^{name}\\.(?P<format>[a-z0-9]+)/?$": PUBLIC
-        for name in ("claims", "statistics", "indicators", "sources", "organizations", "places")
+        for name in (
+            "claims",
+            "statistics",
+            "indicators",
+            "sources",
+            "organizations",
+            "places",
+            "people",
+        )
     },
     **{
         f"api/^{name}/(?P<{key}>[^/.]+)/$": PUBLIC
@@ -274,6 +307,7 @@ EXPECTED = {
             ("sources", "pk"),
             ("organizations", "slug"),
             ("places", "slug"),
+            ("people", "pk"),
         )
     },
     **{
@@ -285,6 +319,7 @@ EXPECTED = {
             ("sources", "pk"),
             ("organizations", "slug"),
             ("places", "slug"),
+            ("people", "pk"),
         )
     },
     # Public pages.
@@ -305,6 +340,9 @@ EXPECTED = {
     "en/organizations/<slug:slug>/": PUBLIC,
     "en/sources/": PUBLIC,
     "en/sources/<int:pk>/": PUBLIC,
+    # The register of people: listed records only (named or anonymous, published).
+    "en/people/": PUBLIC,
+    "en/people/<int:pk>/": PUBLIC,
     "en/report/": PUBLIC,
     "en/report/thanks/": PUBLIC,
     "en/i18n/setlang/": (REDIRECT, REDIRECT, REDIRECT, REDIRECT),
@@ -362,6 +400,11 @@ EXPECTED = {
     "en/review/claims/<int:pk>/": REVIEWERS,
     "en/review/statistics/<int:pk>/": REVIEWERS,
     "en/review/revisions/<int:pk>/": REVIEWERS,
+    # Person records to review and the linkage's proposals: names and identifiers, reviewers
+    # only; a link decision is a POST.
+    "en/review/people/": REVIEWERS,
+    "en/review/people/<int:pk>/": REVIEWERS,
+    "en/review/people/links/<int:pk>/decide/": (LOGIN, 403, 405, 405),
     "en/review/claims/<int:pk>/history/": REVIEWERS,
     "en/review/statistics/<int:pk>/history/": REVIEWERS,
     # The page after a decision names unpublished entries, as the review page does.
@@ -443,6 +486,9 @@ ADMIN_EXCEPTIONS = {
             "tip",
             "publishedversion",
             "withdrawal",
+            "person",
+            "personsource",
+            "linkproposal",
         )
         for action in ("add", "delete")
     },

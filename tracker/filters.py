@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
     Count,
+    Exists,
     Expression,
     F,
     Func,
@@ -40,8 +41,11 @@ from tracker.models import (
     Indicator,
     Location,
     Organization,
+    Person,
+    PersonStatus,
     PublicClaimOrganization,
     Revision,
+    Sex,
     Source,
     Statistic,
     VerificationGrade,
@@ -501,6 +505,48 @@ class StatisticFilter(EntryFilterSet):
     class Meta:
         model = Statistic
         fields: list[str] = []
+
+
+def places_of_listed_people() -> QuerySet:
+    """Places where a listed person record is: the people list's place choices."""
+    return Location.objects.filter(Exists(Person.objects.listed().filter(place=OuterRef("pk"))))
+
+
+class PersonFilter(EntryFilterSet):
+    """The public register: listed records only (``Person.objects.listed()``); ``year`` is the
+    year of death or last sighting."""
+
+    date_field = "died_on"
+    ordering = (F("died_on").desc(nulls_last=True), "-pk")
+
+    situation = django_filters.MultipleChoiceFilter(
+        choices=PersonStatus.choices, label=_("Status of the person")
+    )
+    sex = django_filters.MultipleChoiceFilter(choices=Sex.choices, label=_("Sex"))
+    place = SlugMultipleChoiceFilter(
+        field_name="place__slug", queryset=places_of_listed_people(), label=_("Place")
+    )
+    within = SlugMultipleChoiceFilter(
+        method="filter_within",
+        queryset=places_of_listed_people(),
+        label=_("In or within"),
+        widget=forms.MultipleHiddenInput,
+    )
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Person.objects.listed()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_within(self, queryset, name, value):
+        if not value:
+            return queryset
+        places = Location.objects.within([place.pk for place in value])
+        return queryset.filter(place__in=places.values("pk"))
 
 
 class SourceFilter(PublicFilterSet):

@@ -14,7 +14,18 @@ from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
 from tracker.models import Claim, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
-from tracker.views import accounts, api, docs, exports, maps, public, review, tips, workspace
+from tracker.views import (
+    accounts,
+    api,
+    docs,
+    exports,
+    maps,
+    people,
+    public,
+    review,
+    tips,
+    workspace,
+)
 
 public_patterns = [
     path("", public.HomeView.as_view(), name="home"),
@@ -45,6 +56,8 @@ public_patterns = [
     ),
     path("sources/", public.SourceListView.as_view(), name="source_list"),
     path("sources/<int:pk>/", public.SourceDetailView.as_view(), name="source_detail"),
+    path("people/", people.PersonListView.as_view(), name="person_list"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
 ]
 
 workspace_patterns = [
@@ -95,6 +108,13 @@ review_patterns = [
     path("claims/<int:pk>/", review.EntryReviewView.as_view(model=Claim), name="claim"),
     path("statistics/<int:pk>/", review.EntryReviewView.as_view(model=Statistic), name="statistic"),
     path("revisions/<int:pk>/", review.RevisionReviewView.as_view(), name="revision"),
+    path("people/", people.PeopleReviewView.as_view(), name="people"),
+    path("people/<int:pk>/", people.PersonReviewView.as_view(), name="person"),
+    path(
+        "people/links/<int:pk>/decide/",
+        people.LinkDecisionView.as_view(),
+        name="link_decision",
+    ),
     path(
         "claims/<int:pk>/history/",
         review.EntryHistoryView.as_view(model=Claim),
