@@ -27,6 +27,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,9 +117,30 @@ class StoredSearchVector(Expression):
         return [self]
 
 
+class ConfiguredTextVector(Func):
+    """``to_tsvector(config, column)``: one language's text read by its own configuration."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str, config: str):
+        super().__init__(F(column))
+        self.template = f"to_tsvector('{config}'::regconfig, %(expressions)s)"
+
+
+def bilingual_text_vector() -> Expression:
+    """Each language's text read by its own configuration, as the stored vectors are, for a
+    bilingual table without a stored vector (person records)."""
+    english, spanish = (
+        ConfiguredTextVector(column, config) for column, config in BILINGUAL_CONFIGS
+    )
+    return CombinedExpression(english, "||", spanish, output_field=SearchVectorField())
+
+
 def search_vector(queryset: QuerySet) -> Expression:
     if queryset.model._meta.db_table in STORED_VECTOR_TABLES:
         return StoredSearchVector()
+    if is_bilingual(queryset):
+        return bilingual_text_vector()
     return SearchTextVector()
 
 
