@@ -119,8 +119,39 @@ class IndicatorAdmin(HistoryAdmin):
     list_filter = ("featured", "category")
     list_editable = ("featured",)
     search_fields = ("name", "name_es", "description")
-    autocomplete_fields = ("category",)
+    autocomplete_fields = ("category", "register_place")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("name", "name_es"),
+                    "slug",
+                    ("unit", "unit_es"),
+                    "description",
+                    "description_es",
+                    "category",
+                    "featured",
+                )
+            },
+        ),
+        (
+            _("Documented in the register"),
+            {
+                "description": _(
+                    "The register's own count of people for this indicator, shown on its page "
+                    "beside the figures reported: published person records of every privacy "
+                    "level, each person once."
+                ),
+                "fields": (
+                    "register_situation",
+                    ("register_country", "register_place"),
+                    ("register_died_from", "register_died_until"),
+                ),
+            },
+        ),
+    )
 
 
 class NeverByHand:

@@ -63,6 +63,29 @@
     };
   });
 
+  // The register's own count, cumulative by date of death: a dashed step line beside the
+  // figures reported (its table is on the page too).
+  var registerElement = document.getElementById("indicator-register-data");
+  if (registerElement) {
+    var register = JSON.parse(registerElement.textContent);
+    datasets.push({
+      label: register.label,
+      data: register.points.map(function (point) {
+        return { x: time(point.x), y: point.y, low: null, high: null, text: point.text,
+                 date: point.date, qualifier: "exact" };
+      }),
+      borderColor: "#444444",
+      backgroundColor: "#444444",
+      borderWidth: 2,
+      borderDash: [6, 4],
+      stepped: "after",
+      pointRadius: 3,
+      pointHoverRadius: 6,
+      pointStyle: "rect",
+      tension: 0
+    });
+  }
+
   // Ranges: a vertical bar with end caps from the low to the high value of the figure.
   var rangeBars = {
     id: "rangeBars",

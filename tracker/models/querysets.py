@@ -186,6 +186,16 @@ class PersonQuerySet(ModeratedQuerySet):
             .filter(Q(same_as__isnull=True) | ~published_q("same_as__"))
         )
 
+    def not_yet_published(self) -> PersonQuerySet:
+        """Records being written or awaiting review: not counted publicly yet."""
+        return self.filter(
+            status__in=(
+                ModerationStatus.DRAFT,
+                ModerationStatus.SUBMITTED,
+                ModerationStatus.CHANGES_REQUESTED,
+            )
+        )
+
     def with_person_key(self) -> PersonQuerySet:
         """Annotate ``person_key``: the record standing for the person, so that linked
         records count once."""
