@@ -89,6 +89,7 @@ def world(db):
     tag = Tag.objects.create(name="matrix", slug="matrix")
     import_job = ImportJob.objects.create(owner=contributor, file_name="m.csv", sha256="0" * 64)
     person = PersonFactory(created_by=contributor)
+    person_draft = PersonFactory(created_by=contributor, status=S.DRAFT)
     link = LinkProposal.objects.create(
         left=person, right=PersonFactory(), score=0.95, reasons={"name": 0.95}
     )
@@ -111,6 +112,7 @@ def world(db):
         "person": person,
         "linkproposal": link,
         "personsource": person.reports.get(),
+        "person_draft": person_draft,
     }
     return {
         "users": users,
@@ -190,6 +192,15 @@ PATHS = {
     ),
     "en/workspace/statistics/<int:pk>/edit/": (
         lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/edit/"
+    ),
+    "en/workspace/people/<int:pk>/edit/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/edit/"
+    ),
+    "en/workspace/people/<int:pk>/submit/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/submit/"
+    ),
+    "en/workspace/people/<int:pk>/retract/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/retract/"
     ),
     "en/workspace/statistics/<int:pk>/submit/": (
         lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/submit/"
@@ -386,6 +397,11 @@ EXPECTED = {
     "en/workspace/statistics/<int:pk>/edit/": CONTRIBUTORS,
     "en/workspace/statistics/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/statistics/<int:pk>/retract/": STAFF_POST_ONLY,
+    # Person records: the draft is the contributor's own (a reviewer may edit it too).
+    "en/workspace/people/new/": CONTRIBUTORS,
+    "en/workspace/people/<int:pk>/edit/": (LOGIN, 200, 200, 200),
+    "en/workspace/people/<int:pk>/submit/": STAFF_POST_ONLY,
+    "en/workspace/people/<int:pk>/retract/": STAFF_POST_ONLY,
     "en/workspace/tips/": CONTRIBUTORS,
     "en/workspace/tips/<int:pk>/": CONTRIBUTORS,
     "en/workspace/sources/": CONTRIBUTORS,
@@ -588,6 +604,8 @@ def entries_of_two_contributors(db):
         "rejected claim": ClaimFactory(status=S.REJECTED, created_by=owner),
         "published claim": published,
         "draft figure": StatisticFactory(status=S.DRAFT, created_by=owner, source=in_use),
+        "draft person record": PersonFactory(status=S.DRAFT, created_by=owner),
+        "published person record": PersonFactory(created_by=owner),
         "confidential source": confidential,
         "unused source": unused,
         "source in public use": in_use,
@@ -604,6 +622,9 @@ NEED_TO_KNOW = {
     ("workspace:claim_edit", "rejected claim"): (404, 404, 404),
     ("workspace:claim_edit", "published claim"): (200, 200, 200),
     ("workspace:statistic_edit", "draft figure"): (200, 404, 200),
+    ("workspace:person_edit", "draft person record"): (200, 404, 200),
+    # A person record keeps no public versions: no correction through a pending revision.
+    ("workspace:person_edit", "published person record"): (404, 404, 404),
     ("workspace:source_edit", "confidential source"): (200, 404, 200),
     ("workspace:source_file", "confidential source"): (200, 404, 200),
     ("workspace:source_edit", "unused source"): (200, 404, 200),

@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
-from tracker.models import Claim, Revision, Statistic
+from tracker.models import Claim, Person, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
 from tracker.views import (
     accounts,
@@ -85,6 +85,18 @@ workspace_patterns = [
         "statistics/<int:pk>/retract/",
         workspace.EntryActionView.as_view(model=Statistic, action="retract_submission"),
         name="statistic_retract",
+    ),
+    path("people/new/", workspace.PersonFormView.as_view(), name="person_create"),
+    path("people/<int:pk>/edit/", workspace.PersonFormView.as_view(), name="person_edit"),
+    path(
+        "people/<int:pk>/submit/",
+        workspace.EntryActionView.as_view(model=Person, action="submit"),
+        name="person_submit",
+    ),
+    path(
+        "people/<int:pk>/retract/",
+        workspace.EntryActionView.as_view(model=Person, action="retract_submission"),
+        name="person_retract",
     ),
     path("tips/", tips.TipInboxView.as_view(), name="tip_inbox"),
     path("tips/<int:pk>/", tips.TipDetailView.as_view(), name="tip_detail"),

@@ -26,6 +26,7 @@ from tracker.models import (
     Claim,
     ModerationStatus,
     Organization,
+    Person,
     Revision,
     Source,
     Statistic,
@@ -33,9 +34,10 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
+from tracker.people_forms import PersonForm, PersonReportFormSet
 from tracker.selectors import likely_duplicates
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
-from tracker.workflow.edits import citation_rows
+from tracker.workflow.edits import citation_rows, report_rows
 
 
 class HomeView(StaffPermissionMixin, TemplateView):
@@ -51,6 +53,7 @@ class HomeView(StaffPermissionMixin, TemplateView):
         entries += list(
             Statistic.objects.owned_by(user).select_related("indicator").order_by("-updated_at")
         )
+        entries += list(Person.objects.owned_by(user).order_by("-updated_at", "-pk"))
         by_status = defaultdict(list)
         for entry in entries:
             kind = entry._meta.model_name
@@ -60,6 +63,7 @@ class HomeView(StaffPermissionMixin, TemplateView):
                     "edit_url": reverse(f"workspace:{kind}_edit", args=[entry.pk]),
                     "submit_url": reverse(f"workspace:{kind}_submit", args=[entry.pk]),
                     "retract_url": reverse(f"workspace:{kind}_retract", args=[entry.pk]),
+                    "correctable": entry.is_public and workflow.can_edit(entry, user),
                 }
             )
         context["groups"] = [
@@ -83,6 +87,9 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     """
 
     form_class = ClaimForm
+    # The sources an entry gives: a claim's citations, a person record's reports.
+    formset_class = CitationFormSet
+    relation = "citations"
     with_citations = True
     template_name = "tracker/workspace/entry_form.html"
 
@@ -112,16 +119,22 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def shows_private(self) -> bool:
         return self.object is None or workflow.can_see_private(self.object, self.request.user)
 
+    def relation_rows(self, entry) -> list[dict]:
+        return citation_rows(entry)
+
+    def initial_rows(self, rows: list[dict]) -> list[dict]:
+        return citation_initial(rows)
+
     def citation_rows(self) -> tuple[list[dict], list[dict]]:
         """The entry's citations: those the user may edit, and those kept out of their sight."""
         if self.object is None:
             return [], []
+        rows = self.relation_rows(self.object)
         visible = set(
             workflow.visible_sources(self.request.user)
-            .filter(citations__claim=self.object)
+            .filter(pk__in=[row["source"] for row in rows])
             .values_list("pk", flat=True)
         )
-        rows = citation_rows(self.object)
         return (
             [row for row in rows if row["source"] in visible],
             [row for row in rows if row["source"] not in visible],
@@ -133,10 +146,10 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
         formset = None
         if self.with_citations:
             shown, self.hidden_citations = self.citation_rows()
-            formset = CitationFormSet(
+            formset = self.formset_class(
                 data=data,
-                initial=citation_initial(shown) if self.object else None,
-                prefix="citations",
+                initial=self.initial_rows(shown) if self.object else None,
+                prefix=self.relation,
                 form_kwargs={"sources": workflow.visible_sources(self.request.user)},
             )
         return form, formset
@@ -153,7 +166,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             return self.render(form, formset)
         data = form.entry_data()
         if formset is not None:
-            data["citations"] = formset.rows() + self.hidden_citations
+            data[self.relation] = formset.rows() + self.hidden_citations
         try:
             if self.object is None:
                 entry = form.save(commit=False)
@@ -203,6 +216,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 duplicates=duplicates,
                 tip=self.tip,
                 hidden_citations=len(getattr(self, "hidden_citations", [])),
+                gives_reports=self.relation == "reports",
                 model_name=self.model._meta.verbose_name,
                 submit_url=reverse(
                     f"workspace:{self.model._meta.model_name}_submit", args=[entry.pk]
@@ -236,6 +250,22 @@ class StatisticFormView(EntryFormView):
     model = Statistic
     form_class = StatisticForm
     with_citations = False
+
+
+class PersonFormView(EntryFormView):
+    """A person record, with the sources reporting it and their case numbers: drafts only (a
+    published record takes no pending revision, see ``workflow.can_edit``)."""
+
+    model = Person
+    form_class = PersonForm
+    formset_class = PersonReportFormSet
+    relation = "reports"
+
+    def relation_rows(self, entry) -> list[dict]:
+        return report_rows(entry)
+
+    def initial_rows(self, rows: list[dict]) -> list[dict]:
+        return rows
 
 
 class EntryActionView(OwnerOrReviewerMixin, SingleObjectMixin, View):
