@@ -79,8 +79,8 @@
       borderWidth: 2,
       borderDash: [6, 4],
       stepped: "after",
-      pointRadius: 3,
-      pointHoverRadius: 6,
+      pointRadius: function (context) { return (context.raw || {}).extended ? 0 : 3; },
+      pointHoverRadius: function (context) { return (context.raw || {}).extended ? 0 : 6; },
       pointStyle: "rect",
       tension: 0
     });
@@ -120,6 +120,17 @@
     dataset.data.forEach(function (point) { times.push(point.x); });
   });
   var margin = 15 * 24 * 3600 * 1000;
+
+  // The register's count holds until the latest date drawn: its line goes on to there.
+  if (registerElement && datasets.length) {
+    var registerData = datasets[datasets.length - 1].data;
+    var last = registerData[registerData.length - 1];
+    var latest = Math.max.apply(null, times);
+    if (last && latest > last.x) {
+      registerData.push({ x: latest, y: last.y, low: null, high: null, text: last.text,
+                          date: last.date, qualifier: "exact", extended: true });
+    }
+  }
 
   figure.hidden = false;
   new window.Chart(canvas, {
