@@ -4,7 +4,9 @@ rows or none, each reported by the source with its case number."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from tests.factories import (
     LocationFactory,
@@ -125,3 +127,36 @@ def test_import_people_command_refuses_errors_with_their_rows(source, tmp_path):
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_people", str(path), source=source.url, dry_run=True, stderr=err)
     assert "Row 2, column “died_on”" in err.getvalue()
+
+
+def upload(data: bytes, name: str = "list.csv"):
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_case_list_page_checks_then_imports(client, source):
+    contributor = make_user("contributor")
+    client.force_login(contributor)
+    url = reverse("workspace:case_list_import")
+    checked = client.post(url, {"source": source.pk, "file": upload(GOOD), "check": "1"})
+    html = checked.content.decode()
+    assert "The file can be imported" in html
+    assert "1 anonymous, 1 counted only" in html
+    assert Person.objects.count() == 0
+    imported = client.post(url, {"source": source.pk, "file": upload(GOOD), "import": "1"})
+    assert imported.status_code == 302
+    assert Person.objects.filter(created_by=contributor, status=ModerationStatus.DRAFT).count() == 2
+
+
+def test_case_list_page_shows_errors_and_saves_nothing(client, source):
+    client.force_login(make_user("contributor"))
+    bad = case_list("SJH-1,A,male,41,died_in_custody,SV,,2023-13-01,day,")
+    response = client.post(
+        reverse("workspace:case_list_import"),
+        {"source": source.pk, "file": upload(bad), "import": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing would be imported" in html
+    assert "Row 2, column “died_on”" in html
+    assert f'<option value="{source.pk}" selected>' in html
+    assert Person.objects.count() == 0

@@ -399,6 +399,7 @@ EXPECTED = {
     "en/workspace/statistics/<int:pk>/retract/": STAFF_POST_ONLY,
     # Person records: the draft is the contributor's own (a reviewer may edit it too).
     "en/workspace/people/new/": CONTRIBUTORS,
+    "en/workspace/people/import/": CONTRIBUTORS,
     "en/workspace/people/<int:pk>/edit/": (LOGIN, 200, 200, 200),
     "en/workspace/people/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/people/<int:pk>/retract/": STAFF_POST_ONLY,

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.forms import DATE_INPUT, BaseCitationFormSet, BilingualForm, CitationForm
-from tracker.models import Person
+from tracker.models import Person, Source
 
 
 class PersonForm(BilingualForm):
@@ -125,3 +125,22 @@ class BasePersonReportFormSet(BaseCitationFormSet):
 PersonReportFormSet = forms.formset_factory(
     PersonReportForm, formset=BasePersonReportFormSet, extra=2, can_delete=True, max_num=50
 )
+
+
+class CaseListForm(forms.Form):
+    """A source's case list to check (a dry run) or to import as draft person records."""
+
+    source = forms.ModelChoiceField(
+        label=_("source of the list"),
+        queryset=Source.objects.none(),
+        help_text=_("Every record will be reported by this source, with the row's case number."),
+    )
+    file = forms.FileField(
+        label=_("Case list (CSV, UTF-8)"),
+        help_text=_("One row per case; the columns are listed above."),
+    )
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sources is not None:
+            self.fields["source"].queryset = sources.order_by("title")

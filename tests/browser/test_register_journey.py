@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.helpers import assert_accessible, horizontal_overflow
+from tests.factories import SourceFactory
 from tracker.demo import people as demo_people
 from tracker.models import Indicator, LinkProposal
 
@@ -63,3 +64,28 @@ def test_register_reviewer_decides_links_and_public_sees_documented_count(
         assert horizontal_overflow(public) == 0
         assert_accessible(public, axe_source)
         public.screenshot(path=str(SHOTS / f"register-indicator-{width}.png"), full_page=True)
+
+
+def test_register_contributor_pages_are_accessible_and_keep_what_was_typed(
+    new_page, demo_users, log_in_as, axe_source
+):
+    source = SourceFactory(title="Synthetic case list for a browser test")
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    log_in_as(page, demo_users["contributor"])
+    page.goto("/en/workspace/people/new/")
+    assert_accessible(page, axe_source)
+    page.locator("#id_name").fill("Persona Sintética Kappa")
+    page.locator("#id_age").fill("50")
+    page.locator("#id_age_high").fill("40")
+    page.locator("#id_reports-0-source").select_option(str(source.pk))
+    page.locator("#id_reports-0-case_number").fill("DEMO-K-1")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_name").input_value() == "Persona Sintética Kappa"
+    assert page.locator("#id_reports-0-case_number").input_value() == "DEMO-K-1"
+    assert page.get_by_text("The high end of an age range needs a lower age below it.").count()
+    assert horizontal_overflow(page) == 0
+    assert_accessible(page, axe_source)
+    page.screenshot(path=str(SHOTS / "register-person-form-390.png"), full_page=True)
+    page.goto("/en/workspace/people/import/")
+    assert_accessible(page, axe_source)

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -22,6 +23,9 @@ from tracker.forms import (
     StatisticForm,
     citation_initial,
 )
+from tracker.imports import max_bytes
+from tracker.imports.people import COLUMNS as CASE_LIST_COLUMNS
+from tracker.imports.people import CaseListRefused, check_case_list, import_case_list
 from tracker.models import (
     Claim,
     ModerationStatus,
@@ -34,7 +38,7 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
-from tracker.people_forms import PersonForm, PersonReportFormSet
+from tracker.people_forms import CaseListForm, PersonForm, PersonReportFormSet
 from tracker.selectors import likely_duplicates
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
 from tracker.workflow.edits import citation_rows, report_rows
@@ -91,6 +95,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     formset_class = CitationFormSet
     relation = "citations"
     with_citations = True
+    entry_name = ""  # what the page calls the entry, when not the model's name
     template_name = "tracker/workspace/entry_form.html"
 
     def get_permission_required(self):
@@ -217,7 +222,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 tip=self.tip,
                 hidden_citations=len(getattr(self, "hidden_citations", [])),
                 gives_reports=self.relation == "reports",
-                model_name=self.model._meta.verbose_name,
+                model_name=self.entry_name or self.model._meta.verbose_name,
                 submit_url=reverse(
                     f"workspace:{self.model._meta.model_name}_submit", args=[entry.pk]
                 )
@@ -260,12 +265,64 @@ class PersonFormView(EntryFormView):
     form_class = PersonForm
     formset_class = PersonReportFormSet
     relation = "reports"
+    entry_name = gettext_lazy("person record")
 
     def relation_rows(self, entry) -> list[dict]:
         return report_rows(entry)
 
     def initial_rows(self, rows: list[dict]) -> list[dict]:
         return rows
+
+
+class CaseListImportView(StaffPermissionMixin, TemplateView):
+    """A source's case list: checked first (a dry run, nothing saved), then imported as the
+    user's draft person records, all rows or none. Small files: read within the request."""
+
+    permission_required = "tracker.add_person"
+    template_name = "tracker/workspace/case_list.html"
+
+    def form(self, data=None, files=None) -> CaseListForm:
+        sources = workflow.visible_sources(self.request.user)
+        return CaseListForm(data, files, sources=sources)
+
+    def get(self, request, *args, **kwargs):
+        return self.page(self.form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(form)
+        source = form.cleaned_data["source"]
+        data = form.cleaned_data["file"].read(max_bytes() + 1)
+        if "import" not in request.POST:
+            return self.page(form, plan=check_case_list(data, source=source))
+        try:
+            plan = import_case_list(
+                data, source=source, by=request.user, file_name=form.cleaned_data["file"].name
+            )
+        except CaseListRefused as refusal:
+            return self.page(form, plan=refusal.plan)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s person record imported as your draft.",
+                "%(count)s person records imported as your drafts.",
+                plan.row_count,
+            )
+            % {"count": plan.row_count},
+        )
+        return HttpResponseRedirect(reverse("workspace:home"))
+
+    def page(self, form, plan=None):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                plan=plan,
+                columns=CASE_LIST_COLUMNS,
+                max_bytes=max_bytes(),
+                errors=plan.errors()[:200] if plan else [],
+            )
+        )
 
 
 class EntryActionView(OwnerOrReviewerMixin, SingleObjectMixin, View):
