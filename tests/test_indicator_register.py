@@ -14,9 +14,17 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
+from tests.test_admin import admin_url, complete_form
 from tracker import workflow
 from tracker.documented import documented
-from tracker.models import LinkProposal, ModerationStatus, Person, PersonStatus, Privacy
+from tracker.models import (
+    Indicator,
+    LinkProposal,
+    ModerationStatus,
+    Person,
+    PersonStatus,
+    Privacy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +203,25 @@ def test_indicator_page_documented_count_follows_a_publication(client, custody_p
     waiting = Person.objects.get(status=S.SUBMITTED)
     workflow.approve(waiting, by=make_user("reviewer"), comment="")
     assert "documents <strong>4</strong> people" in client.get(url).content.decode()
+
+
+def test_indicator_register_query_is_set_in_the_admin_and_shows_at_once(client, admin_user):
+    indicator = IndicatorFactory()
+    StatisticFactory(indicator=indicator)
+    country = LocationFactory(name="El Salvador", name_es="El Salvador")
+    PersonFactory(place=LocationFactory(parent=country), died_on=D(2023, 5, 14))
+    url = indicator.get_absolute_url()
+    assert "indicator-register" not in client.get(url).content.decode()
+    client.force_login(admin_user)
+    form = complete_form(
+        indicator,
+        register_situation=PersonStatus.DIED_IN_CUSTODY,
+        register_place=country.pk,
+        register_died_from="2022-03-27",
+    )
+    response = client.post(admin_url(Indicator, "change", indicator.pk), form)
+    assert response.status_code == 302
+    client.logout()
+    html = client.get(url).content.decode()
+    assert "documents <strong>1</strong> person" in html
+    assert "at or within El Salvador" in html

@@ -291,7 +291,7 @@ class IndicatorDetailView(DetailView):
     context_object_name = "indicator"
 
     def get_queryset(self):
-        return Indicator.objects.public()
+        return Indicator.objects.public().select_related("register_place")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
