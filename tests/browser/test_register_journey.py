@@ -37,7 +37,10 @@ def test_register_reviewer_decides_links_and_public_sees_documented_count(
 ):
     reviewer = new_page(viewport={"width": 1366, "height": 900})
     log_in_as(reviewer, demo_users["reviewer"])
-    reviewer.goto("/en/review/people/")
+    reviewer.goto("/en/review/")
+    reviewer.get_by_role("link", name="Person records to review").click()
+    reviewer.wait_for_load_state()
+    assert reviewer.url.endswith("/en/review/people/")
     assert reviewer.locator("tbody tr").count() == 2
     assert_accessible(reviewer, axe_source)
     reviewer.screenshot(path=str(SHOTS / "register-review-links.png"), full_page=True)
