@@ -20,6 +20,11 @@ from tracker.models import (
     Location,
     ModerationStatus,
     Organization,
+    Person,
+    PersonSource,
+    PersonStatus,
+    Privacy,
+    Sex,
     Source,
     Statistic,
 )
@@ -223,3 +228,38 @@ class StatisticFactory(factory.django.DjangoModelFactory):
     value = 100
     as_of = datetime.date(2024, 6, 10)
     status = ModerationStatus.PUBLISHED
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A published, anonymous person record (made up), reported by one source with an address
+    (``reported=False`` for none)."""
+
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Synthetic Person {n}")
+    sex = Sex.MALE
+    age = 40
+    occupation = "fisherman"
+    country = "SV"
+    situation = PersonStatus.DIED_IN_CUSTODY
+    died_on = datetime.date(2023, 5, 14)
+    privacy = Privacy.ANONYMOUS
+    description = "A man who died in a prison hospital."
+    status = ModerationStatus.PUBLISHED
+    synthetic = True
+
+    @factory.post_generation
+    def reported(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            PersonSourceFactory(person=self)
+
+
+class PersonSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonSource
+
+    person = factory.SubFactory(PersonFactory, reported=False)
+    source = factory.SubFactory(SourceFactory)
+    case_number = factory.Sequence(lambda n: f"CASE-{n}")

@@ -24,6 +24,8 @@ from tests.factories import (
     IndicatorFactory,
     LocationFactory,
     OrganizationFactory,
+    PersonFactory,
+    PersonSourceFactory,
     SourceFactory,
     StatisticFactory,
     make_user,
@@ -35,6 +37,8 @@ from tracker.models import (
     Location,
     ModerationStatus,
     Organization,
+    Person,
+    Privacy,
     Revision,
     Source,
     Statistic,
@@ -213,6 +217,27 @@ def private_material(db):
         comment=marker("internal review comment"),
         comment_es=marker("internal review comment es"),
     )
+    # The register of people: an anonymous record is described but never named; a counted-only
+    # one is neither; an unpublished one is nothing at all.
+    anonymous = PersonFactory(
+        name=marker("anonymous person name"),
+        other_names=marker("anonymous person alias"),
+        place=public_place,
+        private_notes=marker("person notes"),
+        reported=False,
+    )
+    PersonSourceFactory(
+        person=anonymous, source=public_source, case_number=marker("anonymous case number")
+    )
+    PersonFactory(
+        name=marker("counted person name"),
+        description=marker("counted person description"),
+        privacy=Privacy.COUNTED,
+        place=public_place,
+    )
+    for state in ModerationStatus.values:
+        if state != ModerationStatus.PUBLISHED:
+            PersonFactory(name=marker(f"person {state}"), privacy=Privacy.NAMED, status=state)
     Tip.objects.create(
         what=marker("tip what"),
         where=marker("tip where"),
@@ -255,11 +280,18 @@ def private_material(db):
         "correction internal comment",
         "withdrawn claim notes",
         "withdrawal internal comment",
+        "anonymous person name",
+        "anonymous person alias",
+        "anonymous case number",
+        "person notes",
+        "counted person name",
+        "counted person description",
     ]
     for state in ModerationStatus.values:
         if state != ModerationStatus.PUBLISHED:
             markers += [f"{kind} {state}" for kind in ("place", "org", "source", "claim")]
             markers += [f"summary {state}", f"quote {state}", f"figure {state}"]
+            markers += [f"person {state}"]
             markers += [
                 f"{kind} es {state}"
                 for kind in (
@@ -329,6 +361,10 @@ SEARCHED = (
     "figure es withdrawn",
     "tip what",
     "username",
+    "anonymous person name",
+    "anonymous person alias",
+    "counted person description",
+    "person draft",
 )
 
 
@@ -341,7 +377,7 @@ def seed_urls(markers: list[str]) -> list[str]:
     pks = sorted(
         {
             str(pk)
-            for model in (Claim, Statistic, Source)
+            for model in (Claim, Statistic, Source, Person)
             for pk in model.objects.values_list("pk", flat=True)
         }
     )
@@ -443,6 +479,7 @@ TITLE_WORDS = {
     "sources": "sourceword",
     "organizations": "orgword",
     "places": "placeword",
+    "people": "personword",
 }
 PUBLIC_MODELS = {public_list.model for public_list in LISTS.values()}
 
@@ -526,6 +563,11 @@ def build_world(private: dict[tuple[type, str, bool], str] | None = None) -> Non
         **given(Statistic),
     )
     StatisticFactory(source=confidential, organization=organization, note="Second figure")
+    person = PersonFactory(
+        description="Personword description", place=place, reported=False, **given(Person)
+    )
+    PersonSourceFactory(person=person, source=source)
+    PersonSourceFactory(person=person, source=confidential)
 
 
 def hits(client, path: str, query: str) -> int:

@@ -20,12 +20,13 @@ from tests.factories import (
     IndicatorFactory,
     LocationFactory,
     OrganizationFactory,
+    PersonFactory,
     SourceFactory,
     StatisticFactory,
     make_user,
 )
 from tracker import workflow
-from tracker.models import ImportJob, ModerationStatus, Tag, Tip
+from tracker.models import ImportJob, LinkProposal, ModerationStatus, Tag, Tip
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,11 @@ def world(db):
     )
     tag = Tag.objects.create(name="matrix", slug="matrix")
     import_job = ImportJob.objects.create(owner=contributor, file_name="m.csv", sha256="0" * 64)
+    person = PersonFactory(created_by=contributor)
+    person_draft = PersonFactory(created_by=contributor, status=S.DRAFT)
+    link = LinkProposal.objects.create(
+        left=person, right=PersonFactory(), score=0.95, reasons={"name": 0.95}
+    )
     tip = workflow.receive_tip(Tip(what="Something happened in the matrix.", where="Here"))
     objects = {
         "claim": draft,
@@ -103,6 +109,10 @@ def world(db):
         "user": contributor,
         "group": contributor.groups.first(),
         "totpdevice": users["reviewer"].totpdevice_set.get(),
+        "person": person,
+        "linkproposal": link,
+        "personsource": person.reports.get(),
+        "person_draft": person_draft,
     }
     return {
         "users": users,
@@ -197,6 +207,15 @@ PATHS = {
     "en/workspace/statistics/<int:pk>/edit/": (
         lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/edit/"
     ),
+    "en/workspace/people/<int:pk>/edit/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/edit/"
+    ),
+    "en/workspace/people/<int:pk>/submit/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/submit/"
+    ),
+    "en/workspace/people/<int:pk>/retract/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/retract/"
+    ),
     "en/workspace/statistics/<int:pk>/submit/": (
         lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/submit/"
     ),
@@ -225,6 +244,15 @@ PATHS = {
     ),
     "en/review/revisions/<int:pk>/": (
         lambda w: f"/en/review/revisions/{w['objects']['revision'].pk}/"
+    ),
+    "en/people/<int:pk>/": lambda w: f"/en/people/{w['objects']['person'].pk}/",
+    "api/^people/(?P<pk>[^/.]+)/$": lambda w: f"/api/people/{w['objects']['person'].pk}/",
+    "api/^people/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": (
+        lambda w: f"/api/people/{w['objects']['person'].pk}.json"
+    ),
+    "en/review/people/<int:pk>/": lambda w: f"/en/review/people/{w['objects']['person'].pk}/",
+    "en/review/people/links/<int:pk>/decide/": (
+        lambda w: f"/en/review/people/links/{w['objects']['linkproposal'].pk}/decide/"
     ),
     "en/review/claims/<int:pk>/history/": (
         lambda w: f"/en/review/claims/{w['published'].pk}/history/"
@@ -258,7 +286,7 @@ EXPECTED = {
     # Open data, API and feeds: public, published material only.
     **{
         f"{name}.{suffix}": PUBLIC
-        for name in ("claims", "statistics", "sources", "organizations", "places")
+        for name in ("claims", "statistics", "sources", "organizations", "places", "people")
         for suffix in ("csv", "json")
     },
     "claims.geojson": PUBLIC,
@@ -273,11 +301,27 @@ EXPECTED = {
     "api/<drf_format_suffix:format>": PUBLIC,
     **{
         f"api/^{name}/$": PUBLIC
-        for name in ("claims", "statistics", "indicators", "sources", "organizations", "places")
+        for name in (
+            "claims",
+            "statistics",
+            "indicators",
+            "sources",
+            "organizations",
+            "places",
+            "people",
+        )
     },
     **{
         f"api/^{name}\\.(?P<format>[a-z0-9]+)/?$": PUBLIC
-        for name in ("claims", "statistics", "indicators", "sources", "organizations", "places")
+        for name in (
+            "claims",
+            "statistics",
+            "indicators",
+            "sources",
+            "organizations",
+            "places",
+            "people",
+        )
     },
     **{
         f"api/^{name}/(?P<{key}>[^/.]+)/$": PUBLIC
@@ -288,6 +332,7 @@ EXPECTED = {
             ("sources", "pk"),
             ("organizations", "slug"),
             ("places", "slug"),
+            ("people", "pk"),
         )
     },
     **{
@@ -299,6 +344,7 @@ EXPECTED = {
             ("sources", "pk"),
             ("organizations", "slug"),
             ("places", "slug"),
+            ("people", "pk"),
         )
     },
     # Public pages.
@@ -323,6 +369,9 @@ EXPECTED = {
     "en/organizations/<slug:slug>/": PUBLIC,
     "en/sources/": PUBLIC,
     "en/sources/<int:pk>/": PUBLIC,
+    # The register of people: listed records only (named or anonymous, published).
+    "en/people/": PUBLIC,
+    "en/people/<int:pk>/": PUBLIC,
     "en/report/": PUBLIC,
     "en/report/thanks/": PUBLIC,
     "en/i18n/setlang/": (REDIRECT, REDIRECT, REDIRECT, REDIRECT),
@@ -369,6 +418,12 @@ EXPECTED = {
     "en/workspace/statistics/<int:pk>/edit/": CONTRIBUTORS,
     "en/workspace/statistics/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/statistics/<int:pk>/retract/": STAFF_POST_ONLY,
+    # Person records: the draft is the contributor's own (a reviewer may edit it too).
+    "en/workspace/people/new/": CONTRIBUTORS,
+    "en/workspace/people/import/": CONTRIBUTORS,
+    "en/workspace/people/<int:pk>/edit/": (LOGIN, 200, 200, 200),
+    "en/workspace/people/<int:pk>/submit/": STAFF_POST_ONLY,
+    "en/workspace/people/<int:pk>/retract/": STAFF_POST_ONLY,
     "en/workspace/tips/": CONTRIBUTORS,
     "en/workspace/tips/<int:pk>/": CONTRIBUTORS,
     "en/workspace/sources/": CONTRIBUTORS,
@@ -383,6 +438,11 @@ EXPECTED = {
     "en/review/claims/<int:pk>/": REVIEWERS,
     "en/review/statistics/<int:pk>/": REVIEWERS,
     "en/review/revisions/<int:pk>/": REVIEWERS,
+    # Person records to review and the linkage's proposals: names and identifiers, reviewers
+    # only; a link decision is a POST.
+    "en/review/people/": REVIEWERS,
+    "en/review/people/<int:pk>/": REVIEWERS,
+    "en/review/people/links/<int:pk>/decide/": (LOGIN, 403, 405, 405),
     "en/review/claims/<int:pk>/history/": REVIEWERS,
     "en/review/statistics/<int:pk>/history/": REVIEWERS,
     # The page after a decision names unpublished entries, as the review page does.
@@ -464,6 +524,9 @@ ADMIN_EXCEPTIONS = {
             "tip",
             "publishedversion",
             "withdrawal",
+            "person",
+            "personsource",
+            "linkproposal",
         )
         for action in ("add", "delete")
     },
@@ -563,6 +626,8 @@ def entries_of_two_contributors(db):
         "rejected claim": ClaimFactory(status=S.REJECTED, created_by=owner),
         "published claim": published,
         "draft figure": StatisticFactory(status=S.DRAFT, created_by=owner, source=in_use),
+        "draft person record": PersonFactory(status=S.DRAFT, created_by=owner),
+        "published person record": PersonFactory(created_by=owner),
         "confidential source": confidential,
         "unused source": unused,
         "source in public use": in_use,
@@ -579,6 +644,9 @@ NEED_TO_KNOW = {
     ("workspace:claim_edit", "rejected claim"): (404, 404, 404),
     ("workspace:claim_edit", "published claim"): (200, 200, 200),
     ("workspace:statistic_edit", "draft figure"): (200, 404, 200),
+    ("workspace:person_edit", "draft person record"): (200, 404, 200),
+    # A person record keeps no public versions: no correction through a pending revision.
+    ("workspace:person_edit", "published person record"): (404, 404, 404),
     ("workspace:source_edit", "confidential source"): (200, 404, 200),
     ("workspace:source_file", "confidential source"): (200, 404, 200),
     ("workspace:source_edit", "unused source"): (200, 404, 200),

@@ -18,8 +18,9 @@ from tracker.models import Claim, ModerationStatus, Revision, Source, Statistic
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
 # Session, user, whether the user has a two-factor device, permissions, claims, figures,
-# revisions, the new-tips count of the navigation (no review count: not a reviewer).
-WORKSPACE_HOME_QUERIES = 9
+# person records, revisions, the new-tips count of the navigation (no review count: not a
+# reviewer).
+WORKSPACE_HOME_QUERIES = 10
 # Session, user, two-factor device, permissions (user's and group's), the claim, its categories,
 # tags and citations with their sources, the navigation's new-tips count, its history.
 ENTRY_PAGE_QUERIES = 11

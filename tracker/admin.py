@@ -28,9 +28,12 @@ from tracker.models import (
     Citation,
     Claim,
     Indicator,
+    LinkProposal,
     Location,
     ModerationEvent,
     Organization,
+    Person,
+    PersonSource,
     PublishedVersion,
     Revision,
     SecurityEvent,
@@ -116,8 +119,39 @@ class IndicatorAdmin(HistoryAdmin):
     list_filter = ("featured", "category")
     list_editable = ("featured",)
     search_fields = ("name", "name_es", "description")
-    autocomplete_fields = ("category",)
+    autocomplete_fields = ("category", "register_place")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("name", "name_es"),
+                    "slug",
+                    ("unit", "unit_es"),
+                    "description",
+                    "description_es",
+                    "category",
+                    "featured",
+                )
+            },
+        ),
+        (
+            _("Documented in the register"),
+            {
+                "description": _(
+                    "The register's own count of people for this indicator, shown on its page "
+                    "beside the figures reported: published person records of every privacy "
+                    "level, each person once."
+                ),
+                "fields": (
+                    "register_situation",
+                    ("register_country", "register_place"),
+                    ("register_died_from", "register_died_until"),
+                ),
+            },
+        ),
+    )
 
 
 class NeverByHand:
@@ -274,6 +308,36 @@ class StatisticAdmin(ModeratedAdmin):
         return super().get_queryset(request).select_related("indicator", "source")
 
 
+class PersonSourceInline(CitationInline):
+    model = PersonSource
+
+
+@admin.register(Person)
+class PersonAdmin(ModeratedAdmin):
+    """Person records: names and identifiers are shown here, to admins only (never public
+    unless the record is public and named)."""
+
+    list_display = ("__str__", "name", "situation", "privacy", "status", "died_on", "place")
+    list_filter = ("status", "privacy", "situation", "synthetic", "identity_certainty")
+    search_fields = ("name", "other_names", "name_key")
+    inlines = (PersonSourceInline,)
+    date_hierarchy = "died_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("place")
+
+    def change_links(self, obj):
+        return [
+            (_("review page"), reverse("review:person", args=[obj.pk])),
+            (
+                _("public page"),
+                obj.get_absolute_url()
+                if Person.objects.listed().filter(pk=obj.pk).exists()
+                else "",
+            ),
+        ]
+
+
 @admin.register(Citation)
 class CitationAdmin(ContentAdmin):
     list_display = ("claim", "source", "stance", "locator")
@@ -287,6 +351,15 @@ class CitationAdmin(ContentAdmin):
 
 class ReadOnlyAdmin(NeverByHand, FacetedAdmin):
     """A record that only the workflow writes: viewable, never added or changed by hand."""
+
+
+@admin.register(LinkProposal)
+class LinkProposalAdmin(ReadOnlyAdmin):
+    """Decided on the reviewers' page of person records, through the workflow."""
+
+    list_display = ("__str__", "score", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("decided_by",)
 
 
 @admin.register(ModerationEvent)

@@ -22,7 +22,8 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import translation
 
-from tracker.models import Citation, Claim
+from tracker.models import Citation, Claim, Person, PersonSource
+from tracker.models.people import PUBLIC_IF_NAMED, shows_identity
 from tracker.models.sources import public_source_title
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
@@ -251,6 +252,83 @@ SOURCE_CSV = {
         field("organization", "organization__slug", optional=True),
         field("organization_name", "organization__name", optional=True),
     ],
+}
+
+
+def identity_field(name: str) -> Column:
+    """A person's identifying field: its value for a named record, else an empty cell."""
+    return Column(
+        name, lambda r: r[name] if shows_identity(r["privacy"]) else "", ("privacy", name)
+    )
+
+
+def attach_person_relations(rows: list[dict]) -> None:
+    """Give each person row its published claims and the sources reporting it."""
+    by_pk = {row["pk"]: row for row in rows}
+    for row in rows:
+        row["claims"], row["sources"] = [], []
+    claims = (
+        Person.claims.through.objects.filter(person_id__in=by_pk, claim__in=Claim.objects.public())
+        .order_by("claim_id")
+        .values_list("person_id", "claim_id")
+    )
+    for person_id, claim_id in claims:
+        by_pk[person_id]["claims"].append(claim_id)
+    reports = (
+        PersonSource.objects.filter(person_id__in=by_pk)
+        .order_by("pk")
+        .values_list(
+            "person_id",
+            "case_number",
+            "locator",
+            "source__confidential",
+            "source__title",
+            "source__url",
+        )
+    )
+    for person_id, case_number, locator, confidential, title, url in reports:
+        by_pk[person_id]["sources"].append(
+            {
+                "source_title": public_source_title(title, confidential),
+                "source_url": "" if confidential else url,
+                "case_number": case_number,
+                "locator": "" if confidential else locator,
+            }
+        )
+
+
+def person_sources(row: dict) -> str:
+    """The sources cell: a case number only with a named record (``shows_identity``)."""
+    named = shows_identity(row["privacy"])
+    return json.dumps(
+        [
+            {**report, "case_number": report["case_number"] if named else ""}
+            for report in row["sources"]
+        ],
+        ensure_ascii=False,
+    )
+
+
+PERSON_CSV = {
+    **URL_AS_PAGE,
+    "id": [ID],
+    **{name: [identity_field(name)] for name in PUBLIC_IF_NAMED if name != "case_numbers"},
+    "place": [field("place", "place__slug", optional=True)],
+    "claims": [Column("claims", lambda r: LIST_SEPARATOR.join(map(str, r["claims"])))],
+    "case_numbers": [
+        Column(
+            "case_numbers",
+            lambda r: (
+                LIST_SEPARATOR.join(
+                    report["case_number"] for report in r["sources"] if report["case_number"]
+                )
+                if shows_identity(r["privacy"])
+                else ""
+            ),
+            ("privacy",),
+        )
+    ],
+    "sources": [Column("sources", person_sources, ("privacy",))],
 }
 
 # Organisations and places: every field is plain, but for their page.

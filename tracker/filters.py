@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
     Count,
+    Exists,
     Expression,
     F,
     Func,
@@ -26,6 +27,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Length, Replace
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +42,11 @@ from tracker.models import (
     Indicator,
     Location,
     Organization,
+    Person,
+    PersonStatus,
     PublicClaimOrganization,
     Revision,
+    Sex,
     Source,
     Statistic,
     VerificationGrade,
@@ -112,9 +117,30 @@ class StoredSearchVector(Expression):
         return [self]
 
 
+class ConfiguredTextVector(Func):
+    """``to_tsvector(config, column)``: one language's text read by its own configuration."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str, config: str):
+        super().__init__(F(column))
+        self.template = f"to_tsvector('{config}'::regconfig, %(expressions)s)"
+
+
+def bilingual_text_vector() -> Expression:
+    """Each language's text read by its own configuration, as the stored vectors are, for a
+    bilingual table without a stored vector (person records)."""
+    english, spanish = (
+        ConfiguredTextVector(column, config) for column, config in BILINGUAL_CONFIGS
+    )
+    return CombinedExpression(english, "||", spanish, output_field=SearchVectorField())
+
+
 def search_vector(queryset: QuerySet) -> Expression:
     if queryset.model._meta.db_table in STORED_VECTOR_TABLES:
         return StoredSearchVector()
+    if is_bilingual(queryset):
+        return bilingual_text_vector()
     return SearchTextVector()
 
 
@@ -523,6 +549,48 @@ class StatisticFilter(EntryFilterSet):
     class Meta:
         model = Statistic
         fields: list[str] = []
+
+
+def places_of_listed_people() -> QuerySet:
+    """Places where a listed person record is: the people list's place choices."""
+    return Location.objects.filter(Exists(Person.objects.listed().filter(place=OuterRef("pk"))))
+
+
+class PersonFilter(EntryFilterSet):
+    """The public register: listed records only (``Person.objects.listed()``); ``year`` is the
+    year of death or last sighting."""
+
+    date_field = "died_on"
+    ordering = (F("died_on").desc(nulls_last=True), "-pk")
+
+    situation = django_filters.MultipleChoiceFilter(
+        choices=PersonStatus.choices, label=_("Status of the person")
+    )
+    sex = django_filters.MultipleChoiceFilter(choices=Sex.choices, label=_("Sex"))
+    place = SlugMultipleChoiceFilter(
+        field_name="place__slug", queryset=places_of_listed_people(), label=_("Place")
+    )
+    within = SlugMultipleChoiceFilter(
+        method="filter_within",
+        queryset=places_of_listed_people(),
+        label=_("In or within"),
+        widget=forms.MultipleHiddenInput,
+    )
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Person.objects.listed()
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_within(self, queryset, name, value):
+        if not value:
+            return queryset
+        places = Location.objects.within([place.pk for place in value])
+        return queryset.filter(place__in=places.values("pk"))
 
 
 class SourceFilter(PublicFilterSet):

@@ -639,3 +639,20 @@ class RestoreForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class LinkDecisionForm(forms.Form):
+    """A reviewer's decision on a proposed link between two person records."""
+
+    ACTIONS = {
+        "confirm_link": _("Same person: link them"),
+        "reject_link": _("Different people: never propose again"),
+        "undo_link": _("Undo this link"),
+    }
+    action = forms.ChoiceField(label=_("decision"), choices=list(ACTIONS.items()))
+    comment = forms.CharField(
+        label=_("comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required to undo a link. Staff only."),
+    )

@@ -23,11 +23,23 @@ from django.utils.translation import ngettext_lazy
 
 from tracker import exports, filters
 from tracker.facets import FacetSpec
-from tracker.models import Citation, Claim, Location, Organization, Source, Statistic
+from tracker.models import (
+    Citation,
+    Claim,
+    Location,
+    Organization,
+    Person,
+    PersonSource,
+    PersonStatus,
+    Sex,
+    Source,
+    Statistic,
+)
 from tracker.serializers import (
     ClaimSerializer,
     LocationSerializer,
     OrganizationSerializer,
+    PersonSerializer,
     SourceSerializer,
     StatisticSerializer,
 )
@@ -71,6 +83,14 @@ class PublicList:
     attach: Callable[[list[dict]], None] | None = None
     # CSV on PostgreSQL: the SELECT writing the rows of a queryset (``exports.copy_csv``).
     copy_sql: Callable | None = None
+    # The rows the list may ever show, for the API (the FilterSet starts from the same ones).
+    # By default the model's ``public()``.
+    public_rows: Callable[[], QuerySet] | None = None
+
+    def all_public(self) -> QuerySet:
+        if self.public_rows is not None:
+            return self.public_rows()
+        return self.model.objects.public()
 
     def filterset(self, params=None, **kwargs):
         return self.filterset_class(params or None, **kwargs)
@@ -353,7 +373,58 @@ PLACES = PublicList(
     page_listing=lambda queryset: queryset.select_related("parent"),
 )
 
+# --- The register of people -------------------------------------------------------------------
+
+
+def public_person_reports() -> QuerySet:
+    return PersonSource.objects.select_related("source__organization").order_by("pk")
+
+
+def people_for_page(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("place")
+
+
+def people_for_listing(queryset: QuerySet) -> QuerySet:
+    return people_for_page(queryset).prefetch_related(
+        Prefetch("reports", queryset=public_person_reports()),
+        Prefetch("claims", queryset=Claim.objects.public().only("pk"), to_attr="public_claims"),
+    )
+
+
+PEOPLE = PublicList(
+    name="people",
+    item="person",
+    model=Person,
+    filterset_class=filters.PersonFilter,
+    serializer_class=PersonSerializer,
+    columns=exports.columns_of(PersonSerializer, exports.PERSON_CSV),
+    facets=[
+        FacetSpec(
+            "situation", _("Status of the person"), "situation", choices=PersonStatus.choices
+        ),
+        FacetSpec("sex", _("Sex"), "sex", choices=tuple(Sex.choices)),
+        FacetSpec("place", _("Place"), "place__slug", ("place__name", "place__name_es")),
+        FacetSpec("country", _("Country"), "country"),
+        FacetSpec("year", _("Year"), ExtractYear("died_on")),
+    ],
+    html_view="public:person_list",
+    page_view="public:person_detail",
+    title=_("People"),
+    matches=ngettext_lazy(
+        "%(counter)s person record matches", "%(counter)s person records match", "counter"
+    ),
+    search_label=_("Search and filter the register of people"),
+    description=(
+        "Published person records that are public, named or anonymous: an anonymous record "
+        "never carries a name or an identifier. Counted-only records are never listed."
+    ),
+    listing=people_for_listing,
+    page_listing=people_for_page,
+    attach=exports.attach_person_relations,
+    public_rows=lambda: Person.objects.listed(),
+)
+
 LISTS: dict[str, PublicList] = {
     public_list.name: public_list
-    for public_list in (CLAIMS, STATISTICS, SOURCES, ORGANIZATIONS, PLACES)
+    for public_list in (CLAIMS, STATISTICS, SOURCES, ORGANIZATIONS, PLACES, PEOPLE)
 }

@@ -11,7 +11,18 @@ from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import Citation, Claim, Indicator, Location, Organization, Source, Statistic
+from tracker.models import (
+    Citation,
+    Claim,
+    Indicator,
+    Location,
+    Organization,
+    Person,
+    PersonSource,
+    Source,
+    Statistic,
+)
+from tracker.models.people import PUBLIC_IF_NAMED, Privacy, shows_identity
 from tracker.models.statistics import decimal_text
 
 
@@ -269,3 +280,87 @@ class LocationSerializer(serializers.ModelSerializer):
             "longitude",
             "original_language",
         ]
+
+
+class PersonReportSerializer(serializers.ModelSerializer):
+    """A source reporting a person; its case number only ever leaves with a named record."""
+
+    source = CitedSourceSerializer()
+    case_number = serializers.CharField()
+    locator = serializers.CharField(source="public_locator")
+
+    class Meta:
+        model = PersonSource
+        fields = ["source", "case_number", "locator"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """The public shape of a person record: the one place that applies its privacy level.
+
+    Only listed records (``Person.objects.listed()``) are ever given to it. The identifying
+    fields (``PUBLIC_IF_NAMED``) are emptied unless the record is named; the exact birth date is
+    not a field here at all. A counted-only record, were one ever passed, keeps its id alone.
+    """
+
+    url = PageUrlField()
+    place = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    country = serializers.CharField(source="country.code", read_only=True)
+    claims = serializers.SerializerMethodField()
+    case_numbers = serializers.SerializerMethodField()
+    sources = PersonReportSerializer(source="reports", many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "url",
+            "privacy",
+            "name",
+            "other_names",
+            "sex",
+            "age",
+            "age_high",
+            "occupation",
+            "country",
+            "situation",
+            "detained_on",
+            "detained_precision",
+            "detained_certainty",
+            "died_on",
+            "died_precision",
+            "died_certainty",
+            "place",
+            "identity_certainty",
+            "description",
+            "cause_reported",
+            "alleged_perpetrator",
+            "verification",
+            "verification_rationale",
+            "published_at",
+            "claims",
+            "case_numbers",
+            "sources",
+            "original_language",
+            "description_es",
+            "cause_reported_es",
+            "alleged_perpetrator_es",
+            "verification_rationale_es",
+        ]
+
+    def get_claims(self, person: Person) -> list[int]:
+        """The published claims the person belongs to (prefetched as ``public_claims``)."""
+        return [claim.pk for claim in person.public_claims]
+
+    def get_case_numbers(self, person: Person) -> list[str]:
+        return [report.case_number for report in person.reports.all() if report.case_number]
+
+    def to_representation(self, person: Person) -> dict:
+        data = super().to_representation(person)
+        if person.privacy not in Privacy.listed():
+            return {"id": person.pk}
+        if not shows_identity(person.privacy):
+            for name in PUBLIC_IF_NAMED:
+                data[name] = [] if isinstance(data[name], list) else ""
+            for report in data["sources"]:
+                report["case_number"] = ""
+        return data

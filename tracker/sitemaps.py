@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from tracker.models import Claim, Indicator, Location, Organization, Source, Statistic
+from tracker.models import Claim, Indicator, Location, Organization, Person, Source, Statistic
 
 
 class PublicSitemap(Sitemap):
@@ -19,6 +19,7 @@ class HomeSitemap(PublicSitemap):
         return [
             "public:home",
             "public:claim_list",
+            "public:person_list",
             "public:statistic_list",
             "public:location_list",
             "public:organization_list",
@@ -67,6 +68,16 @@ class SourceSitemap(PublicSitemap):
         return Source.objects.public().order_by("pk")
 
 
+class PersonSitemap(PublicSitemap):
+    """Listed person records only: a counted-only record has no page."""
+
+    def items(self):
+        return Person.objects.listed().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": HomeSitemap,
     "claims": ClaimSitemap,
@@ -75,4 +86,5 @@ SITEMAPS = {
     "places": LocationSitemap,
     "organizations": OrganizationSitemap,
     "sources": SourceSitemap,
+    "people": PersonSitemap,
 }

@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from tracker.feeds import CorrectionsFeed, IndicatorFiguresFeed, NewClaimsFeed
 from tracker.lists import LISTS
-from tracker.models import Claim, Revision, Statistic
+from tracker.models import Claim, Person, Revision, Statistic
 from tracker.sitemaps import SITEMAPS
 from tracker.views import (
     accounts,
@@ -21,6 +21,7 @@ from tracker.views import (
     docs,
     exports,
     maps,
+    people,
     public,
     review,
     tips,
@@ -76,6 +77,8 @@ public_patterns = [
     ),
     path("sources/", public.SourceListView.as_view(), name="source_list"),
     path("sources/<int:pk>/", public.SourceDetailView.as_view(), name="source_detail"),
+    path("people/", people.PersonListView.as_view(), name="person_list"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
 ]
 
 workspace_patterns = [
@@ -114,6 +117,19 @@ workspace_patterns = [
         workspace.EntryActionView.as_view(model=Statistic, action="retract_submission"),
         name="statistic_retract",
     ),
+    path("people/new/", workspace.PersonFormView.as_view(), name="person_create"),
+    path("people/import/", workspace.CaseListImportView.as_view(), name="case_list_import"),
+    path("people/<int:pk>/edit/", workspace.PersonFormView.as_view(), name="person_edit"),
+    path(
+        "people/<int:pk>/submit/",
+        workspace.EntryActionView.as_view(model=Person, action="submit"),
+        name="person_submit",
+    ),
+    path(
+        "people/<int:pk>/retract/",
+        workspace.EntryActionView.as_view(model=Person, action="retract_submission"),
+        name="person_retract",
+    ),
     path("tips/", tips.TipInboxView.as_view(), name="tip_inbox"),
     path("tips/<int:pk>/", tips.TipDetailView.as_view(), name="tip_detail"),
     path("sources/", workspace.SourceListView.as_view(), name="source_list"),
@@ -136,6 +152,13 @@ review_patterns = [
     path("claims/<int:pk>/", review.EntryReviewView.as_view(model=Claim), name="claim"),
     path("statistics/<int:pk>/", review.EntryReviewView.as_view(model=Statistic), name="statistic"),
     path("revisions/<int:pk>/", review.RevisionReviewView.as_view(), name="revision"),
+    path("people/", people.PeopleReviewView.as_view(), name="people"),
+    path("people/<int:pk>/", people.PersonReviewView.as_view(), name="person"),
+    path(
+        "people/links/<int:pk>/decide/",
+        people.LinkDecisionView.as_view(),
+        name="link_decision",
+    ),
     path(
         "claims/<int:pk>/history/",
         review.EntryHistoryView.as_view(model=Claim),

@@ -63,6 +63,29 @@
     };
   });
 
+  // The register's own count, cumulative by date of death: a dashed step line beside the
+  // figures reported (its table is on the page too).
+  var registerElement = document.getElementById("indicator-register-data");
+  if (registerElement) {
+    var register = JSON.parse(registerElement.textContent);
+    datasets.push({
+      label: register.label,
+      data: register.points.map(function (point) {
+        return { x: time(point.x), y: point.y, low: null, high: null, text: point.text,
+                 date: point.date, qualifier: "exact" };
+      }),
+      borderColor: "#444444",
+      backgroundColor: "#444444",
+      borderWidth: 2,
+      borderDash: [6, 4],
+      stepped: "after",
+      pointRadius: function (context) { return (context.raw || {}).extended ? 0 : 3; },
+      pointHoverRadius: function (context) { return (context.raw || {}).extended ? 0 : 6; },
+      pointStyle: "rect",
+      tension: 0
+    });
+  }
+
   // Ranges: a vertical bar with end caps from the low to the high value of the figure.
   var rangeBars = {
     id: "rangeBars",
@@ -97,6 +120,17 @@
     dataset.data.forEach(function (point) { times.push(point.x); });
   });
   var margin = 15 * 24 * 3600 * 1000;
+
+  // The register's count holds until the latest date drawn: its line goes on to there.
+  if (registerElement && datasets.length) {
+    var registerData = datasets[datasets.length - 1].data;
+    var last = registerData[registerData.length - 1];
+    var latest = Math.max.apply(null, times);
+    if (last && latest > last.x) {
+      registerData.push({ x: latest, y: last.y, low: null, high: null, text: last.text,
+                          date: last.date, qualifier: "exact", extended: true });
+    }
+  }
 
   figure.hidden = false;
   new window.Chart(canvas, {

@@ -8,6 +8,15 @@ from tracker.models.cache import PublicDataVersion
 from tracker.models.claims import Citation, Claim, PublicClaimOrganization
 from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
+from tracker.models.people import (
+    Certainty,
+    LinkProposal,
+    Person,
+    PersonSource,
+    PersonStatus,
+    Privacy,
+    Sex,
+)
 from tracker.models.publication import PublishedVersion, Withdrawal
 from tracker.models.security import SecurityEvent
 from tracker.models.sources import Organization, Source
@@ -15,6 +24,13 @@ from tracker.models.statistics import Qualifier, Statistic
 from tracker.models.taxonomy import Category, Indicator, Location, Tag
 
 __all__ = [
+    "Certainty",
+    "LinkProposal",
+    "Person",
+    "PersonSource",
+    "PersonStatus",
+    "Privacy",
+    "Sex",
     "Category",
     "Citation",
     "Claim",

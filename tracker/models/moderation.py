@@ -18,6 +18,7 @@ class ModerationEvent(models.Model):
         VERIFICATION = "verification", _("Verification")
         REVISION = "revision", _("Revision")
         IMPORT = "import", _("Import")
+        LINKAGE = "linkage", _("Linkage of person records")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from tracker.models.base import ModerationStatus
 
@@ -74,11 +75,20 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(~Q(url="") | ~Q(archived_url="") | ~Q(file="") | Q(confidential=True))
 
     def used_publicly(self) -> SourceQuerySet:
-        """Sources that a published claim cites or a published figure comes from."""
-        Citation, Statistic = related_models(self.model, "citations", "statistics")
+        """Sources that a published claim cites, a published figure comes from, or a listed
+        person record is reported by."""
+        Citation, Statistic, PersonSource = related_models(
+            self.model, "citations", "statistics", "person_reports"
+        )
         return self.filter(
             Exists(Citation.objects.public().filter(source=OuterRef("pk")))
             | Exists(Statistic.objects.public().filter(source=OuterRef("pk")))
+            | Exists(
+                PersonSource.objects.filter(
+                    source=OuterRef("pk"),
+                    person__in=PersonSource.person.field.related_model.objects.listed(),
+                )
+            )
         )
 
     def public(self) -> SourceQuerySet:
@@ -161,3 +171,44 @@ class PublishedVersionQuerySet(EntryRecordQuerySet):
 
 class WithdrawalQuerySet(EntryRecordQuerySet):
     pass
+
+
+class PersonQuerySet(ModeratedQuerySet):
+    """Person records. ``public()`` are the published ones, which public totals count whatever
+    their privacy; ``listed()`` are those the public may also see listed and described."""
+
+    def listed(self) -> PersonQuerySet:
+        """Published records that are public, named or anonymous: listed and described, one
+        row per person (a record linked to a published one of the same person is not)."""
+        return (
+            self.public()
+            .filter(privacy__in=self.model.LISTED_PRIVACY)
+            .filter(Q(same_as__isnull=True) | ~published_q("same_as__"))
+        )
+
+    def not_yet_published(self) -> PersonQuerySet:
+        """Records being written or awaiting review: not counted publicly yet."""
+        return self.filter(
+            status__in=(
+                ModerationStatus.DRAFT,
+                ModerationStatus.SUBMITTED,
+                ModerationStatus.CHANGES_REQUESTED,
+            )
+        )
+
+    def with_person_key(self) -> PersonQuerySet:
+        """Annotate ``person_key``: the record standing for the person, so that linked
+        records count once."""
+        return self.annotate(person_key=Coalesce("same_as_id", "id"))
+
+    def people_count(self) -> int:
+        """How many people (not records) these records are about."""
+        return self.aggregate(n=Count(Coalesce("same_as_id", "id"), distinct=True))["n"]
+
+
+class LinkProposalQuerySet(models.QuerySet):
+    def proposed(self) -> LinkProposalQuerySet:
+        return self.filter(status=self.model.Status.PROPOSED)
+
+    def confirmed(self) -> LinkProposalQuerySet:
+        return self.filter(status=self.model.Status.CONFIRMED)

@@ -162,6 +162,14 @@ class Location(Translated, models.Model):
         return float(self.latitude), float(self.longitude)
 
 
+def person_statuses() -> list[tuple[str, str]]:
+    """The statuses of a person in the register (defined with the register, which needs this
+    module)."""
+    from tracker.models.people import PersonStatus
+
+    return PersonStatus.choices
+
+
 class Indicator(Translated, models.Model):
     """A quantity that people report on, e.g. deaths in custody since the state of exception."""
 
@@ -187,6 +195,40 @@ class Indicator(Translated, models.Model):
         ),
     )
 
+    # The register's own count for this indicator (``tracker.documented``): published person
+    # records with this status, in this country and place, dead within these dates.
+    register_situation = models.CharField(
+        _("register: status of the person"),
+        max_length=24,
+        choices=person_statuses,
+        blank=True,
+        help_text=_(
+            "Set it to show, on the indicator's page, the number of people the register "
+            "documents beside the figures reported, e.g. “died in custody”. Empty: no count."
+        ),
+    )
+    register_country = CountryField(_("register: country"), blank=True)
+    register_place = models.ForeignKey(
+        "Location",
+        verbose_name=_("register: facility or place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Records at this place or at places within it."),
+    )
+    register_died_from = models.DateField(
+        _("register: date of death from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Included. A record dated only to a month or a year is taken as dated on its first day."
+        ),
+    )
+    register_died_until = models.DateField(
+        _("register: date of death until"), null=True, blank=True, help_text=_("Included.")
+    )
+
     objects = TaxonomyQuerySet.as_manager()
     history = AuditHistory()
 
@@ -197,6 +239,24 @@ class Indicator(Translated, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        start, end = self.register_died_from, self.register_died_until
+        if start and end and end < start:
+            raise ValidationError(
+                {"register_died_until": _("The end of the dates comes before their start.")}
+            )
+        register_fields = (self.register_country, self.register_place_id, start, end)
+        if not self.register_situation and any(register_fields):
+            raise ValidationError(
+                {"register_situation": _("Choose the status of the person the count is about.")}
+            )
+
+    @property
+    def counts_register(self) -> bool:
+        """Whether the page shows the register's documented count beside the figures."""
+        return bool(self.register_situation)
 
     @property
     def localized_name(self) -> LocalizedText:

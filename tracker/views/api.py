@@ -55,7 +55,7 @@ class PublicListViewSet(PublicApiViewSet):
     public_list: PublicList
 
     def get_queryset(self):
-        return self.public_list.listing(self.public_list.model.objects.public())
+        return self.public_list.listing(self.public_list.all_public())
 
     def list(self, request, *args, **kwargs):
         """A page of the list: its rows cached with the JSON export's, per public-data version.

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, RedirectView, TemplateView
 
 from tracker.citing import Citations, reference_of
+from tracker.documented import cached_documented
 from tracker.indicators import PAGE_SIZE as FIGURES_PAGE_SIZE
 from tracker.indicators import indicator_figures
 from tracker.lists import LISTS, public_citations, statistics_for_listing
@@ -339,7 +341,7 @@ class IndicatorDetailView(DetailView):
     context_object_name = "indicator"
 
     def get_queryset(self):
-        return Indicator.objects.public()
+        return Indicator.objects.public().select_related("register_place")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -369,9 +371,10 @@ class IndicatorDetailView(DetailView):
         # The figures change only with the public data: each page of them is rendered once per
         # public-data version and language. A page number past the last shows the last page
         # and is not kept under its own number.
+        version = public_version(self.get_queryset().db)
         html, count = get_or_compute(
             "indicator-figures",
-            public_version(self.get_queryset().db),
+            version,
             (str(indicator.pk), get_language() or "", str(number)),
             render_figures,
             keep=lambda _value: shown["number"] == number,
@@ -379,7 +382,14 @@ class IndicatorDetailView(DetailView):
         # The page links are the reader's own query string: outside the cached fragment.
         paginator = Paginator(range(count), FIGURES_PAGE_SIZE)
         page = paginator.page(shown["number"])
+        documented = cached_documented(indicator, version)
         context.update(
+            documented=documented,
+            register_series=(
+                dict(documented.series(), label=_("Documented in the register"))
+                if documented and documented.months
+                else None
+            ),
             has_statistics=bool(count),
             figures_html=mark_safe(html),  # rendered by our own template, escaped there
             paginator=paginator,

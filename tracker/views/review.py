@@ -23,6 +23,7 @@ from tracker.history import entry_versions
 from tracker.models import (
     Citation,
     Claim,
+    Person,
     PublishedVersion,
     Revision,
     Source,
@@ -132,6 +133,9 @@ def staff_sources(entry) -> list[dict]:
             (c.source, c.quote, c.locator, c.get_stance_display(), None)
             for c in entry.citations.all()
         ]
+    elif isinstance(entry, Person):
+        # A person's sources: the stance column holds the source's own case number.
+        rows = [(r.source, "", r.locator, r.case_number, None) for r in entry.reports.all()]
     else:
         rows = [(entry.source, entry.quote, entry.locator, "", entry.organization)]
     return [
@@ -206,7 +210,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
             .corrections()
             .defer("data")
             .order_by("-number"),
-            history_url=reverse(f"review:{name}_history", args=[entry.pk]),
+            history_url=self.history_url(entry),
             tip=getattr(entry, "tip", None) if self.model is Claim else None,
         )
         return context
@@ -252,7 +256,13 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
         if isinstance(form, VerificationForm):
             messages.success(request, _("Grade changed."))
             return HttpResponseRedirect(request.path)
-        return HttpResponseRedirect(decided_url(entry))
+        return HttpResponseRedirect(self.after_decision_url(entry))
+
+    def after_decision_url(self, entry) -> str:
+        return decided_url(entry)
+
+    def history_url(self, entry) -> str:
+        return reverse(f"review:{entry._meta.model_name}_history", args=[entry.pk])
 
 
 class RevisionReviewView(ReviewerRequiredMixin, DetailView):

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import (
     CreateView,
     DetailView,
@@ -30,11 +31,15 @@ from tracker.forms import (
     StatisticForm,
     citation_initial,
 )
+from tracker.imports import max_bytes
+from tracker.imports.people import COLUMNS as CASE_LIST_COLUMNS
+from tracker.imports.people import CaseListRefused, check_case_list, import_case_list
 from tracker.models import (
     Citation,
     Claim,
     ModerationStatus,
     Organization,
+    Person,
     Revision,
     Source,
     Statistic,
@@ -42,9 +47,10 @@ from tracker.models import (
 )
 from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
+from tracker.people_forms import CaseListForm, PersonForm, PersonReportFormSet
 from tracker.selectors import likely_duplicates
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
-from tracker.workflow.edits import citation_rows
+from tracker.workflow.edits import citation_rows, report_rows
 
 
 class HomeView(StaffPermissionMixin, TemplateView):
@@ -60,6 +66,7 @@ class HomeView(StaffPermissionMixin, TemplateView):
         entries += list(
             Statistic.objects.owned_by(user).select_related("indicator").order_by("-updated_at")
         )
+        entries += list(Person.objects.owned_by(user).order_by("-updated_at", "-pk"))
         by_status = defaultdict(list)
         for entry in entries:
             kind = entry._meta.model_name
@@ -73,6 +80,7 @@ class HomeView(StaffPermissionMixin, TemplateView):
                     "edit_url": reverse(f"workspace:{kind}_edit", args=[entry.pk]),
                     "submit_url": reverse(f"workspace:{kind}_submit", args=[entry.pk]),
                     "retract_url": reverse(f"workspace:{kind}_retract", args=[entry.pk]),
+                    "correctable": entry.is_public and workflow.can_edit(entry, user),
                 }
             )
         # Only the states that hold something: a new contributor sees where to start instead.
@@ -139,7 +147,11 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     """
 
     form_class = ClaimForm
+    # The sources an entry gives: a claim's citations, a person record's reports.
+    formset_class = CitationFormSet
+    relation = "citations"
     with_citations = True
+    entry_name = ""  # what the page calls the entry, when not the model's name
     template_name = "tracker/workspace/entry_form.html"
 
     def get_permission_required(self):
@@ -168,16 +180,22 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
     def shows_private(self) -> bool:
         return self.object is None or workflow.can_see_private(self.object, self.request.user)
 
+    def relation_rows(self, entry) -> list[dict]:
+        return citation_rows(entry)
+
+    def initial_rows(self, rows: list[dict]) -> list[dict]:
+        return citation_initial(rows)
+
     def citation_rows(self) -> tuple[list[dict], list[dict]]:
         """The entry's citations: those the user may edit, and those kept out of their sight."""
         if self.object is None:
             return [], []
+        rows = self.relation_rows(self.object)
         visible = set(
             workflow.visible_sources(self.request.user)
-            .filter(citations__claim=self.object)
+            .filter(pk__in=[row["source"] for row in rows])
             .values_list("pk", flat=True)
         )
-        rows = citation_rows(self.object)
         return (
             [row for row in rows if row["source"] in visible],
             [row for row in rows if row["source"] not in visible],
@@ -199,11 +217,11 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             if typed:
                 initial = [typed_values(cform) for cform in typed[1].forms]
             else:
-                initial = citation_initial(shown) if self.object else None
-            formset = CitationFormSet(
+                initial = self.initial_rows(shown) if self.object else None
+            formset = self.formset_class(
                 data=data,
                 initial=initial,
-                prefix="citations",
+                prefix=self.relation,
                 form_kwargs={"sources": workflow.visible_sources(self.request.user)},
             )
             if typed:
@@ -225,7 +243,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
             return self.render(form, formset)
         data = form.entry_data()
         if formset is not None:
-            data["citations"] = formset.rows() + self.hidden_citations
+            data[self.relation] = formset.rows() + self.hidden_citations
         try:
             if self.object is None:
                 entry = form.save(commit=False)
@@ -290,7 +308,8 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 duplicates=duplicates,
                 tip=self.tip,
                 hidden_citations=len(getattr(self, "hidden_citations", [])),
-                model_name=self.model._meta.verbose_name,
+                gives_reports=self.relation == "reports",
+                model_name=self.entry_name or self.model._meta.verbose_name,
                 history=workflow.history(entry) if entry and private else [],
                 pending=Revision.objects.pending().for_entry(entry).exists() if entry else False,
             )
@@ -323,6 +342,74 @@ class StatisticFormView(EntryFormView):
     model = Statistic
     form_class = StatisticForm
     with_citations = False
+
+
+class PersonFormView(EntryFormView):
+    """A person record, with the sources reporting it and their case numbers: drafts only (a
+    published record takes no pending revision, see ``workflow.can_edit``)."""
+
+    model = Person
+    form_class = PersonForm
+    formset_class = PersonReportFormSet
+    relation = "reports"
+    entry_name = gettext_lazy("person record")
+
+    def relation_rows(self, entry) -> list[dict]:
+        return report_rows(entry)
+
+    def initial_rows(self, rows: list[dict]) -> list[dict]:
+        return rows
+
+
+class CaseListImportView(StaffPermissionMixin, TemplateView):
+    """A source's case list: checked first (a dry run, nothing saved), then imported as the
+    user's draft person records, all rows or none. Small files: read within the request."""
+
+    permission_required = "tracker.add_person"
+    template_name = "tracker/workspace/case_list.html"
+
+    def form(self, data=None, files=None) -> CaseListForm:
+        sources = workflow.visible_sources(self.request.user)
+        return CaseListForm(data, files, sources=sources)
+
+    def get(self, request, *args, **kwargs):
+        return self.page(self.form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(form)
+        source = form.cleaned_data["source"]
+        data = form.cleaned_data["file"].read(max_bytes() + 1)
+        if "import" not in request.POST:
+            return self.page(form, plan=check_case_list(data, source=source))
+        try:
+            plan = import_case_list(
+                data, source=source, by=request.user, file_name=form.cleaned_data["file"].name
+            )
+        except CaseListRefused as refusal:
+            return self.page(form, plan=refusal.plan)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s person record imported as your draft.",
+                "%(count)s person records imported as your drafts.",
+                plan.row_count,
+            )
+            % {"count": plan.row_count},
+        )
+        return HttpResponseRedirect(reverse("workspace:home"))
+
+    def page(self, form, plan=None):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                plan=plan,
+                columns=CASE_LIST_COLUMNS,
+                max_bytes=max_bytes(),
+                errors=plan.errors()[:200] if plan else [],
+            )
+        )
 
 
 class EntryActionView(OwnerOrReviewerMixin, SingleObjectMixin, View):

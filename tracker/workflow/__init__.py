@@ -13,6 +13,7 @@ rules do not allow with a message for the user (``TransitionRefused``) and recor
   notices.
 - ``records``: sources and organisations.
 - ``tips``: tips from the public.
+- ``linkage``: confirming, rejecting and undoing links between person records.
 - ``events`` and ``notify``: the record of decisions and the e-mail about them.
 """
 
@@ -30,6 +31,13 @@ from tracker.workflow.edits import (
 )
 from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import history, record_event
+from tracker.workflow.linkage import (
+    can_decide_links,
+    confirm_link,
+    reject_link,
+    store_proposals,
+    undo_link,
+)
 from tracker.workflow.permissions import (
     PREVIEW_PERMISSION,
     REVIEW_PERMISSION,
@@ -77,6 +85,7 @@ __all__ = [
     "approve",
     "approve_revision",
     "archive_tip",
+    "can_decide_links",
     "can_edit",
     "can_grade",
     "can_handle_tips",
@@ -85,6 +94,7 @@ __all__ = [
     "can_review",
     "can_see_private",
     "can_see_record",
+    "confirm_link",
     "create_draft",
     "create_entry",
     "create_record",
@@ -104,6 +114,7 @@ __all__ = [
     "receive_tip",
     "record_event",
     "reject",
+    "reject_link",
     "reject_revision",
     "request_changes",
     "restore_version",
@@ -113,7 +124,9 @@ __all__ = [
     "set_verification",
     "snapshot",
     "start_claim_from_tip",
+    "store_proposals",
     "submit",
+    "undo_link",
     "visible_claims",
     "visible_sources",
     "withdraw",

@@ -3,7 +3,9 @@
 An edit travels as plain data, so that a draft edit and a pending revision share one format:
 ``{"fields": {name: value}, "m2m": {name: [pk, ...]}, "citations": [row, ...]}``, where a
 citation row is ``{"source": pk | None, "new_source": {...} | None, "quote", "locator",
-"stance"}``. Values are JSON: primary keys for relations, ISO strings for dates.
+"stance"}``. A person record has ``"reports"`` instead of citations: rows of ``{"source",
+"new_source", "case_number", "locator"}``. Values are JSON: primary keys for relations, ISO
+strings for dates.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tracker.history import version_data
-from tracker.models import Citation, ModerationEvent, ModerationStatus, Revision, Source
+from tracker.models import (
+    Citation,
+    ModerationEvent,
+    ModerationStatus,
+    PersonSource,
+    Revision,
+    Source,
+)
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
 from tracker.workflow.errors import ONLY_REVIEWERS, STALE_MESSAGE, TransitionRefused
@@ -57,6 +66,8 @@ def snapshot(entry, data: dict) -> dict:
     }
     if "citations" in data:
         result["citations"] = citation_rows(entry)
+    if "reports" in data:
+        result["reports"] = report_rows(entry)
     return result
 
 
@@ -86,8 +97,32 @@ def citation_rows(entry) -> list[dict]:
     ]
 
 
+def report_rows(person) -> list[dict]:
+    """A person record's sources, with their case numbers, in the edit format."""
+    return [
+        {
+            "source": report.source_id,
+            "new_source": None,
+            "case_number": report.case_number,
+            "locator": report.locator,
+        }
+        for report in person.reports.order_by("pk")
+    ]
+
+
+def source_of(row: dict, *, by: AbstractBaseUser | None) -> int:
+    """The source a citation or report row names: an existing one, or one it creates."""
+    source_id = row.get("source")
+    if not source_id and row.get("new_source"):
+        source = Source(**row["new_source"], created_by=by)
+        source.save()
+        source_id = source.pk
+    return source_id
+
+
 def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
-    """Write ``data`` onto a saved entry: fields, many-to-many relations and citations."""
+    """Write ``data`` onto a saved entry: fields, many-to-many relations, citations and a
+    person record's sources."""
     for name, value in data.get("fields", {}).items():
         field = entry._meta.get_field(name)
         if field.is_relation:
@@ -100,19 +135,23 @@ def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
     if "citations" in data:
         entry.citations.all().delete()
         for row in data["citations"]:
-            source_id = row.get("source")
-            if not source_id and row.get("new_source"):
-                source = Source(**row["new_source"], created_by=by)
-                source.save()
-                source_id = source.pk
             Citation.objects.create(
                 claim=entry,
-                source_id=source_id,
+                source_id=source_of(row, by=by),
                 quote=row.get("quote", ""),
                 locator=row.get("locator", ""),
                 stance=row.get("stance") or Citation.Stance.SUPPORTS,
             )
         refresh_public_organizations(claims=[entry.pk])
+    if "reports" in data:
+        entry.reports.all().delete()
+        for row in data["reports"]:
+            PersonSource.objects.create(
+                person=entry,
+                source_id=source_of(row, by=by),
+                case_number=row.get("case_number", ""),
+                locator=row.get("locator", ""),
+            )
     if isinstance(entry, Source) and SHOWN_THROUGH_CLAIMS & set(data.get("fields", {})):
         refresh_public_organizations(sources=[entry.pk])
 
@@ -138,8 +177,9 @@ def create_entry(
     create_draft(entry, by=by)
     if relations:
         only = {"m2m": relations.get("m2m", {})}
-        if "citations" in relations:
-            only["citations"] = relations["citations"]
+        for name in ("citations", "reports"):
+            if name in relations:
+                only[name] = relations[name]
         apply_data(entry, only, by=by)
     return entry
 

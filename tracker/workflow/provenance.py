@@ -3,9 +3,9 @@
 A source is traceable when it has an address, an archived copy or a stored file, or is marked
 confidential-on-file (its details stay with the staff, who can produce it). A claim needs at
 least one citation of a traceable source; a figure needs a traceable source and the
-organisation that reported it. The gate runs in the workflow, so the review page, the admin,
-its bulk actions and the management commands all meet it; the review page lists what is
-missing before the reviewer decides.
+organisation that reported it; a person record needs a traceable source reporting it. The
+gate runs in the workflow, so the review page, the admin, its bulk actions and the management
+commands all meet it; the review page lists what is missing before the reviewer decides.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.models import Claim, Organization, Source, Statistic
+from tracker.models import Claim, Organization, Person, Source, Statistic
 from tracker.models.base import ModeratedEntry
 from tracker.workflow.errors import TransitionRefused
 
@@ -55,11 +55,23 @@ def _statistic_problems(source: Source | None, organization: Organization | None
     return problems
 
 
+def _person_problems(sources: list[Source]) -> list[str]:
+    if not sources:
+        return [_("No source reports this person.")]
+    if not any(is_traceable(source) for source in sources):
+        return [str(NO_TRACEABLE_SOURCE)]
+    return []
+
+
 def missing_provenance(entry: ModeratedEntry) -> list[str]:
     """What stops ``entry`` from being published, in words for the reviewer; [] when nothing."""
     if isinstance(entry, Claim):
         citations = [(c.source, None) for c in entry.citations.select_related("source")]
         return _claim_problems(citations)
+    if isinstance(entry, Person):
+        return _person_problems(
+            [report.source for report in entry.reports.select_related("source")]
+        )
     if isinstance(entry, Statistic):
         source = entry.source if entry.source_id else None
         organization = entry.organization if entry.organization_id else None

@@ -26,14 +26,22 @@ def require_public_text(text: str, refusal: str, *, spanish: str | None = None) 
     return text
 
 
+def keeps_public_versions(entry: ModeratedEntry) -> bool:
+    """Whether ``entry``'s publications leave public versions and withdrawal notices (person
+    records do not: a version would keep a name that must be taken back)."""
+    return getattr(entry, "KEEPS_PUBLIC_VERSIONS", True)
+
+
 def record_version(
     entry: ModeratedEntry,
     *,
     published_at: datetime.datetime,
     correction_note: str = "",
     correction_note_es: str = "",
-) -> PublishedVersion:
+) -> PublishedVersion | None:
     """Store what the public sees of ``entry`` from now on, as its next version."""
+    if not keeps_public_versions(entry):
+        return None
     latest = PublishedVersion.objects.for_entry(entry).aggregate(latest=Max("number"))["latest"]
     return PublishedVersion.objects.create(
         content_type=ContentType.objects.get_for_model(entry),
@@ -52,8 +60,10 @@ def record_withdrawal(
     withdrawn_at: datetime.datetime,
     public_note: str,
     public_note_es: str = "",
-) -> Withdrawal:
+) -> Withdrawal | None:
     """Keep the public notice of a withdrawal, naming the version that was last published."""
+    if not keeps_public_versions(entry):
+        return None
     return Withdrawal.objects.create(
         content_type=ContentType.objects.get_for_model(entry),
         object_id=entry.pk,

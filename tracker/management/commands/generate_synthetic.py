@@ -229,12 +229,26 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--claims", type=int, required=True, help="Published claims to add.")
+        parser.add_argument("--claims", type=int, default=0, help="Published claims to add.")
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=0,
+            help="Published person records to add, with known duplicates across three sources.",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data.")
 
-    def handle(self, *args, claims: int, seed: int, verbosity: int = 1, **options):
-        if claims < 1:
-            raise CommandError("--claims must be at least 1.")
+    def handle(self, *args, claims: int, seed: int, people: int = 0, verbosity: int = 1, **options):
+        if claims < 0 or people < 0 or claims + people < 1:
+            raise CommandError("Give --claims or --people (at least 1).")
+        if claims == 0:
+            self.show = verbosity > 0
+            create_people(people, seed=seed)
+            if self.show:
+                self.stdout.write(self.style.SUCCESS(f"{people:,} synthetic person records added."))
+            return
+        if people:
+            create_people(people, seed=seed)
         self.rng = random.Random(seed)
         self.show = verbosity > 0
         self.writer = RowWriter()
@@ -694,3 +708,73 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), WRITTEN):
                 cursor.execute(sql)
+
+
+def create_people(total: int, *, seed: int) -> None:
+    """Published, synthetic person records (``tracker.synthetic_people``), marked as such: each
+    source's records cite its own synthetic report, with the record's cluster in its private
+    notes (the truth the linkage's benchmark checks against)."""
+    from tracker.models import Person, PersonSource, PersonStatus, Privacy, Sex
+    from tracker.synthetic_people import SOURCES, generate
+
+    with transaction.atomic():
+        org = Organization.objects.get_or_create(
+            slug="synthetic-monitor",
+            defaults={"name": "Synthetic monitor (made-up data)", "kind": Organization.Kind.NGO},
+        )[0]
+        sources = {
+            name: Source.objects.get_or_create(
+                url=f"https://example.org/synthetic/register-{name.lower()}",
+                defaults={
+                    "title": f"Synthetic register {name} (made-up data)",
+                    "kind": Source.Kind.REPORT,
+                    "organization": org,
+                },
+            )[0]
+            for name in SOURCES
+        }
+        places = [
+            Location.objects.get_or_create(
+                slug=f"synthetic-facility-{number}",
+                defaults={
+                    "name": f"Synthetic facility {number}",
+                    "kind": Location.Kind.FACILITY,
+                    "country": "SV",
+                },
+            )[0]
+            for number in range(1, 41)
+        ]
+        now = dt.datetime.now(dt.UTC)
+        privacy = (Privacy.ANONYMOUS, Privacy.ANONYMOUS, Privacy.COUNTED, Privacy.NAMED)
+        records = generate(total, places=len(places), seed=seed)
+        for start in range(0, len(records), 2000):
+            batch = records[start : start + 2000]
+            people = []
+            for number, record in enumerate(batch, start):
+                person = Person(
+                    name=record.name,
+                    sex=Sex.FEMALE if record.sex == "f" else Sex.MALE,
+                    age=record.age,
+                    country="SV",
+                    situation=PersonStatus.DIED_IN_CUSTODY,
+                    died_on=record.died_on,
+                    place=places[record.place],
+                    privacy=privacy[number % len(privacy)],
+                    description="Synthetic record: no real person.",
+                    private_notes=f"synthetic cluster {record.cluster}, source {record.source}",
+                    status=ModerationStatus.PUBLISHED,
+                    published_at=now,
+                    synthetic=True,
+                )
+                person.set_derived_fields()
+                people.append(person)
+            Person.objects.bulk_create(people)
+            PersonSource.objects.bulk_create(
+                PersonSource(
+                    person=person,
+                    source=sources[record.source],
+                    case_number=f"{record.source}-{record.cluster}",
+                )
+                for person, record in zip(people, batch, strict=True)
+            )
+        bump_public_version()

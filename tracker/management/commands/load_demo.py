@@ -1,4 +1,5 @@
-"""Load the true demo entries (tracker/demo/data.py) and, in development, the demo users."""
+"""Load the true demo entries (tracker/demo/data.py), the demo's synthetic person records
+(tracker/demo/people.py, marked as made up) and, in development, the demo users."""
 
 from pathlib import Path
 
@@ -12,15 +13,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker import twofactor, workflow
 from tracker.demo import data
+from tracker.demo import people as demo_people
 from tracker.demo.two_factor import DEMO_DEVICE_NAME, DEMO_TOTP_KEY, DEMO_TWO_FACTOR_USERS
 from tracker.history import attributed_to
+from tracker.linkage import propose
 from tracker.models import (
     Category,
     Citation,
     Claim,
     Indicator,
     Location,
+    ModerationStatus,
     Organization,
+    Person,
+    PersonSource,
+    PersonStatus,
     Source,
     Statistic,
 )
@@ -28,6 +35,7 @@ from tracker.models.sources import sha256_of
 
 DEMO_DIR = Path(data.__file__).resolve().parent
 LOAD_COMMENT = "Loaded from the project's reviewed demo data (tracker/demo/data.py)."
+PEOPLE_COMMENT = "Synthetic demo record (tracker/demo/people.py): no real person."
 
 
 class Command(BaseCommand):
@@ -136,6 +144,55 @@ class Command(BaseCommand):
                 comment=LOAD_COMMENT,
             )
             created += 1
+        created += self.load_people(indicators[demo_people.INDICATOR])
+        return created
+
+    def load_people(self, indicator: Indicator) -> int:
+        """The synthetic person records, their proposed links, and the indicator's query."""
+        organization_row = dict(demo_people.ORGANIZATION)
+        slug = organization_row.pop("slug")
+        organization, created = Organization.objects.get_or_create(
+            slug=slug, defaults=organization_row
+        )
+        sources = {}
+        for key, row in demo_people.SOURCES.items():
+            sources[key], new = Source.objects.get_or_create(
+                title=row["title"], defaults={**row, "organization": organization}
+            )
+            created += new
+        records = []
+        for source, case, name, privacy, sex, age, died_on, published in demo_people.PEOPLE:
+            report = PersonSource.objects.filter(source=sources[source], case_number=case).first()
+            if report is not None:
+                records.append(report.person_id)
+                continue
+            person = Person(
+                name=name,
+                privacy=privacy,
+                sex=sex,
+                age=age,
+                country="SV",
+                situation=PersonStatus.DIED_IN_CUSTODY,
+                died_on=died_on,
+                description=demo_people.DESCRIPTION,
+                description_es=demo_people.DESCRIPTION_ES,
+                original_language="es",
+                status=ModerationStatus.DRAFT,
+                synthetic=True,
+            )
+            person.save()
+            PersonSource.objects.create(person=person, source=sources[source], case_number=case)
+            if published:
+                workflow.publish_from_trusted_source(
+                    person, grade="unverified", rationale="", comment=PEOPLE_COMMENT
+                )
+            records.append(person.pk)
+            created += 1
+        created += propose(Person.objects.filter(pk__in=records))
+        if not indicator.counts_register:
+            for name, value in demo_people.REGISTER_QUERY.items():
+                setattr(indicator, name, value)
+            indicator.save()
         return created
 
     def load_users(self) -> int:
