@@ -158,3 +158,18 @@ def test_person_form_page_query_count_is_bounded(client, contributor, django_ass
         response = client.get(reverse("workspace:person_edit", args=[person.pk]))
     assert 'value="SJH-0042"' in response.content.decode()
     assert Source.objects.count() == 6
+
+
+def test_submitted_person_record_has_a_page_in_its_owners_workspace(client, contributor):
+    client.force_login(contributor)
+    client.post(reverse("workspace:person_create"), person_post())
+    person = Person.objects.get()
+    client.post(reverse("workspace:person_submit", args=[person.pk]))
+    url = reverse("workspace:person_detail", args=[person.pk])
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert f'href="{url}"' in home
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "As it will be published" in page.content.decode()
+    client.force_login(make_user("contributor"))
+    assert client.get(url).status_code == 404

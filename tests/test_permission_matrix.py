@@ -207,6 +207,9 @@ PATHS = {
     "en/workspace/statistics/<int:pk>/edit/": (
         lambda w: f"/en/workspace/statistics/{w['objects']['statistic'].pk}/edit/"
     ),
+    "en/workspace/people/<int:pk>/": (
+        lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/"
+    ),
     "en/workspace/people/<int:pk>/edit/": (
         lambda w: f"/en/workspace/people/{w['objects']['person_draft'].pk}/edit/"
     ),
@@ -421,6 +424,7 @@ EXPECTED = {
     # Person records: the draft is the contributor's own (a reviewer may edit it too).
     "en/workspace/people/new/": CONTRIBUTORS,
     "en/workspace/people/import/": CONTRIBUTORS,
+    "en/workspace/people/<int:pk>/": (LOGIN, 200, 200, 200),
     "en/workspace/people/<int:pk>/edit/": (LOGIN, 200, 200, 200),
     "en/workspace/people/<int:pk>/submit/": STAFF_POST_ONLY,
     "en/workspace/people/<int:pk>/retract/": STAFF_POST_ONLY,

@@ -160,8 +160,8 @@ def test_figure_versions_follow_its_revisions(contributor, reviewer):
         revise(statistic, contributor, value="120"), by=reviewer, correction_note=NOTE
     )
     assert [(v.number, v.data["value"]) for v in versions_of(statistic)] == [
-        (1, "100.00"),
-        (2, "120.00"),
+        (1, "100"),
+        (2, "120"),
     ]
 
 

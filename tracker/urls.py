@@ -118,6 +118,11 @@ workspace_patterns = [
         name="statistic_retract",
     ),
     path("people/new/", workspace.PersonFormView.as_view(), name="person_create"),
+    path(
+        "people/<int:pk>/",
+        workspace.EntryDetailView.as_view(model=Person),
+        name="person_detail",
+    ),
     path("people/import/", workspace.CaseListImportView.as_view(), name="case_list_import"),
     path("people/<int:pk>/edit/", workspace.PersonFormView.as_view(), name="person_edit"),
     path(

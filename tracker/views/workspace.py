@@ -99,8 +99,9 @@ class HomeView(StaffPermissionMixin, TemplateView):
 
 
 class EntryDetailView(OwnerOrReviewerMixin, DetailView):
-    """One's own claim or figure as it stands, whatever its state: what was submitted, what a
-    reviewer decided, and what may be done next. Its owner and reviewers only."""
+    """One's own claim, figure or person record as it stands, whatever its state: what was
+    submitted, what a reviewer decided, and what may be done next. Its owner and reviewers
+    only."""
 
     permission_required = "tracker.add_claim"
     template_name = "tracker/workspace/entry_detail.html"
@@ -116,6 +117,8 @@ class EntryDetailView(OwnerOrReviewerMixin, DetailView):
                     Citation.objects.select_related("source__organization").order_by("pk"),
                 ),
             )
+        if self.model is Person:
+            return Person.objects.select_related("place")
         return Statistic.objects.select_related(
             "indicator", "organization", "source__organization", "location"
         )
