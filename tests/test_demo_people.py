@@ -55,3 +55,25 @@ def test_demo_indicator_page_shows_documented_beside_reported(client, demo_data)
     html = client.get(indicator.get_absolute_url()).content.decode()
     assert "documents <strong>7</strong> people" in html
     assert "Persona Sintética Gamma" not in html  # counted only
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        ("en", "7 of the people counted here are synthetic records"),
+        ("es", "7 de las personas contadas aquí son registros sintéticos"),
+    ],
+)
+def test_demo_indicator_page_says_its_documented_people_are_made_up(
+    client, demo_data, language, notice
+):
+    indicator = Indicator.objects.get(slug=demo_people.INDICATOR)
+    assert documented(indicator).synthetic == 7
+    html = client.get(f"/{language}/indicators/{indicator.slug}/").content.decode()
+    assert notice in html
+
+
+def test_register_of_real_records_says_nothing_of_synthetic_ones(demo_data):
+    Person.objects.update(synthetic=False)
+    indicator = Indicator.objects.get(slug=demo_people.INDICATOR)
+    assert documented(indicator).synthetic == 0

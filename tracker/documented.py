@@ -38,6 +38,7 @@ class Documented:
     undated_people: int  # people matching the query, but no record gives a date of death
     not_yet_published: int  # records matching the query, being written or awaiting review
     months: tuple[tuple[datetime.date, int], ...]  # (last day of a month, people by its end)
+    synthetic: int = 0  # of the people counted, those whose records are made up (demo, tests)
 
     @property
     def listed(self) -> int:
@@ -95,6 +96,7 @@ def documented(indicator: Indicator) -> Documented:
         people=Count(PERSON_KEY, distinct=True, filter=dated),
         matching_people=Count(PERSON_KEY, distinct=True),
         counted_only=Count(PERSON_KEY, distinct=True, filter=dated & Q(privacy=Privacy.COUNTED)),
+        synthetic=Count(PERSON_KEY, distinct=True, filter=dated & Q(synthetic=True)),
     )
     waiting = register_records(indicator).not_yet_published().count()
     # Each person once, at the earliest date of death among their records in the range.
@@ -131,6 +133,7 @@ def documented(indicator: Indicator) -> Documented:
         undated_people=totals["matching_people"] - totals["people"],
         not_yet_published=waiting,
         months=tuple(months),
+        synthetic=totals["synthetic"],
     )
 
 
