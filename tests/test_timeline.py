@@ -172,3 +172,10 @@ def test_month_chip_names_the_month_in_the_readers_language(client, language, la
     chips = [f"{chip.label}: {chip.value}" for chip in response.context["active_filters"]]
     assert chips == [label]
     assert label.split(": ")[1] in response.content.decode()
+
+
+def test_timeline_names_the_year_on_its_first_month_bar():
+    ClaimFactory(event_start=D(2022, 3, 27))
+    ClaimFactory(event_start=D(2022, 5, 2))
+    labels = [bar.label for bar in timeline_of().bars]
+    assert labels == ["Mar 2022", "Apr", "May"]

@@ -100,10 +100,11 @@ def height(count: int, highest: int) -> int:
     return max(1, round(HEIGHT_STEPS * count / highest))
 
 
-def month_label(year: int, month: int) -> tuple[str, str]:
+def month_label(year: int, month: int, first: bool = False) -> tuple[str, str]:
+    """The bar's short label (with its year in January and on the first bar) and its full one."""
     day = datetime.date(year, month, 1)
     short = formats.date_format(day, "M")
-    return (f"{short} {year}" if month == 1 else short), formats.date_format(
+    return (f"{short} {year}" if month == 1 or first else short), formats.date_format(
         day, "YEAR_MONTH_FORMAT"
     )
 
@@ -153,7 +154,7 @@ def build(rows: list[tuple], params: QueryDict) -> Timeline:
             year, month = first
             while (year, month) <= last:
                 key = f"{year}-{month:02d}"
-                label, full = month_label(year, month)
+                label, full = month_label(year, month, first=not timeline.bars)
                 count = by_month.get((year, month), 0)
                 selected = key in chosen_months
                 timeline.bars.append(
