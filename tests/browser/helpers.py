@@ -77,3 +77,12 @@ def horizontal_overflow(page) -> int:
     """
     width = page.evaluate("() => document.documentElement.scrollWidth")
     return max(0, width - page.viewport_size["width"])
+
+
+# The page's cumulative layout shift so far (what Lighthouse's CLS measures), in the browser.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  new PerformanceObserver(list => {
+    resolve(list.getEntries().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(0), 1000);
+})"""

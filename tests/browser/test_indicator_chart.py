@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from tests.browser.helpers import LAYOUT_SHIFT
 from tests.factories import IndicatorFactory, OrganizationFactory, SourceFactory, StatisticFactory
 
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
@@ -35,14 +36,6 @@ def test_indicator_chart_draws_under_a_strict_content_security_policy(two_series
     width = page.eval_on_selector("#indicator-chart-canvas", "canvas => canvas.width")
     assert width > 300
     assert problems == []
-
-
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  new PerformanceObserver(list => {
-    resolve(list.getEntries().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));
-  }).observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(0), 1000);
-})"""
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.helpers import assert_accessible, horizontal_overflow
+from tests.browser.helpers import LAYOUT_SHIFT, assert_accessible, horizontal_overflow
 
 # The policy production sends (tracker.settings with DEBUG off), whatever the test settings say.
 STRICT_CSP = (
@@ -196,3 +196,13 @@ def test_the_test_policy_is_the_production_one():
     """The strict policy above must not drift from what production sends."""
     if settings.CONTENT_SECURITY_POLICY:
         assert settings.CONTENT_SECURITY_POLICY == STRICT_CSP
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_map_appears_without_moving_the_page(strict_page, viewport):
+    page = strict_page(viewport=viewport)
+    page.goto("/en/claims/map/")
+    page.wait_for_function("!document.getElementById('claim-map-figure').hidden")
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01
