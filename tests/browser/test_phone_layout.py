@@ -37,11 +37,16 @@ def test_phone_list_shows_first_result_above_the_fold(phone_page, demo_data, nam
 def test_phone_filters_open_with_one_tap_and_apply(phone_page, demo_data, name):
     phone_page.goto(list_path(name, "en"))
 
+    assert not phone_page.locator("#id_q").is_visible()
     phone_page.locator(".filter-panel-toggle").tap()
+    assert phone_page.locator("#id_q").is_visible()
     phone_page.locator("#id_q").fill("CECOT")
     phone_page.locator(".filter-form button[type=submit]").tap()
 
     phone_page.wait_for_url("**q=CECOT**")
+    # The search is applied: shown as an active filter, and what was typed is kept.
+    assert phone_page.locator(".chip").filter(has_text="CECOT").count() == 1
+    assert phone_page.locator("#id_q").input_value() == "CECOT"
 
 
 def test_phone_filters_work_without_javascript(new_page, demo_data):
