@@ -25,6 +25,7 @@ from django.utils import translation
 from tracker.models import Citation, Claim, Person, PersonSource
 from tracker.models.people import PUBLIC_IF_NAMED, shows_identity
 from tracker.models.sources import public_source_title
+from tracker.models.statistics import decimal_text
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
 CHUNK_SIZE = 2000
@@ -63,7 +64,7 @@ def cell(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, Decimal):  # a number, never a formula: 480.00 as 480, -88.68900 as -88.689
-        return format(value.normalize(), "f")
+        return decimal_text(value)
     return neutralize(str(value))
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.history import attributed_to, record_snapshot
-from tracker.models import LinkProposal, ModerationEvent, ModerationStatus, Person, Privacy
+from tracker.models import LinkProposal, ModerationEvent, Person, Privacy
 from tracker.public_cache import bump_public_version
 from tracker.workflow.errors import ONLY_REVIEWERS, TransitionRefused
 from tracker.workflow.events import history_reason, record_event
@@ -173,9 +173,7 @@ def _apply_groups(records: dict[int, Person]) -> bool:
     changed_public = False
     for group in _components(set(records)):
         members = [records[pk] for pk in sorted(group)]
-        head = min(
-            members, key=lambda person: (person.status != ModerationStatus.PUBLISHED, person.pk)
-        )
+        head = min(members, key=lambda person: (not person.is_public, person.pk))
         privacy = min(
             (person.privacy for person in members), key=lambda level: PROTECTION_ORDER.index(level)
         )
