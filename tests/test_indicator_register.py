@@ -188,7 +188,6 @@ def test_indicator_page_register_queries_are_pinned_then_cached(
 ):
     PersonFactory.create_batch(8, died_on=D(2024, 2, 2))
     url = custody_page.get_absolute_url()
-    # Indicator, public-data version, figures (one page), then the register: three queries.
     with django_assert_num_queries(6):
         first = client.get(url)
     with django_assert_num_queries(2):

@@ -4,8 +4,17 @@ case numbers, edits it, and submits it for review, as with claims."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import PersonFactory, SourceFactory, make_user
-from tracker.models import ModerationStatus, Person, PersonStatus, Privacy, Source
+from tests.factories import PersonFactory, PersonSourceFactory, SourceFactory, make_user
+from tracker import workflow
+from tracker.models import (
+    ModerationStatus,
+    Person,
+    PersonStatus,
+    Privacy,
+    PublishedVersion,
+    Revision,
+    Source,
+)
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -136,14 +145,120 @@ def test_person_draft_submitted_for_review(client, contributor):
     assert Person.objects.awaiting_review().filter(pk=person.pk).exists()
 
 
-def test_person_edit_is_refused_on_published_records_and_others_drafts(client, contributor):
+def test_person_edit_is_refused_on_others_drafts(client, contributor):
     client.force_login(contributor)
-    published = PersonFactory(created_by=contributor)
     someone_elses = PersonFactory(status=S.DRAFT, created_by=make_user("contributor"))
-    for person in (published, someone_elses):
-        url = reverse("workspace:person_edit", args=[person.pk])
-        assert client.get(url).status_code == 404
-        assert client.post(url, person_post(version=str(person.version))).status_code == 404
+    url = reverse("workspace:person_edit", args=[someone_elses.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, person_post(version=str(someone_elses.version))).status_code == 404
+    missing = reverse("workspace:person_edit", args=[someone_elses.pk + 1000])
+    assert client.get(missing).status_code == 404
+
+
+def published_named_person(owner) -> Person:
+    person = PersonFactory(
+        created_by=owner,
+        privacy=Privacy.NAMED,
+        name="Persona Sintética Publicada",
+        private_notes="Contact through the family's lawyer.",
+        reported=False,
+    )
+    PersonSourceFactory(person=person, case_number="SJH-0007")
+    return person
+
+
+def test_person_correction_waits_for_review_and_the_public_keeps_the_published_record(
+    client, contributor
+):
+    """Anyone on the staff may propose a correction of a published person record; it is a
+    pending revision, and the public page shows the record as published until it is approved."""
+    person = published_named_person(make_user("contributor"))
+    public_url = reverse("public:person_detail", args=[person.pk])
+    assert "Persona Sintética Publicada" in client.get(public_url).content.decode()
+    client.force_login(contributor)
+    url = reverse("workspace:person_edit", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Persona Sintética Publicada"' in page
+    assert "family&#x27;s lawyer" not in page  # not the editor's record: no private notes
+    source = person.reports.get().source
+    data = person_post(
+        source=source,
+        version=str(person.version),
+        privacy=Privacy.NAMED,
+        name="Persona Sintética Corregida",
+    )
+    data["reports-0-case_number"] = "SJH-0008"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    revision = Revision.objects.pending().for_entry(person).get()
+    assert revision.created_by == contributor
+    person.refresh_from_db()
+    assert person.name == "Persona Sintética Publicada"
+    assert person.status == S.PUBLISHED
+    client.logout()
+    public = client.get(public_url).content.decode()
+    assert "Persona Sintética Publicada" in public
+    assert "Corregida" not in public
+
+
+def test_reviewer_approves_a_person_correction_without_a_public_note(client, contributor):
+    """A person record keeps no public versions, so approving its correction asks for no public
+    correction note; the diff shows the changed fields and sources; the public page then shows
+    the corrected record and when it was corrected."""
+    person = published_named_person(make_user("contributor"))
+    source = person.reports.get().source
+    client.force_login(contributor)
+    data = person_post(
+        source=source,
+        version=str(person.version),
+        privacy=Privacy.NAMED,
+        name="Persona Sintética Corregida",
+    )
+    data["reports-0-case_number"] = "SJH-0008"
+    client.post(reverse("workspace:person_edit", args=[person.pk]), data)
+    revision = Revision.objects.pending().for_entry(person).get()
+
+    # The proposer may not approve their own correction, even as a reviewer.
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.approve_revision(revision, by=contributor)
+
+    reviewer = make_user("reviewer")
+    client.force_login(reviewer)
+    url = reverse("review:revision", args=[revision.pk])
+    page = client.get(url).content.decode()
+    assert "Persona Sintética Corregida" in page
+    assert "case SJH-0007" in page and "case SJH-0008" in page
+    assert 'name="correction_note"' not in page
+    response = client.post(url, {"action": "approve", "comment": ""})
+    assert response.status_code == 302, response.content.decode()
+    person.refresh_from_db()
+    assert person.name == "Persona Sintética Corregida"
+    assert person.corrected_at is not None
+    assert list(person.reports.values_list("case_number", flat=True)) == ["SJH-0008"]
+    assert person.private_notes == "Contact through the family's lawyer."  # kept, unseen
+    assert not PublishedVersion.objects.for_entry(person).exists()
+    client.logout()
+    public = client.get(reverse("public:person_detail", args=[person.pk])).content.decode()
+    assert "Persona Sintética Corregida" in public
+    assert "Persona Sintética Publicada" not in public
+    assert "Record corrected on" in public
+
+
+def test_person_correction_that_leaves_no_traceable_source_cannot_be_approved(contributor):
+    person = published_named_person(make_user("contributor"))
+    hidden = SourceFactory(url="", archived_url="")
+    revision = workflow.edit(
+        person,
+        by=contributor,
+        expected_version=person.version,
+        data={"fields": {}, "reports": [{"source": hidden.pk, "case_number": "", "locator": ""}]},
+    )
+    assert isinstance(revision, Revision)
+    assert workflow.missing_provenance_of_revision(person, revision.data)
+    with pytest.raises(workflow.TransitionRefused, match="cannot be published"):
+        workflow.approve_revision(revision, by=make_user("reviewer"))
+    person.refresh_from_db()
+    assert person.reports.get().source != hidden
 
 
 def test_person_form_page_query_count_is_bounded(client, contributor, django_assert_num_queries):

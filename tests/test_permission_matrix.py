@@ -649,8 +649,8 @@ NEED_TO_KNOW = {
     ("workspace:claim_edit", "published claim"): (200, 200, 200),
     ("workspace:statistic_edit", "draft figure"): (200, 404, 200),
     ("workspace:person_edit", "draft person record"): (200, 404, 200),
-    # A person record keeps no public versions: no correction through a pending revision.
-    ("workspace:person_edit", "published person record"): (404, 404, 404),
+    # Corrections of published entries, person records included, wait for review.
+    ("workspace:person_edit", "published person record"): (200, 200, 200),
     ("workspace:source_edit", "confidential source"): (200, 404, 200),
     ("workspace:source_file", "confidential source"): (200, 404, 200),
     ("workspace:source_edit", "unused source"): (200, 404, 200),

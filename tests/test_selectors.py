@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ClaimFactory, StatisticFactory
+from tests.factories import ClaimFactory, PersonFactory, StatisticFactory
 from tests.test_workflow import propose
 from tracker.models import ModerationStatus, Tip
 from tracker.selectors import awaiting_review_count, new_tip_count
@@ -26,6 +26,14 @@ def test_awaiting_review_count_leaves_out_the_reviewers_own_work(reviewer, secon
     ClaimFactory(status=S.SUBMITTED, created_by=second_reviewer, last_edited_by=second_reviewer)
     assert awaiting_review_count(reviewer) == 1
     assert awaiting_review_count(second_reviewer) == 3
+
+
+def test_awaiting_review_count_includes_submitted_person_records(reviewer, second_reviewer):
+    PersonFactory(status=S.SUBMITTED, created_by=second_reviewer)
+    PersonFactory(status=S.SUBMITTED, created_by=reviewer)
+    PersonFactory(status=S.DRAFT, created_by=second_reviewer)
+    assert awaiting_review_count(reviewer) == 1
+    assert awaiting_review_count(second_reviewer) == 1
 
 
 def test_new_tip_count_counts_only_unhandled_tips():

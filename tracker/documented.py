@@ -8,8 +8,8 @@ what the count leaves out, in numbers only: published records without a date of 
 of a person already counted, records not yet published. No name or identifier is ever read
 here: only counts leave the database.
 
-Three queries, whatever the size of the register, cached per public-data version like the
-figures (``tracker.public_cache``).
+A fixed number of queries, whatever the size of the register, cached per public-data
+version like the figures (``tracker.public_cache``).
 """
 
 from __future__ import annotations

@@ -581,12 +581,19 @@ class RevisionDecisionForm(forms.Form):
         help_text=_("Required to reject. For the staff only."),
     )
 
-    def __init__(self, *args, actions: workflow.AllowedActions, **kwargs):
+    def __init__(self, *args, actions: workflow.AllowedActions, needs_note: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].offer(actions)
+        self.needs_note = needs_note
+        if not needs_note:
+            # A person record keeps no public versions, so no public note goes with it.
+            del self.fields["correction_note"], self.fields["correction_note_es"]
 
     def clean(self):
         cleaned = super().clean()
+        if not self.needs_note:
+            cleaned.update(correction_note="", correction_note_es="")
+            return cleaned
         given = (
             cleaned.get("correction_note", "").strip()
             or cleaned.get("correction_note_es", "").strip()

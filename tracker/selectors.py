@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from tracker import workflow
 from tracker.filters import SEARCH_MAX_LENGTH, ReviewQueueFilter
-from tracker.models import Claim, Organization, Revision, Source, Statistic, Tip
+from tracker.models import Claim, Organization, Person, Revision, Source, Statistic, Tip
 from tracker.models.base import normalize_search_text
 
 
@@ -62,10 +62,12 @@ def likely_duplicates(
 
 
 def awaiting_review_count(reviewer) -> int:
-    """Submitted entries and pending revisions that ``reviewer`` may decide: three COUNTs."""
+    """Submitted entries (claims, figures, person records) and pending revisions that
+    ``reviewer`` may decide, one COUNT per kind."""
     return (
         Claim.objects.awaiting_review().decidable_by(reviewer).count()
         + Statistic.objects.awaiting_review().decidable_by(reviewer).count()
+        + Person.objects.awaiting_review().decidable_by(reviewer).count()
         + Revision.objects.pending().decidable_by(reviewer).count()
     )
 

@@ -54,6 +54,7 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
             paginator=paginator,
             is_paginated=page.has_other_pages(),
             filtered=bool(filterset.chosen.keys() - {"sort"}),
+            people_awaiting=Person.objects.awaiting_review().count(),
         )
         return context
 
@@ -74,20 +75,39 @@ def render_value(field, value) -> str:
     return str(value)
 
 
-def render_citations(rows: list[dict]) -> list[str]:
+def source_titles(rows: list[dict]) -> list[str]:
+    """The title of each row's source, or of the new source it enters."""
     titles = dict(
         Source.objects.filter(pk__in=[r["source"] for r in rows if r.get("source")]).values_list(
             "pk", "title"
         )
     )
+    return [
+        str(titles.get(row["source"], "?"))
+        if row.get("source")
+        else _("new source: %(title)s") % {"title": row["new_source"]["title"]}
+        for row in rows
+    ]
+
+
+def render_reports(rows: list[dict]) -> list[str]:
+    """A person record's sources as a reviewer reads them: source, case number, locator."""
+    lines = []
+    for source, row in zip(source_titles(rows), rows, strict=True):
+        parts = [source]
+        if row.get("case_number"):
+            parts.append(_("case %(number)s") % {"number": row["case_number"]})
+        if row.get("locator"):
+            parts.append(row["locator"])
+        lines.append(" · ".join(parts))
+    return lines
+
+
+def render_citations(rows: list[dict]) -> list[str]:
     stances = dict(Citation.Stance.choices)
     lines = []
-    for row in rows:
-        if row.get("source"):
-            source = titles.get(row["source"], "?")
-        else:
-            source = _("new source: %(title)s") % {"title": row["new_source"]["title"]}
-        parts = [str(source), str(stances.get(row.get("stance"), ""))]
+    for source, row in zip(source_titles(rows), rows, strict=True):
+        parts = [source, str(stances.get(row.get("stance"), ""))]
         if row.get("locator"):
             parts.append(row["locator"])
         if row.get("quote"):
@@ -119,6 +139,14 @@ def revision_diff(entry, data: dict) -> list[dict]:
                 "label": _("citations"),
                 "before": "\n".join(render_citations(current["citations"])) or "—",
                 "after": "\n".join(render_citations(data["citations"])) or "—",
+            }
+        )
+    if "reports" in data and current["reports"] != data["reports"]:
+        changes.append(
+            {
+                "label": _("sources reporting this person"),
+                "before": "\n".join(render_reports(current["reports"])) or "—",
+                "after": "\n".join(render_reports(data["reports"])) or "—",
             }
         )
     return changes
@@ -281,7 +309,7 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
             entry=entry,
             actions=actions,
             diff=revision_diff(entry, revision.data),
-            form=form or RevisionDecisionForm(actions=actions),
+            form=form or RevisionDecisionForm(actions=actions, needs_note=self.needs_note),
             missing_provenance=(
                 workflow.missing_provenance_of_revision(entry, revision.data)
                 if actions.any_due and isinstance(entry, ModeratedEntry)
@@ -295,9 +323,14 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
     def actions(self) -> workflow.AllowedActions:
         return workflow.allowed_actions(self.object, self.request.user)
 
+    @cached_property
+    def needs_note(self) -> bool:
+        """Whether approving takes a public correction note (not for a person record)."""
+        return workflow.keeps_public_versions(self.object.entry)
+
     def post(self, request, *args, **kwargs):
         self.object = revision = self.get_object()
-        form = RevisionDecisionForm(request.POST, actions=self.actions)
+        form = RevisionDecisionForm(request.POST, actions=self.actions, needs_note=self.needs_note)
         if form.is_valid():
             comment = form.cleaned_data["comment"]
             try:

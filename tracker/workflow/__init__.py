@@ -58,6 +58,7 @@ from tracker.workflow.provenance import (
     missing_provenance,
     missing_provenance_of_revision,
 )
+from tracker.workflow.publication import keeps_public_versions
 from tracker.workflow.records import create_record, edit_record
 from tracker.workflow.tips import archive_tip, can_handle_tips, receive_tip, start_claim_from_tip
 from tracker.workflow.transitions import (
@@ -107,6 +108,7 @@ __all__ = [
     "is_owner",
     "is_traceable",
     "is_used_publicly",
+    "keeps_public_versions",
     "missing_provenance",
     "missing_provenance_of_revision",
     "propose_revision",

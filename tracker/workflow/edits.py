@@ -36,7 +36,11 @@ from tracker.workflow.provenance import (
     provenance_refusal,
 )
 from tracker.workflow.public_organizations import refresh_public_organizations
-from tracker.workflow.publication import record_version, require_public_text
+from tracker.workflow.publication import (
+    keeps_public_versions,
+    record_version,
+    require_public_text,
+)
 from tracker.workflow.transitions import create_draft, four_eyes_refusal
 
 S = ModerationStatus
@@ -313,7 +317,9 @@ def approve_revision(
 
     A revision of a published entry needs ``correction_note`` (in English, or
     ``correction_note_es`` in Spanish, or both): the entry's next published version carries it,
-    shown publicly under its title. ``comment`` stays with the staff. A revision of a source or
+    shown publicly under its title (a person record keeps no public versions: it needs no
+    note, and its page says only when it was corrected). ``comment`` stays with the staff. A
+    revision of a source or
     organisation is shown through the entries that use it. A revision that only adds or
     changes a translation is a correction like any other.
     """
@@ -323,7 +329,7 @@ def approve_revision(
         raise TransitionRefused(refusal)
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
     moderated = isinstance(entry, ModeratedEntry)
-    if moderated:
+    if moderated and keeps_public_versions(entry):
         correction_note = require_public_text(
             correction_note,
             _(

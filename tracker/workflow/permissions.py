@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 
 from tracker.models import ModerationStatus
-from tracker.workflow.publication import keeps_public_versions
 
 S = ModerationStatus
 
@@ -49,8 +48,7 @@ def can_edit(entry: models.Model, user: AbstractBaseUser | None) -> bool:
     if entry.is_draft:
         return is_owner(entry, user) or can_review(user)
     # An edit to a published entry becomes a pending revision, reviewed by a second person.
-    # A person record keeps no public versions, so it takes no pending revision either.
-    return entry.is_public and keeps_public_versions(entry)
+    return entry.is_public
 
 
 def can_see_private(entry: models.Model, user: AbstractBaseUser | None) -> bool:

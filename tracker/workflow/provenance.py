@@ -93,6 +93,16 @@ def missing_provenance_of_revision(entry: ModeratedEntry, data: dict) -> list[st
                 for row in rows
             ]
         )
+    if isinstance(entry, Person) and "reports" in data:
+        rows = data["reports"]
+        sources = Source.objects.in_bulk([row["source"] for row in rows if row.get("source")])
+        if not rows:
+            return _person_problems([])
+        traceable = any(
+            is_traceable(sources.get(row["source"])) if row.get("source") else is_new_traceable(row)
+            for row in rows
+        )
+        return [] if traceable else [str(NO_TRACEABLE_SOURCE)]
     if isinstance(entry, Statistic) and ({"source", "organization"} & set(fields)):
         source_id = fields.get("source", entry.source_id)
         organization_id = fields.get("organization", entry.organization_id)
