@@ -33,6 +33,7 @@ from tests.factories import (
 from tracker import workflow
 from tracker.lists import LISTS
 from tracker.models import (
+    Citation,
     Claim,
     Location,
     ModerationStatus,
@@ -510,9 +511,17 @@ def confidential_source_fields() -> list[str]:
     ]
 
 
-PRIVATE_CASES = [(model, name, False) for model, name in staff_only_fields()] + [
-    (Source, name, True) for name in confidential_source_fields()
+# What is quoted from a confidential source, and where in it: a witness's words or a page can
+# identify them, so the public never reads nor finds them.
+CONFIDENTIAL_CITING = [
+    (model, name, True) for model in (Citation, Statistic) for name in ("quote", "locator")
 ]
+
+PRIVATE_CASES = (
+    [(model, name, False) for model, name in staff_only_fields()]
+    + [(Source, name, True) for name in confidential_source_fields()]
+    + CONFIDENTIAL_CITING
+)
 
 
 def case_id(case) -> str:
@@ -553,7 +562,7 @@ def build_world(private: dict[tuple[type, str, bool], str] | None = None) -> Non
     place = LocationFactory(name="Placeword prison")
     claim = ClaimFactory(title="Claimword happened", location=place, **given(Claim))
     CitationFactory(claim=claim, source=source)
-    CitationFactory(claim=claim, source=confidential)
+    CitationFactory(claim=claim, source=confidential, **given(Citation, confidential=True))
     claim.save()  # its search text again, now that it cites its sources
     StatisticFactory(
         source=source,
@@ -562,7 +571,12 @@ def build_world(private: dict[tuple[type, str, bool], str] | None = None) -> Non
         note="Figureword note",
         **given(Statistic),
     )
-    StatisticFactory(source=confidential, organization=organization, note="Second figure")
+    StatisticFactory(
+        source=confidential,
+        organization=organization,
+        note="Second figure",
+        **given(Statistic, confidential=True),
+    )
     person = PersonFactory(
         description="Personword description", place=place, reported=False, **given(Person)
     )
@@ -592,6 +606,8 @@ def test_private_fields_cover_every_staff_only_field_known():
         ("Statistic", "private_notes"),
         ("Source", "private_notes"),
         ("Organization", "private_notes"),
+        ("Statistic", "quote"),
+        ("Citation", "quote"),
     } <= covered
     assert {"title", "url", "archived_url", "author", "summary"} <= set(
         confidential_source_fields()

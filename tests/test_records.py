@@ -189,6 +189,22 @@ def test_marking_a_source_confidential_takes_effect_at_once(client, author, othe
     assert [e.action for e in workflow.history(source)] == ["mark_confidential", "propose_revision"]
 
 
+def test_marking_a_source_confidential_takes_its_quotes_out_of_public_search(client, author, other):
+    source = SourceFactory(title="Names a witness", created_by=author)
+    StatisticFactory(source=source, quote="Zqwitness heard the guards")
+    assert client.get("/statistics.json", {"q": "zqwitness"}).json()["count"] == 1
+    client.force_login(other)
+    client.post(
+        reverse("workspace:source_edit", args=[source.pk]),
+        source_form(source, confidential="on"),
+    )
+    source.refresh_from_db()
+    assert source.confidential
+    client.logout()
+    assert client.get("/statistics.json", {"q": "zqwitness"}).json()["count"] == 0
+    assert client.get("/api/statistics/", {"q": "zqwitness"}).json()["count"] == 0
+
+
 # --- Changes to sources and organisations in public use are reviewed --------------------------
 
 

@@ -144,18 +144,39 @@ class Statistic(CitesASource, ModeratedEntry):
     def save(self, *args, **kwargs):
         self.as_of = truncate_to_precision(self.as_of, self.as_of_precision)
         self.period_start = truncate_to_precision(self.period_start, self.period_start_precision)
-        self.search_text, self.search_text_es = (
+        self.search_text, self.search_text_es = self.search_texts()
+        super().save(*args, **kwargs)
+
+    def search_texts(self) -> tuple[str, ...]:
+        """The folded public text of each content language, as the public search reads it."""
+        return tuple(
             normalize_search_text(
                 self.indicator.texts("name")[language] if self.indicator_id else "",
                 self.texts("note")[language],
-                self.quote,
+                self.searchable_quote(),
                 self.location.texts("name")[language] or self.location.name
                 if self.location_id
                 else "",
             )
             for language in CONTENT_LANGUAGES
         )
-        super().save(*args, **kwargs)
+
+    def searchable_quote(self) -> str:
+        """The quote as public search may read it: never the words of a confidential source."""
+        if self.source_id and self.source.confidential:
+            return ""
+        return self.quote
+
+    @classmethod
+    def refresh_search_texts(cls, *, sources: list[int]) -> None:
+        """Store again the search texts of the figures quoting ``sources``, after a source was
+        made confidential or public (a confidential source's quote must not be found)."""
+        figures = cls.objects.filter(source__in=sources).select_related(
+            "indicator", "location", "source"
+        )
+        for figure in figures.iterator(chunk_size=500):
+            english, spanish = figure.search_texts()
+            cls.objects.filter(pk=figure.pk).update(search_text=english, search_text_es=spanish)
 
     def get_absolute_url(self) -> str:
         return reverse("public:statistic_detail", kwargs={"pk": self.pk})

@@ -24,6 +24,7 @@ from tracker.models import (
     PersonSource,
     Revision,
     Source,
+    Statistic,
 )
 from tracker.models.base import ModeratedEntry
 from tracker.public_cache import bump_public_version
@@ -158,6 +159,8 @@ def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
             )
     if isinstance(entry, Source) and SHOWN_THROUGH_CLAIMS & set(data.get("fields", {})):
         refresh_public_organizations(sources=[entry.pk])
+    if isinstance(entry, Source) and "confidential" in data.get("fields", {}):
+        Statistic.refresh_search_texts(sources=[entry.pk])
 
 
 def lock_version(record, expected_version: int | None) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.history import record_snapshot
-from tracker.models import ModerationEvent, Revision
+from tracker.models import ModerationEvent, Revision, Statistic
 from tracker.public_cache import bump_public_version
 from tracker.workflow.edits import apply_data, lock_version, same_value, snapshot
 from tracker.workflow.errors import TransitionRefused
@@ -74,6 +74,7 @@ def _mark_confidential(record: models.Model, *, by: AbstractBaseUser) -> None:
     record.refresh_from_db()
     bump_public_version()
     refresh_public_organizations(sources=[record.pk])
+    Statistic.refresh_search_texts(sources=[record.pk])
     record_snapshot(record, by=by, reason="mark_confidential")
     record_event(
         record,
