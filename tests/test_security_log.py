@@ -1,7 +1,7 @@
 """The security log (SecurityEvent) and django-axes' access log: written, read by admins only."""
 
 import pytest
-from axes.models import AccessLog
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -84,6 +84,28 @@ def test_access_log_records_a_log_in_for_admins(client, contributor, admin_user)
     client.force_login(admin_user)
     response = client.get(reverse("admin:axes_accesslog_changelist"))
     assert contributor.username in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_failed_log_in_stays_on_record_after_a_successful_one(client, contributor, admin_user):
+    """The attempts counter is reset by a success; the record of the failure is not."""
+    client.post(reverse("login"), {"username": contributor.username, "password": "wrong guess"})
+    client.post(
+        reverse("login"),
+        {"username": contributor.username, "password": "correct horse battery staple"},
+    )
+    assert AccessLog.objects.filter(username=contributor.username).exists()
+    assert AccessFailureLog.objects.filter(username=contributor.username).count() == 1
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:axes_accessfailurelog_changelist"))
+    assert contributor.username in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_failed_log_in_record_is_for_admins_only(client, contributor):
+    client.force_login(make_user("reviewer"))
+    response = client.get(reverse("admin:axes_accessfailurelog_changelist"))
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db

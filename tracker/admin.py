@@ -418,7 +418,7 @@ class WithdrawalAdmin(ReadOnlyAdmin):
 class SecurityEventAdmin(ReadOnlyAdmin):
     """The security log: two-factor changes, wrong codes, password-reset requests.
 
-    Log-ins and failed passwords are in django-axes' "Access logs" and "Access attempts".
+    Log-ins and failed passwords are in django-axes' "Access logs" and "Access failure logs".
     """
 
     list_display = ("created_at", "kind", "user", "actor", "ip_address", "detail")

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class SecurityEvent(models.Model):
     """One thing that happened to an account's security, for admins to read.
 
-    Log-ins and failed passwords are django-axes' access logs and attempts; this records what
-    axes does not see. Written by ``tracker.twofactor.record_security_event`` only.
+    Log-ins and failed passwords are django-axes' access logs and access failure logs; this
+    records what axes does not see. Written by ``tracker.twofactor.record_security_event`` only.
     """
 
     class Kind(models.TextChoices):
