@@ -89,6 +89,21 @@ def test_review_page_renders_the_claim_as_it_will_be_published(client, reviewer,
     assert "Call the family lawyer" not in preview
 
 
+def test_review_page_shows_a_claims_texts_in_both_languages(client, reviewer, claim):
+    claim.title_es = "Muertes bajo custodia en Izalco"
+    claim.summary_es = "Doce personas murieron."
+    claim.save()
+    client.force_login(reviewer)
+    side = main_of(client.get(review_url(claim))).split('id="languages-heading"')[1]
+    side = side.split("</section>")[0]
+    assert '<dd lang="es">Muertes bajo custodia en Izalco</dd>' in side
+    assert "Doce personas murieron." in side
+    assert "El Salvador · Izalco prison · Izalco Fase III" in side
+    # A claim's panel, not a figure's.
+    assert "Indicator" not in side and "Reported by" not in side
+    assert main_of(client.get(review_url(claim))).count("Call the family lawyer") == 1
+
+
 def test_review_page_and_public_page_share_the_public_body(client, reviewer, claim):
     client.force_login(reviewer)
     review = client.get(review_url(claim))
