@@ -18,7 +18,16 @@ from tests.factories import (
     make_user,
 )
 from tracker import workflow
-from tracker.models import DatePrecision, Location, ModerationStatus, Qualifier, Revision
+from tracker.models import (
+    Citation,
+    Claim,
+    DatePrecision,
+    Location,
+    ModerationStatus,
+    Qualifier,
+    Revision,
+    Source,
+)
 
 pytestmark = pytest.mark.django_db
 S = ModerationStatus
@@ -211,6 +220,44 @@ def test_revision_removing_every_source_shows_the_provenance_warning(client, rev
     body = main_of(client.get(reverse("review:revision", args=[revision.pk])))
     assert 'class="notice provenance-warning"' in body
     assert "It cites no source." in body
+
+
+def test_revision_page_previews_the_entry_as_it_will_be_published(client, reviewer, contributor):
+    """The correction applied, shown with the public body and the staff's view of its sources,
+    then rolled back: nothing of it is kept until a second person approves it."""
+    claim = ClaimFactory(title="Approved wording", cited=True)
+    kept = claim.citations.get()
+    revision = workflow.propose_revision(
+        claim,
+        by=contributor,
+        expected_version=claim.version,
+        data={
+            "fields": {"title": "Proposed wording"},
+            "citations": [
+                {"source": kept.source_id, "quote": "", "locator": "", "stance": "supports"},
+                {
+                    "source": None,
+                    "new_source": {"title": "Inquest record", "url": "https://example.org/i"},
+                    "quote": "",
+                    "locator": "p. 2",
+                    "stance": "supports",
+                },
+            ],
+        },
+    )
+    counts = (Source.objects.count(), Citation.objects.count(), Claim.history.count())
+    client.force_login(reviewer)
+    body = main_of(client.get(reverse("review:revision", args=[revision.pk])))
+    preview = body.split('class="preview claim"')[1].split('class="review-side"')[0]
+    assert "As it will be published once this correction is approved" in preview
+    assert "<h1>Proposed wording</h1>" in preview
+    assert "Inquest record" in preview
+    side = body.split('class="review-side"')[1]
+    assert "Inquest record" in side and "p. 2" in side
+    claim.refresh_from_db()
+    assert claim.title == "Approved wording"
+    assert (Source.objects.count(), Citation.objects.count(), Claim.history.count()) == counts
+    assert Revision.objects.pending().get() == revision
 
 
 def test_decided_revision_offers_no_decision(client, reviewer, contributor):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -308,6 +309,8 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
         context.update(
             entry=entry,
             actions=actions,
+            kind=entry._meta.model_name,
+            preview=self.preview(revision),
             diff=revision_diff(entry, revision.data),
             form=form or RevisionDecisionForm(actions=actions, needs_note=self.needs_note),
             missing_provenance=(
@@ -322,6 +325,32 @@ class RevisionReviewView(ReviewerRequiredMixin, DetailView):
     @cached_property
     def actions(self) -> workflow.AllowedActions:
         return workflow.allowed_actions(self.object, self.request.user)
+
+    def preview(self, revision: Revision) -> dict | None:
+        """The entry and its sources as they will read once the revision is approved (the
+        revision is applied and rolled back); None for a source or an organisation, which the
+        public reads through the entries that use them."""
+        if (
+            not isinstance(revision.entry, ModeratedEntry)
+            or revision.status != Revision.Status.PENDING
+        ):
+            return None
+        with workflow.revision_applied(revision) as revised:
+            name = revised._meta.model_name
+            context = {
+                "entry": revised,
+                "kind": name,
+                "body_template": f"tracker/includes/{name}_body.html",
+                "sources": staff_sources(revised),
+            }
+            return {
+                "body": render_to_string(
+                    "tracker/review/preview_body.html", context, request=self.request
+                ),
+                "sources": render_to_string(
+                    "tracker/review/staff_sources.html", context, request=self.request
+                ),
+            }
 
     @cached_property
     def needs_note(self) -> bool:

@@ -10,6 +10,9 @@ strings for dates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -281,6 +284,26 @@ def restore_version(
             entry, by=by, expected_version=expected_version, data=data, comment=comment
         )
     return save_edit(entry, by=by, expected_version=expected_version, data=data)
+
+
+class _ShownOnly(Exception):
+    """Rolls back a revision applied only to be shown."""
+
+
+@contextmanager
+def revision_applied(revision: Revision) -> Iterator[models.Model]:
+    """The entry as it will read once ``revision`` is approved, inside a transaction that is
+    always rolled back: read what you need from it inside the block. Nothing is kept, no
+    notification leaves (callbacks waiting for the commit are dropped with it)."""
+    try:
+        with transaction.atomic():
+            manager = type(revision.entry)._default_manager
+            entry = manager.get(pk=revision.object_id)
+            apply_data(entry, revision.data, by=revision.created_by)
+            yield manager.get(pk=entry.pk)
+            raise _ShownOnly
+    except _ShownOnly:
+        pass
 
 
 def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, comment: str):
