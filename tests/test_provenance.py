@@ -229,3 +229,71 @@ def test_an_imported_claim_citing_a_source_by_title_alone_cannot_be_approved(
     workflow.submit(claim, by=contributor)
     with pytest.raises(workflow.TransitionRefused, match="None of its sources"):
         workflow.approve(claim, by=reviewer)
+
+
+# --- A change to a source cannot leave published entries without a traceable one -------------
+
+
+def propose_source_change(source, by, **fields) -> Revision:
+    result = workflow.edit_record(
+        source, by=by, expected_version=source.version, data={"fields": fields}
+    )
+    assert isinstance(result, Revision)
+    return result
+
+
+def test_source_change_leaving_a_published_claim_untraceable_is_refused(contributor, reviewer):
+    source = untraceable_source(url="https://example.org/only-copy")
+    claim = ClaimFactory(cited=False)
+    CitationFactory(claim=claim, source=source)
+    CitationFactory(claim=claim, source=untraceable_source())
+    revision = propose_source_change(source, contributor, url="")
+    actions = workflow.allowed_actions(revision, reviewer)
+    assert "approve" not in actions
+    assert f"claim #{claim.pk}" in actions.refusal("approve")
+    with pytest.raises(workflow.TransitionRefused, match=f"claim #{claim.pk}"):
+        workflow.approve_revision(revision, by=reviewer)
+    source.refresh_from_db()
+    assert source.url == "https://example.org/only-copy"
+
+
+def test_source_change_leaving_a_published_figure_untraceable_is_refused(contributor, reviewer):
+    source = untraceable_source(archived_url="https://web.archive.org/web/2024/x")
+    figure = StatisticFactory(source=source)
+    revision = propose_source_change(source, contributor, archived_url="")
+    with pytest.raises(workflow.TransitionRefused, match=f"figure #{figure.pk}"):
+        workflow.approve_revision(revision, by=reviewer)
+
+
+def test_source_change_is_approved_when_entries_keep_another_traceable_source(
+    contributor, reviewer
+):
+    source = untraceable_source(url="https://example.org/first-copy")
+    claim = ClaimFactory(cited=False)
+    CitationFactory(claim=claim, source=source)
+    CitationFactory(claim=claim, source=traceable_source("archived_url"))
+    revision = propose_source_change(source, contributor, url="")
+    workflow.approve_revision(revision, by=reviewer)
+    source.refresh_from_db()
+    assert source.url == ""
+    assert missing_provenance(claim) == []
+
+
+def test_crafted_approval_through_the_review_page_meets_the_gate(client, contributor, reviewer):
+    from django.urls import reverse
+
+    claim = ClaimFactory(status=S.SUBMITTED, created_by=contributor, cited=False)
+    CitationFactory(claim=claim, source=untraceable_source())
+    figure = StatisticFactory(
+        status=S.SUBMITTED, created_by=contributor, source=untraceable_source()
+    )
+    client.force_login(reviewer)
+    for entry, name in ((claim, "claim"), (figure, "statistic")):
+        response = client.post(
+            reverse(f"review:{name}", args=[entry.pk]),
+            {"action": "approve", "version": entry.version},
+        )
+        assert response.status_code == 200
+        assert "cannot be published" in response.content.decode()
+        entry.refresh_from_db()
+        assert entry.status == S.SUBMITTED

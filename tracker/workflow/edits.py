@@ -36,6 +36,7 @@ from tracker.workflow.events import record_event
 from tracker.workflow.notify import after_commit, notify_author, notify_reviewers
 from tracker.workflow.permissions import can_edit, can_review
 from tracker.workflow.provenance import (
+    left_untraceable,
     missing_provenance_of_revision,
     provenance_refusal,
 )
@@ -327,6 +328,8 @@ def revision_approval_refusal(
         return _("The entry changed after this revision was proposed: reject it and edit again.")
     if moderated:
         return provenance_refusal(missing_provenance_of_revision(entry, revision.data))
+    if isinstance(entry, Source):
+        return " ".join(left_untraceable(entry, revision.data))
     return ""
 
 

@@ -119,6 +119,49 @@ def is_new_traceable(row: dict) -> bool:
     return bool(new.get("url") or new.get("archived_url"))
 
 
+# A source's fields that decide whether it is traceable (``is_traceable``).
+TRACEABILITY_FIELDS = {"url", "archived_url", "file", "confidential"}
+NAMED_AT_MOST = 10
+
+
+def left_untraceable(source: Source, data: dict) -> list[str]:
+    """What a change of ``source`` (``data``, in the edit format) would leave published without
+    a traceable source: the published entries for which it is the only traceable one."""
+    fields = data.get("fields", {})
+    if not TRACEABILITY_FIELDS & set(fields):
+        return []
+    changed = Source.objects.get(pk=source.pk)
+    for name, value in fields.items():
+        if name in TRACEABILITY_FIELDS:
+            setattr(changed, name, value)
+    if is_traceable(changed):
+        return []
+    others = Source.objects.traceable().exclude(pk=source.pk)
+    entries = [
+        *Claim.objects.public()
+        .filter(citations__source=source)
+        .exclude(citations__source__in=others)
+        .distinct()
+        .order_by("pk")[:NAMED_AT_MOST],
+        *Statistic.objects.public().filter(source=source).order_by("pk")[:NAMED_AT_MOST],
+        *Person.objects.public()
+        .filter(reports__source=source)
+        .exclude(reports__source__in=others)
+        .distinct()
+        .order_by("pk")[:NAMED_AT_MOST],
+    ]
+    if not entries:
+        return []
+    return [
+        _(
+            "Published entries have no other traceable source (%(entries)s): with this change "
+            "they could not stay published. Give them another source first, or keep this "
+            "source's address, archived copy or file."
+        )
+        % {"entries": ", ".join(f"{entry._meta.verbose_name} #{entry.pk}" for entry in entries)}
+    ]
+
+
 def provenance_refusal(problems: list[str]) -> str:
     """Why the gate refuses a publication, naming every problem; "" when it passes."""
     if not problems:
