@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker import workflow
 from tracker.imports.checks import (
@@ -84,24 +85,13 @@ REQUIRED = ("case_number",)
 class CaseListSheet(ClaimSheet):
     """A case list file: the claims import's reading of a file, with its own columns."""
 
-    def check_header(self) -> None:
-        header = self.header
-        unknown = [shown(name) for name in header if name not in COLUMNS]
-        missing = [name for name in REQUIRED if name not in header]
-        duplicated = sorted({name for name in header if header.count(name) > 1})
-        if unknown:
-            self.file_errors.append(
-                _("Unknown columns: %(names)s. The columns of a case list are: %(allowed)s.")
-                % {"names": ", ".join(unknown), "allowed": ", ".join(COLUMNS)}
-            )
-        if missing:
-            self.file_errors.append(
-                _("Missing required columns: %(names)s.") % {"names": ", ".join(missing)}
-            )
-        if duplicated:
-            self.file_errors.append(
-                _("Columns given twice: %(names)s.") % {"names": ", ".join(duplicated)}
-            )
+    allowed_columns = COLUMNS
+    unknown_columns_message = gettext_lazy(
+        "Unknown columns: %(names)s. The columns of a case list are: %(allowed)s."
+    )
+
+    def missing_columns(self, header: list[str]) -> list[str]:
+        return [name for name in REQUIRED if name not in header]
 
 
 class CaseListRefused(workflow.TransitionRefused):

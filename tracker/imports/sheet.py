@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.exports import unneutralize as undo_neutralize
 from tracker.imports import plan as limits
@@ -77,20 +78,28 @@ class ClaimSheet:
     def records(self) -> Iterator[list[str]]:
         return csv.reader(io.StringIO(self.text, newline=""))
 
-    def check_header(self) -> None:
-        header = self.header
-        unknown = [shown(name) for name in header if name not in ALLOWED_COLUMNS]
+    # The columns a file may have, and how to say that it has others.
+    allowed_columns = ALLOWED_COLUMNS
+    unknown_columns_message = gettext_lazy(
+        "Unknown columns: %(names)s. The columns are those of the claims export: %(allowed)s."
+    )
+
+    def missing_columns(self, header: list[str]) -> list[str]:
+        """The required columns that ``header`` lacks (a claim needs its text in one language)."""
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
         if not any(all(name in header for name in names) for names in TEXT_COLUMNS.values()):
             missing = [*TEXT_COLUMNS["en"], *missing]
+        return missing
+
+    def check_header(self) -> None:
+        header = self.header
+        unknown = [shown(name) for name in header if name not in self.allowed_columns]
+        missing = self.missing_columns(header)
         duplicated = sorted({name for name in header if header.count(name) > 1})
         if unknown:
             self.file_errors.append(
-                _(
-                    "Unknown columns: %(names)s. "
-                    "The columns are those of the claims export: %(allowed)s."
-                )
-                % {"names": ", ".join(unknown), "allowed": ", ".join(ALLOWED_COLUMNS)}
+                self.unknown_columns_message
+                % {"names": ", ".join(unknown), "allowed": ", ".join(self.allowed_columns)}
             )
         if missing:
             self.file_errors.append(
