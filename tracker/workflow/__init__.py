@@ -32,8 +32,10 @@ from tracker.workflow.edits import (
 from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import history, record_event
 from tracker.workflow.linkage import (
+    allowed_link_actions,
     can_decide_links,
     confirm_link,
+    link_action_choices,
     reject_link,
     store_proposals,
     undo_link,
@@ -83,6 +85,7 @@ __all__ = [
     "STALE_MESSAGE",
     "TransitionRefused",
     "allowed_actions",
+    "allowed_link_actions",
     "approve",
     "approve_revision",
     "archive_tip",
@@ -109,6 +112,7 @@ __all__ = [
     "is_traceable",
     "is_used_publicly",
     "keeps_public_versions",
+    "link_action_choices",
     "missing_provenance",
     "missing_provenance_of_revision",
     "propose_revision",
