@@ -281,8 +281,10 @@ def restore_version(
 
 
 def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, comment: str):
-    updated = Revision.objects.filter(pk=revision.pk, status=Revision.Status.PENDING).update(
-        status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment
+    updated = (
+        Revision.objects.pending()
+        .filter(pk=revision.pk)
+        .update(status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment)
     )
     if not updated:
         raise TransitionRefused(_("This revision has already been decided."))
