@@ -322,7 +322,7 @@ def set_verification(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
-    if entry.status == S.PUBLISHED:
+    if entry.is_public:
         bump_public_version()
     record_snapshot(
         entry, by=by, reason=history_reason("set_verification", rationale or rationale_es)
@@ -361,7 +361,7 @@ def publish_from_trusted_source(
             comment=comment,
         )
     published_at = None
-    if entry.status != S.PUBLISHED:
+    if not entry.is_public:
         require_provenance(missing_provenance(entry))
         extra = {} if entry.published_at else {"published_at": timezone.now()}
         published_at = _move(
