@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tracker import workflow
 from tracker.demo import data
 from tracker.demo import people as demo_people
 from tracker.demo.two_factor import DEMO_DEVICE_NAME, DEMO_TOTP_KEY
@@ -17,10 +18,12 @@ from tracker.models import (
     Location,
     ModerationStatus,
     Organization,
+    Person,
     Source,
     Statistic,
     VerificationGrade,
 )
+from tracker.workflow import bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,24 @@ def test_demo_loader_loads_every_row(demo_data):
     }
     assert Claim.objects.public().count() == len(data.CLAIMS)
     assert Statistic.objects.public().count() == len(data.STATISTICS)
+
+
+def test_demo_entries_record_what_the_workflow_records_for_a_loaded_entry(demo_data):
+    entries = [*Claim.objects.all(), *Statistic.objects.all(), *Person.objects.all()]
+    assert {entry.status for entry in entries} == {
+        ModerationStatus.PUBLISHED,
+        ModerationStatus.DRAFT,
+    }
+    for entry in entries:
+        recorded = [
+            (event.kind, event.action, event.from_value, event.to_value)
+            for event in workflow.history(entry)
+        ]
+        planned = [
+            (step.kind, step.action, step.from_value, step.to_value)
+            for step in bulk.trail(entry.status, entry.verification)
+        ]
+        assert recorded == planned, entry
 
 
 def test_demo_loader_is_idempotent(demo_data):

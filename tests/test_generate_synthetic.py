@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
+from tracker import workflow
 from tracker.models import (
     Citation,
     Claim,
@@ -11,9 +12,11 @@ from tracker.models import (
     ModerationEvent,
     ModerationStatus,
     Organization,
+    Person,
     Source,
     Statistic,
 )
+from tracker.workflow import bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +104,25 @@ def test_generate_synthetic_records_publication_events(synthetic):
         ).values_list("object_id", flat=True)
     )
     assert published <= logged
+
+
+def test_generate_synthetic_people_pass_the_provenance_gate_and_record_their_events(db):
+    call_command("generate_synthetic", people=30, seed=7, verbosity=0)
+    people = list(Person.objects.public())
+    assert len(people) == Person.objects.count() == 30
+    # The events of a trusted publication, as the workflow records them for a claim or figure.
+    planned = [
+        (step.kind, step.action, step.from_value, step.to_value)
+        for step in bulk.trail(ModerationStatus.PUBLISHED)
+    ]
+    assert [action for _kind, action, *_ in planned] == ["load", "publish_trusted"]
+    for person in people:
+        assert workflow.missing_provenance(person) == []
+        recorded = [
+            (event.kind, event.action, event.from_value, event.to_value)
+            for event in workflow.history(person)
+        ]
+        assert recorded == planned
 
 
 def test_generate_synthetic_leaves_sequences_past_written_rows(synthetic):

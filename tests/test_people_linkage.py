@@ -8,7 +8,7 @@ from django.core.management import call_command
 from tests.bench.linkage import run
 from tests.factories import LocationFactory, PersonFactory, make_user
 from tracker import linkage, workflow
-from tracker.models import LinkProposal, Person
+from tracker.models import LinkProposal, ModerationStatus, Person
 from tracker.synthetic_people import generate
 
 D = datetime.date
@@ -69,6 +69,21 @@ def test_linkage_command_proposes_once_and_never_again_a_rejected_pair():
     workflow.reject_link(proposal, by=make_user("reviewer"), comment="Cousins.")
     call_command("propose_links", verbosity=0)
     assert LinkProposal.objects.get().status == LinkProposal.Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_linkage_command_leaves_out_rejected_records():
+    place = LocationFactory()
+    a = PersonFactory(name="José Antonio Pérez López", died_on=D(2023, 5, 14), place=place)
+    b = PersonFactory(name="Jose Antonio Lopez Perez", died_on=D(2023, 5, 16), place=place)
+    PersonFactory(
+        name="José Antonio Pérez Lópes",
+        died_on=D(2023, 5, 15),
+        place=place,
+        status=ModerationStatus.REJECTED,
+    )
+    call_command("propose_links", verbosity=0)
+    assert list(LinkProposal.objects.values_list("left_id", "right_id")) == [(a.pk, b.pk)]
 
 
 @pytest.mark.django_db

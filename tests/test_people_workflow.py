@@ -1,6 +1,9 @@
 """Person records go through the claims' workflow; links between them through the linkage's."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from tests.factories import PersonFactory, PersonSourceFactory, SourceFactory, make_user
 from tracker import workflow
@@ -165,3 +168,50 @@ def test_linkage_a_decided_proposal_cannot_be_decided_again(people_staff):
     workflow.reject_link(proposal, by=people_staff["reviewer"])
     with pytest.raises(workflow.TransitionRefused):
         workflow.confirm_link(proposal, by=people_staff["second"])
+
+
+# The decisions each status of a proposal takes: what the workflow accepts and what the
+# reviewers' page offers both follow this.
+LINK_DECISIONS_BY_STATUS = {
+    LinkProposal.Status.PROPOSED: ["confirm_link", "reject_link"],
+    LinkProposal.Status.CONFIRMED: ["undo_link"],
+    LinkProposal.Status.REJECTED: [],
+    LinkProposal.Status.UNDONE: [],
+}
+
+
+def proposal_in(status: str) -> LinkProposal:
+    left, right = sorted((PersonFactory().pk, PersonFactory().pk))
+    return LinkProposal.objects.create(left_id=left, right_id=right, score=0.9, status=status)
+
+
+@pytest.mark.parametrize("status", LinkProposal.Status.values)
+def test_linkage_a_proposal_takes_exactly_its_status_decisions(people_staff, status):
+    accepted = []
+    for action in ("confirm_link", "reject_link", "undo_link"):
+        try:
+            getattr(workflow, action)(
+                proposal_in(status), by=people_staff["reviewer"], comment="Checked."
+            )
+        except workflow.TransitionRefused:
+            continue
+        accepted.append(action)
+    offered = [action for action, _label in workflow.allowed_link_actions(proposal_in(status))]
+    assert accepted == offered == LINK_DECISIONS_BY_STATUS[status]
+
+
+@pytest.mark.parametrize("status", LinkProposal.Status.values)
+def test_review_people_page_offers_exactly_the_proposal_decisions(client, people_staff, status):
+    proposal = proposal_in(status)
+    client.force_login(people_staff["reviewer"])
+    response = client.get(reverse("review:people"), {"links": status})
+    assert response.status_code == 200
+    select = re.search(
+        rf'<select name="action" id="action-{proposal.pk}">(.*?)</select>',
+        response.content.decode(),
+        re.S,
+    )
+    offered = re.findall(r'<option value="([^"]+)">([^<]*)</option>', select[1]) if select else []
+    expected = [(action, str(label)) for action, label in workflow.allowed_link_actions(proposal)]
+    assert offered == expected
+    assert [action for action, _label in offered] == LINK_DECISIONS_BY_STATUS[status]

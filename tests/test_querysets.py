@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from tests.factories import (
     CitationFactory,
@@ -6,6 +7,7 @@ from tests.factories import (
     LocationFactory,
     SourceFactory,
     StatisticFactory,
+    make_user,
 )
 from tracker.models import (
     Citation,
@@ -13,8 +15,10 @@ from tracker.models import (
     Location,
     ModerationStatus,
     Organization,
+    Revision,
     Source,
     Statistic,
+    Tip,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +94,37 @@ def test_location_public_only_once_a_published_entry_is_there(state):
     public = set(Location.objects.public())
     assert shown in public
     assert hidden not in public
+
+
+def revision_of(entry, status: str) -> Revision:
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=entry.pk,
+        data={},
+        base_version=entry.version,
+        created_by=make_user("contributor"),
+        status=status,
+    )
+
+
+def test_revision_pending_for_is_the_entry_pending_revisions_only():
+    claim = ClaimFactory(status=ModerationStatus.PUBLISHED)
+    # A figure with the claim's key is another entry; so is another claim.
+    others = (
+        StatisticFactory(pk=claim.pk, status=ModerationStatus.PUBLISHED),
+        ClaimFactory(status=ModerationStatus.PUBLISHED),
+    )
+    pending = revision_of(claim, Revision.Status.PENDING)
+    for status in (Revision.Status.APPROVED, Revision.Status.REJECTED):
+        revision_of(claim, status)
+    for other in others:
+        revision_of(other, Revision.Status.PENDING)
+    assert list(Revision.objects.pending_for(claim)) == [pending]
+
+
+def test_tip_new_is_the_tips_nobody_has_handled():
+    tips = {
+        status: Tip.objects.create(what="Something happened.", status=status)
+        for status in Tip.Status.values
+    }
+    assert list(Tip.objects.new()) == [tips[Tip.Status.NEW]]

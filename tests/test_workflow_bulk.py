@@ -52,10 +52,7 @@ def test_trail_of_a_published_entry_is_what_a_trusted_publication_records(grade)
     def with_citation(entry):
         CitationFactory(claim=entry, source=source)
 
-    claim.save()
-    workflow.record_event(
-        claim, kind="import", action=bulk.LOAD, by=None, to_value=S.DRAFT, comment="x"
-    )
+    workflow.load_draft(claim, comment="x")
     with_citation(claim)
     workflow.publish_from_trusted_source(claim, grade=grade, rationale="Checked.", comment="x")
     assert planned(bulk.trail(S.PUBLISHED, grade)) == recorded(claim)
@@ -63,10 +60,7 @@ def test_trail_of_a_published_entry_is_what_a_trusted_publication_records(grade)
 
 def test_trail_of_a_withdrawn_entry_is_what_withdraw_records(reviewer):
     claim = ClaimFactory.build(status=S.DRAFT)
-    claim.save()
-    workflow.record_event(
-        claim, kind="import", action=bulk.LOAD, by=None, to_value=S.DRAFT, comment="x"
-    )
+    workflow.load_draft(claim, comment="x")
     CitationFactory(claim=claim)
     workflow.publish_from_trusted_source(
         claim, grade=VerificationGrade.DISPUTED, rationale="Denied.", comment="x"

@@ -651,12 +651,8 @@ class RestoreForm(forms.Form):
 class LinkDecisionForm(forms.Form):
     """A reviewer's decision on a proposed link between two person records."""
 
-    ACTIONS = {
-        "confirm_link": _("Same person: link them"),
-        "reject_link": _("Different people: never propose again"),
-        "undo_link": _("Undo this link"),
-    }
-    action = forms.ChoiceField(label=_("decision"), choices=list(ACTIONS.items()))
+    # Every decision the linkage knows; the workflow refuses one the proposal does not take now.
+    action = forms.ChoiceField(label=_("decision"), choices=workflow.link_action_choices)
     comment = forms.CharField(
         label=_("comment"),
         widget=forms.Textarea(attrs={"rows": 2}),

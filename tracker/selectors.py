@@ -74,7 +74,7 @@ def awaiting_review_count(reviewer) -> int:
 
 def new_tip_count() -> int:
     """Tips from the public that nobody has handled yet."""
-    return Tip.objects.filter(status=Tip.Status.NEW).count()
+    return Tip.objects.new().count()
 
 
 # The review queue ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.history import AuditHistory
-from tracker.models.querysets import RevisionQuerySet
+from tracker.models.querysets import RevisionQuerySet, TipQuerySet
 
 
 class ModerationEvent(models.Model):
@@ -147,6 +147,7 @@ class Tip(models.Model):
     sender_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
 
+    objects = TipQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:

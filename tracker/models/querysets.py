@@ -155,9 +155,19 @@ class RevisionQuerySet(EntryRecordQuerySet):
         """Revisions that await a reviewer's decision."""
         return self.filter(status=self.model.Status.PENDING)
 
+    def pending_for(self, entry: models.Model) -> RevisionQuerySet:
+        """The revisions of ``entry`` that await a reviewer's decision."""
+        return self.pending().for_entry(entry)
+
     def decidable_by(self, reviewer) -> RevisionQuerySet:
         """Leave out what ``reviewer`` proposed: a second person must decide it."""
         return self.exclude(created_by=reviewer)
+
+
+class TipQuerySet(models.QuerySet):
+    def new(self) -> TipQuerySet:
+        """Tips from the public that nobody has handled yet."""
+        return self.filter(status=self.model.Status.NEW)
 
 
 class PublishedVersionQuerySet(EntryRecordQuerySet):

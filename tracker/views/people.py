@@ -90,7 +90,10 @@ class PeopleReviewView(ReviewerRequiredMixin, TemplateView):
             decidable=set(
                 Person.objects.awaiting_review().decidable_by(reviewer).values_list("pk", flat=True)
             ),
-            proposals=page.object_list,
+            # Each proposal with the decisions it takes now (none once decided).
+            proposals=[
+                (proposal, workflow.allowed_link_actions(proposal)) for proposal in page.object_list
+            ],
             page_obj=page,
             paginator=paginator,
             is_paginated=page.has_other_pages(),

@@ -231,7 +231,7 @@ class EntryReviewView(ReviewerRequiredMixin, DetailView):
                 workflow.missing_provenance(entry) if entry.is_awaiting_review else []
             ),
             history=workflow.history(entry),
-            revisions=Revision.objects.pending().for_entry(entry).select_related("created_by"),
+            revisions=Revision.objects.pending_for(entry).select_related("created_by"),
             kind=name,
             body_template=f"tracker/includes/{name}_body.html",
             sources=staff_sources(entry),

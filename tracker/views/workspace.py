@@ -90,7 +90,8 @@ class HomeView(StaffPermissionMixin, TemplateView):
             if by_status.get(status)
         ]
         context["revisions"] = list(
-            Revision.objects.filter(created_by=user, status=Revision.Status.PENDING)
+            Revision.objects.pending()
+            .filter(created_by=user)
             .select_related("content_type")
             .prefetch_related("entry")
         )
@@ -171,11 +172,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
         number = self.request.POST.get("tip") or self.request.GET.get("tip")
         if self.model is not Claim or "pk" in self.kwargs or not number:
             return None
-        tip = (
-            Tip.objects.filter(pk=number, status=Tip.Status.NEW).first()
-            if number.isdigit()
-            else None
-        )
+        tip = Tip.objects.new().filter(pk=number).first() if number.isdigit() else None
         if tip is None or not workflow.can_handle_tips(self.request.user):
             raise Http404
         return tip
@@ -314,7 +311,7 @@ class EntryFormView(StaffPermissionMixin, SingleObjectMixin, TemplateView):
                 gives_reports=self.relation == "reports",
                 model_name=self.entry_name or self.model._meta.verbose_name,
                 history=workflow.history(entry) if entry and private else [],
-                pending=Revision.objects.pending().for_entry(entry).exists() if entry else False,
+                pending=Revision.objects.pending_for(entry).exists() if entry else False,
             )
         )
 
@@ -504,7 +501,7 @@ class RecordFormMixin(StaffPermissionMixin):
         return super().get_context_data(
             model_name=self.model._meta.verbose_name,
             in_public_use=bool(record and workflow.is_used_publicly(record)),
-            pending=bool(record and Revision.objects.pending().for_entry(record).exists()),
+            pending=bool(record and Revision.objects.pending_for(record).exists()),
             history=workflow.history(record)
             if record and workflow.can_see_private(record, self.request.user)
             else [],

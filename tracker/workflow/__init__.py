@@ -33,8 +33,10 @@ from tracker.workflow.edits import (
 from tracker.workflow.errors import STALE_MESSAGE, TransitionRefused
 from tracker.workflow.events import history, record_event
 from tracker.workflow.linkage import (
+    allowed_link_actions,
     can_decide_links,
     confirm_link,
+    link_action_choices,
     reject_link,
     store_proposals,
     undo_link,
@@ -68,6 +70,7 @@ from tracker.workflow.transitions import (
     decisions_from,
     four_eyes_refusal,
     import_draft,
+    load_draft,
     publish_from_trusted_source,
     reject,
     request_changes,
@@ -84,6 +87,7 @@ __all__ = [
     "STALE_MESSAGE",
     "TransitionRefused",
     "allowed_actions",
+    "allowed_link_actions",
     "approve",
     "approve_revision",
     "archive_tip",
@@ -110,6 +114,8 @@ __all__ = [
     "is_traceable",
     "is_used_publicly",
     "keeps_public_versions",
+    "link_action_choices",
+    "load_draft",
     "missing_provenance",
     "missing_provenance_of_revision",
     "propose_revision",

@@ -26,7 +26,7 @@ from tracker.workflow.transitions import (
 
 S = ModerationStatus
 
-LOAD = "load"  # a management command's own entry (``publish_from_trusted_source``)
+LOAD = "load"  # a management command's own entry (``load_draft``)
 IMPORT = "import"  # a spreadsheet row (``import_draft``)
 SET_VERIFICATION = "set_verification"
 

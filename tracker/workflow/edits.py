@@ -23,7 +23,6 @@ from tracker.history import version_data
 from tracker.models import (
     Citation,
     ModerationEvent,
-    ModerationStatus,
     PersonSource,
     Revision,
     Source,
@@ -48,7 +47,6 @@ from tracker.workflow.publication import (
 )
 from tracker.workflow.transitions import create_draft, four_eyes_refusal
 
-S = ModerationStatus
 # A source's fields that decide which organisations the public sees behind the claims citing it.
 SHOWN_THROUGH_CLAIMS = {"organization", "confidential"}
 
@@ -232,7 +230,7 @@ def propose_revision(
     comment: str = "",
 ) -> Revision:
     """Hold an edit of a published entry for review; the public keeps the approved version."""
-    if entry.status != S.PUBLISHED:
+    if not entry.is_public:
         raise TransitionRefused(_("Only a published entry takes a pending revision."))
     if not can_edit(entry, by):
         raise TransitionRefused(_("You are not allowed to edit this entry."))
@@ -254,7 +252,7 @@ def propose_revision(
 
 def edit(entry: ModeratedEntry, *, by: AbstractBaseUser, expected_version: int, data: dict):
     """Save an edit: directly on a draft, as a pending revision on a published entry."""
-    if entry.status == S.PUBLISHED:
+    if entry.is_public:
         return propose_revision(entry, by=by, expected_version=expected_version, data=data)
     return save_edit(entry, by=by, expected_version=expected_version, data=data)
 
@@ -280,7 +278,7 @@ def restore_version(
         "when": formats.localize(timezone.localtime(record.history_date))
     }
     comment = f"{reason} {(comment or '').strip()}".strip()
-    if entry.status == S.PUBLISHED:
+    if entry.is_public:
         return propose_revision(
             entry, by=by, expected_version=expected_version, data=data, comment=comment
         )
@@ -308,8 +306,10 @@ def revision_applied(revision: Revision) -> Iterator[models.Model]:
 
 
 def _decide_revision(revision: Revision, *, by: AbstractBaseUser, status: str, comment: str):
-    updated = Revision.objects.filter(pk=revision.pk, status=Revision.Status.PENDING).update(
-        status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment
+    updated = (
+        Revision.objects.pending()
+        .filter(pk=revision.pk)
+        .update(status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment)
     )
     if not updated:
         raise TransitionRefused(_("This revision has already been decided."))
@@ -324,7 +324,7 @@ def revision_approval_refusal(
     if refusal := four_eyes_refusal(revision, user):
         return refusal
     moderated = isinstance(entry, ModeratedEntry)
-    if (moderated and entry.status != S.PUBLISHED) or entry.version != revision.base_version:
+    if (moderated and not entry.is_public) or entry.version != revision.base_version:
         return _("The entry changed after this revision was proposed: reject it and edit again.")
     if moderated:
         return provenance_refusal(missing_provenance_of_revision(entry, revision.data))

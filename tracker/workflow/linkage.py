@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.history import attributed_to, record_snapshot
 from tracker.models import LinkProposal, ModerationEvent, Person, Privacy
@@ -27,6 +28,34 @@ from tracker.workflow.permissions import can_review
 
 # From the most protective level to the most open.
 PROTECTION_ORDER = (Privacy.COUNTED, Privacy.ANONYMOUS, Privacy.NAMED)
+
+# The decisions a proposal takes in each status, each with the label a reviewer chooses it by;
+# a proposal in any other status is decided.
+LINK_DECISIONS = {
+    LinkProposal.Status.PROPOSED: (
+        ("confirm_link", gettext_lazy("Same person: link them")),
+        ("reject_link", gettext_lazy("Different people: never propose again")),
+    ),
+    LinkProposal.Status.CONFIRMED: (("undo_link", gettext_lazy("Undo this link")),),
+}
+
+
+def allowed_link_actions(proposal: LinkProposal) -> tuple[tuple[str, str], ...]:
+    """The ``(action, label)`` decisions ``proposal`` takes now; none once it is decided."""
+    return LINK_DECISIONS.get(proposal.status, ())
+
+
+def link_action_choices() -> list[tuple[str, str]]:
+    """Every decision on a proposal, as ``(action, label)``, in any status."""
+    return [choice for choices in LINK_DECISIONS.values() for choice in choices]
+
+
+def _statuses_taking(action: str) -> tuple[str, ...]:
+    return tuple(
+        status
+        for status, choices in LINK_DECISIONS.items()
+        if action in (name for name, _label in choices)
+    )
 
 
 def can_decide_links(user: AbstractBaseUser | None) -> bool:
@@ -86,7 +115,7 @@ def confirm_link(
     proposal = _decide(
         proposal,
         by=by,
-        sources=(LinkProposal.Status.PROPOSED,),
+        sources=_statuses_taking("confirm_link"),
         target=LinkProposal.Status.CONFIRMED,
         comment=(comment or "").strip(),
     )
@@ -101,7 +130,7 @@ def reject_link(proposal: LinkProposal, *, by: AbstractBaseUser, comment: str = 
     return _decide(
         proposal,
         by=by,
-        sources=(LinkProposal.Status.PROPOSED,),
+        sources=_statuses_taking("reject_link"),
         target=LinkProposal.Status.REJECTED,
         comment=(comment or "").strip(),
     )
@@ -117,7 +146,7 @@ def undo_link(proposal: LinkProposal, *, by: AbstractBaseUser, comment: str) -> 
     proposal = _decide(
         proposal,
         by=by,
-        sources=(LinkProposal.Status.CONFIRMED,),
+        sources=_statuses_taking("undo_link"),
         target=LinkProposal.Status.UNDONE,
         comment=comment,
     )

@@ -40,8 +40,10 @@ def _handle(tip: Tip, *, by: AbstractBaseUser, status: str, reason: str, **value
     """Mark a new tip as handled, once: a second person handling it at the same time loses."""
     if not can_handle_tips(by):
         raise TransitionRefused(_("You are not allowed to handle tips."))
-    updated = Tip.objects.filter(pk=tip.pk, status=Tip.Status.NEW).update(
-        status=status, handled_by=by, handled_at=timezone.now(), **values
+    updated = (
+        Tip.objects.new()
+        .filter(pk=tip.pk)
+        .update(status=status, handled_by=by, handled_at=timezone.now(), **values)
     )
     if not updated:
         raise TransitionRefused(_("Someone has already handled this tip."))

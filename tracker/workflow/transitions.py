@@ -322,7 +322,7 @@ def set_verification(
             _("Someone else changed this entry in the meantime. Reload it and try again.")
         )
     entry.refresh_from_db()
-    if entry.status == S.PUBLISHED:
+    if entry.is_public:
         bump_public_version()
     record_snapshot(
         entry, by=by, reason=history_reason("set_verification", rationale or rationale_es)
@@ -341,6 +341,25 @@ def set_verification(
 
 
 @transaction.atomic
+def load_draft(entry: ModeratedEntry, *, comment: str) -> ModeratedEntry:
+    """Save a new entry read by a management command from a reviewed file as a draft, that
+    ``publish_from_trusted_source`` may then publish; no person made it, the event says so."""
+    if entry.pk is not None:
+        raise TransitionRefused(_("This entry already exists."))
+    entry.status = S.DRAFT
+    entry.save()
+    record_event(
+        entry,
+        kind=ModerationEvent.Kind.IMPORT,
+        action="load",
+        by=None,
+        to_value=S.DRAFT,
+        comment=comment,
+    )
+    return entry
+
+
+@transaction.atomic
 def publish_from_trusted_source(
     entry: ModeratedEntry, *, grade: str, rationale: str, comment: str, rationale_es: str = ""
 ) -> ModeratedEntry:
@@ -350,18 +369,9 @@ def publish_from_trusted_source(
     record that no person approved it through the site. The provenance gate applies as always.
     """
     if entry.pk is None:
-        entry.status = S.DRAFT
-        entry.save()
-        record_event(
-            entry,
-            kind=ModerationEvent.Kind.IMPORT,
-            action="load",
-            by=None,
-            to_value=S.DRAFT,
-            comment=comment,
-        )
+        load_draft(entry, comment=comment)
     published_at = None
-    if entry.status != S.PUBLISHED:
+    if not entry.is_public:
         require_provenance(missing_provenance(entry))
         extra = {} if entry.published_at else {"published_at": timezone.now()}
         published_at = _move(

@@ -713,7 +713,8 @@ class Command(BaseCommand):
 def create_people(total: int, *, seed: int) -> None:
     """Published, synthetic person records (``tracker.synthetic_people``), marked as such: each
     source's records cite its own synthetic report, with the record's cluster in its private
-    notes (the truth the linkage's benchmark checks against)."""
+    notes (the truth the linkage's benchmark checks against). Each record gets the events of a
+    trusted publication, as the claims and figures do."""
     from tracker.models import Person, PersonSource, PersonStatus, Privacy, Sex
     from tracker.synthetic_people import SOURCES, generate
 
@@ -745,6 +746,9 @@ def create_people(total: int, *, seed: int) -> None:
             for number in range(1, 41)
         ]
         now = dt.datetime.now(dt.UTC)
+        person_type = ContentType.objects.get_for_model(Person)
+        status = ModerationStatus.PUBLISHED
+        steps = bulk.trail(status)
         privacy = (Privacy.ANONYMOUS, Privacy.ANONYMOUS, Privacy.COUNTED, Privacy.NAMED)
         records = generate(total, places=len(places), seed=seed)
         for start in range(0, len(records), 2000):
@@ -762,7 +766,7 @@ def create_people(total: int, *, seed: int) -> None:
                     privacy=privacy[number % len(privacy)],
                     description="Synthetic record: no real person.",
                     private_notes=f"synthetic cluster {record.cluster}, source {record.source}",
-                    status=ModerationStatus.PUBLISHED,
+                    status=status,
                     published_at=now,
                     synthetic=True,
                 )
@@ -776,5 +780,18 @@ def create_people(total: int, *, seed: int) -> None:
                     case_number=f"{record.source}-{record.cluster}",
                 )
                 for person, record in zip(people, batch, strict=True)
+            )
+            ModerationEvent.objects.bulk_create(
+                ModerationEvent(**row)
+                for person in people
+                for row in bulk.event_rows(
+                    person_type.pk,
+                    person.pk,
+                    steps,
+                    actor_id=None,
+                    comment=COMMENT,
+                    at=now,
+                    published_at=now,
+                )
             )
         bump_public_version()

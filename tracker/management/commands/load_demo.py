@@ -23,7 +23,6 @@ from tracker.models import (
     Claim,
     Indicator,
     Location,
-    ModerationStatus,
     Organization,
     Person,
     PersonSource,
@@ -126,8 +125,7 @@ class Command(BaseCommand):
             rationale = row.pop("rationale", "")
             rationale_es = row.pop("rationale_es", "")
             row["location"] = locations[row["location"]] if row.get("location") else None
-            claim = Claim(**row)
-            claim.save()
+            claim = workflow.load_draft(Claim(**row), comment=LOAD_COMMENT)
             claim.categories.set(categories[slug] for slug in category_slugs)
             for citation in citations:
                 Citation.objects.create(
@@ -177,10 +175,9 @@ class Command(BaseCommand):
                 description=demo_people.DESCRIPTION,
                 description_es=demo_people.DESCRIPTION_ES,
                 original_language="es",
-                status=ModerationStatus.DRAFT,
                 synthetic=True,
             )
-            person.save()
+            workflow.load_draft(person, comment=PEOPLE_COMMENT)
             PersonSource.objects.create(person=person, source=sources[source], case_number=case)
             if published:
                 workflow.publish_from_trusted_source(

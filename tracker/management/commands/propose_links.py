@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from tracker.linkage import propose
-from tracker.models import Person
+from tracker.models import ModerationStatus, Person
 
 
 class Command(BaseCommand):
@@ -14,6 +14,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity: int = 1, **options):
-        new = propose(Person.objects.exclude(status="rejected"))
+        new = propose(Person.objects.exclude(status=ModerationStatus.REJECTED))
         if verbosity > 0:
             self.stdout.write(self.style.SUCCESS(f"{new:,} new proposals."))
