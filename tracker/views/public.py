@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -396,6 +397,8 @@ class IndicatorDetailView(DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             notices=[text for text in (notice, shown["notice"]) if text],
+            # This indicator's figures as the figures list exports them.
+            export_urls=LISTS["statistics"].export_urls(urlencode({"indicator": indicator.slug})),
         )
         return context
 
