@@ -301,9 +301,14 @@ class PublicFilterSet(ReportsProblems, django_filters.FilterSet):
 
     ordering: tuple[str, ...] = ()
 
+    @classmethod
+    def public_rows(cls) -> QuerySet:
+        """The rows the list may ever show (its API's too): by default the model's public()."""
+        return cls._meta.model.objects.public()
+
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = self._meta.model.objects.public()
+            queryset = self.public_rows()
         super().__init__(without_empty_values(data), queryset=queryset, **kwargs)
         # No filter here joins a many-valued relation (those are subquery methods), so none can
         # repeat a row; django-filter's multiple-choice default of DISTINCT would only make the
@@ -581,10 +586,9 @@ class PersonFilter(EntryFilterSet):
         model = Person
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Person.objects.listed()
-        super().__init__(data, queryset=queryset, **kwargs)
+    @classmethod
+    def public_rows(cls) -> QuerySet:
+        return Person.objects.listed()
 
     def filter_within(self, queryset, name, value):
         if not value:
