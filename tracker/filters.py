@@ -515,11 +515,17 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+# The claims list's default order: the most recent event first, claims without a date last.
+NEWEST_EVENT_FIRST = (F("event_start").desc(nulls_last=True), "-pk")
+# Newest published first (claims and figures: the feeds, the home page, a sort of the list).
+NEWEST_PUBLISHED_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
+
+
 def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
     if sort == "relevance" and "search_rank" in queryset.query.annotations:
         return queryset.order_by("-search_rank", "-pk")
     if sort == "recently_published":
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        return queryset.order_by(*NEWEST_PUBLISHED_FIRST)
     if sort == "most_cited":
         # A subquery, not Count("citations"): an organisation filter joins citations, and a
         # count over that join would only count the filtered organisation's citations.
@@ -535,7 +541,7 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
         )
     if "search_rank" in queryset.query.annotations and sort == "":
         return queryset.order_by("-search_rank", "-pk")
-    return queryset.order_by(F("event_start").desc(nulls_last=True), "-pk")
+    return queryset.order_by(*NEWEST_EVENT_FIRST)
 
 
 class StatisticFilter(EntryFilterSet):
