@@ -622,34 +622,45 @@ class SourceFilter(PublicFilterSet):
         fields: list[str] = []
 
 
-class OrganizationFilter(PublicFilterSet):
+class KindAndCountryFilterSet(PublicFilterSet):
+    """Organisations and places, by name: searched, and filtered by their model's own kinds
+    (``Kind``) and by country."""
+
     ordering = ("name", "pk")
 
     q = SearchFilter(method="filter_search", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
+    # Its choices are the model's kinds, set for each FilterSet in ``get_filters``.
+    kind = django_filters.MultipleChoiceFilter(choices=(), label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
     )
 
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        if cls._meta.model is not None:
+            kind = filters["kind"]
+            filters["kind"] = type(kind)(
+                field_name=kind.field_name,
+                label=kind.label,
+                choices=cls._meta.model.Kind.choices,
+            )
+        return filters
+
+
+class OrganizationFilter(KindAndCountryFilterSet):
     class Meta:
         model = Organization
         fields: list[str] = []
 
 
-class LocationFilter(PublicFilterSet):
-    ordering = ("name", "pk")
-
-    q = SearchFilter(method="filter_name", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
-    country = django_filters.MultipleChoiceFilter(
-        field_name="country", choices=country_choices, label=_("Country")
-    )
-
+class LocationFilter(KindAndCountryFilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
 
-    def filter_name(self, queryset, name, value):
+    def filter_search(self, queryset, name, value):
+        """A place is searched by its name in either language."""
         value = (value or "").strip()
         if not value:
             return queryset
