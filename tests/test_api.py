@@ -17,7 +17,8 @@ from tests.factories import (
     StatisticFactory,
     make_user,
 )
-from tracker.models import ModerationStatus
+from tracker import exports
+from tracker.models import ModerationStatus, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def test_api_claims_confidential_citation_only_said_to_exist(client, seeded):
             "id": None,
             "title": "confidential source on file",
             "kind": "",
+            "author": "",
             "url": "",
             "archived_url": "",
             "published_on": None,
@@ -117,6 +119,18 @@ def test_api_claims_confidential_citation_only_said_to_exist(client, seeded):
             "language": "",
         }
     ]
+
+
+def test_api_cited_source_has_the_fields_of_the_claims_csv_citations(client, seeded):
+    """One list of a cited source's fields (``Source.CITED_FIELDS``) for the API and the CSV."""
+    citation = seeded[0].citations.exclude(source__confidential=True).get()
+    Source.objects.filter(pk=citation.source_id).update(author="A. Author")
+    claim = client.get(f"/api/claims/{seeded[0].pk}/").json()
+    (cited,) = [c["source"] for c in claim["citations"] if not c["source"]["confidential"]]
+    assert cited["author"] == "A. Author"
+    assert list(cited) == ["confidential", "id", *Source.CITED_FIELDS]
+    csv_keys = [key for key, _path, _sql in exports.CITATION_CELL if key.startswith("source_")]
+    assert sorted(csv_keys) == sorted(f"source_{name}" for name in Source.CITED_FIELDS)
 
 
 def test_api_claims_obey_the_claim_filter(client, seeded):

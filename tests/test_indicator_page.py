@@ -11,7 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import IndicatorFactory, OrganizationFactory, SourceFactory
+from tests.factories import (
+    IndicatorFactory,
+    OrganizationFactory,
+    SourceFactory,
+    StatisticFactory,
+)
 from tracker import indicators
 from tracker.indicators import Chart, choose_period, indicator_figures
 from tracker.models import DatePrecision, ModerationStatus, Qualifier, Statistic
@@ -283,3 +288,21 @@ def test_indicator_summary_counts_only_published_figures(client):
     figures = indicator_figures(public_figures(indicator), None)
     assert figures.summary.count == 30
     assert Statistic.objects.filter(indicator=indicator).count() == 33
+
+
+def test_indicator_latest_figures_name_each_organisation_in_the_readers_language(client):
+    organization = OrganizationFactory(
+        name="Prison Observatory", name_es="Observatorio de Cárceles"
+    )
+    source = SourceFactory(organization=organization)
+    indicator = IndicatorFactory()
+    for day in (1, 2):  # more figures than organisations: the table of the latest is shown
+        StatisticFactory(indicator=indicator, source=source, as_of=datetime.date(2024, 6, day))
+    url = indicator.get_absolute_url()
+    english = client.get(url).content.decode()
+    spanish = client.get(url.replace("/en/", "/es/")).content.decode()
+    latest = 'id="indicator-latest"'
+    assert latest in english and latest in spanish
+    assert "Prison Observatory</a></th>" in english
+    assert "Observatorio de Cárceles</a></th>" in spanish
+    assert "Prison Observatory" not in spanish.split(latest)[1].split("</table>")[0]

@@ -22,9 +22,9 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import translation
 
-from tracker.models import Citation, Claim, Person, PersonSource
+from tracker.models import Citation, Claim, Person, PersonSource, Source
 from tracker.models.people import PUBLIC_IF_NAMED, shows_identity
-from tracker.models.sources import public_source_title
+from tracker.models.sources import CitesASource, public_source_title, withheld
 from tracker.models.statistics import decimal_text
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
@@ -78,27 +78,40 @@ def cell(value) -> str:
 # One citation in the claims CSV's ``citations`` cell, declared once for the rows written in
 # Python and in SQL: its key, the ``values()`` path it reads from a citation, its SQL over the
 # citation ``ci``, its source ``s`` and that source's organisation ``o`` (as text, '' when NULL).
+# The source's cited fields (``Source.CITED_FIELDS``) come first, as ``source_<name>``, in the
+# order the cell first published them (``CITED_CELL_ORDER``; a field cited later follows them);
+# then the citation's own.
+CITED_CELL_ORDER = ("title", "url", "archived_url", "kind", "organization")
+# How a cited field is read and written when it is not simply the source's own column.
+CITED_FIELD_READS = {
+    "organization": ("source__organization__slug", "o.slug"),
+    "published_on": ("source__published_on", "to_char(s.published_on, 'YYYY-MM-DD')"),
+}
+
+
+def cited_cell_position(name: str) -> int:
+    return CITED_CELL_ORDER.index(name) if name in CITED_CELL_ORDER else len(CITED_CELL_ORDER)
+
+
 CITATION_CELL = (
-    ("source_title", "source__title", "s.title"),
-    ("source_url", "source__url", "s.url"),
-    ("source_archived_url", "source__archived_url", "s.archived_url"),
-    ("source_kind", "source__kind", "s.kind"),
-    ("source_organization", "source__organization__slug", "o.slug"),
-    ("source_author", "source__author", "s.author"),
-    ("source_published_on", "source__published_on", "to_char(s.published_on, 'YYYY-MM-DD')"),
-    ("source_published_precision", "source__published_precision", "s.published_precision"),
-    ("source_language", "source__language", "s.language"),
-    ("quote", "quote", "ci.quote"),
-    ("locator", "locator", "ci.locator"),
-    ("stance", "stance", "ci.stance"),
+    *(
+        (f"source_{name}", *CITED_FIELD_READS.get(name, (f"source__{name}", f"s.{name}")))
+        for name in sorted(Source.CITED_FIELDS, key=cited_cell_position)
+    ),
+    *((name, name, f"ci.{name}") for name in (*CitesASource.QUOTED_FIELDS, "stance")),
 )
-# A citation of a confidential source keeps its stance only: its quote or page, like the
-# source's own details, could identify a witness.
-CONFIDENTIAL_CITATION = ("stance",)
+# A citation of a confidential source keeps only what is neither the source's nor quoted from
+# it (its stance): the rest is ``withheld``, so the cell leaves it out.
+CONFIDENTIAL_CITATION = tuple(
+    key
+    for key, _path, _sql in CITATION_CELL
+    if not key.startswith("source_") and key not in CitesASource.QUOTED_FIELDS
+)
 CITATION_FIELDS = {
     "source_confidential": "source__confidential",
     **{key: path for key, path, _sql in CITATION_CELL},
 }
+CITATION_SQL = {key: sql for key, _path, sql in CITATION_CELL}
 
 
 def attach_claim_relations(rows: list[dict]) -> None:
@@ -151,12 +164,12 @@ def source_title(row: dict, prefix: str = "source_") -> str:
 
 
 def source_url(row: dict, prefix: str = "source_") -> str:
-    return "" if row[f"{prefix}confidential"] else row[f"{prefix}url"]
+    return withheld(row[f"{prefix}url"], row[f"{prefix}confidential"])
 
 
 def excerpt(row: dict, name: str) -> str:
     """A figure's quote or locator, or nothing when its source is confidential."""
-    return "" if row["source__confidential"] else row[name]
+    return withheld(row[name], row["source__confidential"])
 
 
 # Columns ---------------------------------------------------------------------------------------
@@ -291,9 +304,9 @@ def attach_person_relations(rows: list[dict]) -> None:
         by_pk[person_id]["sources"].append(
             {
                 "source_title": public_source_title(title, confidential),
-                "source_url": "" if confidential else url,
+                "source_url": withheld(url, confidential),
                 "case_number": case_number,
-                "locator": "" if confidential else locator,
+                "locator": withheld(locator, confidential),
             }
         )
 
@@ -389,6 +402,11 @@ def sql_json_string(sql: str) -> str:
     return f"to_json(COALESCE({sql}, ''))::text"
 
 
+def sql_withheld(sql: str, blank: str = "''") -> str:
+    """``withheld`` in SQL: ``blank`` when the cited source ``s`` is confidential."""
+    return f"CASE WHEN s.confidential THEN {blank} ELSE {sql} END"
+
+
 CITATION_JSON_SQL = (
     "CASE WHEN s.confidential THEN "
     + sql_json_object(
@@ -448,9 +466,9 @@ def copy_expression(name: str) -> str:
 
 CLAIM_COPY_CITATIONS = f"""
     SELECT count(*) AS count,
-        string_agg(CASE WHEN s.confidential THEN %s ELSE s.title END, E'\\n'
+        string_agg({sql_withheld(CITATION_SQL["source_title"], "%s")}, E'\\n'
             ORDER BY ci.id) AS titles,
-        string_agg(CASE WHEN s.confidential THEN '' ELSE s.url END, E'\\n' ORDER BY ci.id) AS urls,
+        string_agg({sql_withheld(CITATION_SQL["source_url"])}, E'\\n' ORDER BY ci.id) AS urls,
         COALESCE('[' || string_agg({CITATION_JSON_SQL}, ', ' ORDER BY ci.id) || ']', '[]')
             AS records
     FROM tracker_citation ci

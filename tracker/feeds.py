@@ -15,8 +15,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from tracker.data_license import data_license
+from tracker.filters import NEWEST_PUBLISHED_FIRST
 from tracker.lists import LISTS
-from tracker.models import Indicator, PublishedVersion, Statistic, Withdrawal
+from tracker.models import Indicator, PublishedVersion, Withdrawal
 from tracker.snapshots import rebuild
 from tracker.templatetags.claimreview import publisher_name
 
@@ -80,7 +81,7 @@ class NewClaimsFeed(LocalizedFeed):
         return reverse("public:claim_list")
 
     def items(self):
-        return self.filterset.qs.prefetch_related("categories").order_by("-published_at", "-pk")[
+        return self.filterset.qs.prefetch_related("categories").order_by(*NEWEST_PUBLISHED_FIRST)[
             :FEED_LENGTH
         ]
 
@@ -108,12 +109,10 @@ class IndicatorFiguresFeed(LocalizedFeed):
         return indicator.get_absolute_url()
 
     def items(self, indicator):
-        return (
-            Statistic.objects.public()
-            .filter(indicator=indicator)
-            .select_related("indicator", "organization", "source")
-            .order_by("-published_at", "-pk")[:FEED_LENGTH]
-        )
+        figures = LISTS["statistics"]
+        return figures.listing(figures.all_public().filter(indicator=indicator)).order_by(
+            *NEWEST_PUBLISHED_FIRST
+        )[:FEED_LENGTH]
 
     def item_title(self, item):
         return f"{item.value_display} {item.indicator.localized_unit} ({item.as_of_display})"

@@ -301,9 +301,14 @@ class PublicFilterSet(ReportsProblems, django_filters.FilterSet):
 
     ordering: tuple[str, ...] = ()
 
+    @classmethod
+    def public_rows(cls) -> QuerySet:
+        """The rows the list may ever show (its API's too): by default the model's public()."""
+        return cls._meta.model.objects.public()
+
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = self._meta.model.objects.public()
+            queryset = self.public_rows()
         super().__init__(without_empty_values(data), queryset=queryset, **kwargs)
         # No filter here joins a many-valued relation (those are subquery methods), so none can
         # repeat a row; django-filter's multiple-choice default of DISTINCT would only make the
@@ -510,11 +515,17 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+# The claims list's default order: the most recent event first, claims without a date last.
+NEWEST_EVENT_FIRST = (F("event_start").desc(nulls_last=True), "-pk")
+# Newest published first (claims and figures: the feeds, the home page, a sort of the list).
+NEWEST_PUBLISHED_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
+
+
 def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
     if sort == "relevance" and "search_rank" in queryset.query.annotations:
         return queryset.order_by("-search_rank", "-pk")
     if sort == "recently_published":
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        return queryset.order_by(*NEWEST_PUBLISHED_FIRST)
     if sort == "most_cited":
         # A subquery, not Count("citations"): an organisation filter joins citations, and a
         # count over that join would only count the filtered organisation's citations.
@@ -530,7 +541,7 @@ def order_claims(queryset: QuerySet, sort: str) -> QuerySet:
         )
     if "search_rank" in queryset.query.annotations and sort == "":
         return queryset.order_by("-search_rank", "-pk")
-    return queryset.order_by(F("event_start").desc(nulls_last=True), "-pk")
+    return queryset.order_by(*NEWEST_EVENT_FIRST)
 
 
 class StatisticFilter(EntryFilterSet):
@@ -581,10 +592,9 @@ class PersonFilter(EntryFilterSet):
         model = Person
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Person.objects.listed()
-        super().__init__(data, queryset=queryset, **kwargs)
+    @classmethod
+    def public_rows(cls) -> QuerySet:
+        return Person.objects.listed()
 
     def filter_within(self, queryset, name, value):
         if not value:
@@ -612,34 +622,45 @@ class SourceFilter(PublicFilterSet):
         fields: list[str] = []
 
 
-class OrganizationFilter(PublicFilterSet):
+class KindAndCountryFilterSet(PublicFilterSet):
+    """Organisations and places, by name: searched, and filtered by their model's own kinds
+    (``Kind``) and by country."""
+
     ordering = ("name", "pk")
 
     q = SearchFilter(method="filter_search", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
+    # Its choices are the model's kinds, set for each FilterSet in ``get_filters``.
+    kind = django_filters.MultipleChoiceFilter(choices=(), label=_("Kind"))
     country = django_filters.MultipleChoiceFilter(
         field_name="country", choices=country_choices, label=_("Country")
     )
 
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        if cls._meta.model is not None:
+            kind = filters["kind"]
+            filters["kind"] = type(kind)(
+                field_name=kind.field_name,
+                label=kind.label,
+                choices=cls._meta.model.Kind.choices,
+            )
+        return filters
+
+
+class OrganizationFilter(KindAndCountryFilterSet):
     class Meta:
         model = Organization
         fields: list[str] = []
 
 
-class LocationFilter(PublicFilterSet):
-    ordering = ("name", "pk")
-
-    q = SearchFilter(method="filter_name", label=_("Search"))
-    kind = django_filters.MultipleChoiceFilter(choices=Location.Kind.choices, label=_("Kind"))
-    country = django_filters.MultipleChoiceFilter(
-        field_name="country", choices=country_choices, label=_("Country")
-    )
-
+class LocationFilter(KindAndCountryFilterSet):
     class Meta:
         model = Location
         fields: list[str] = []
 
-    def filter_name(self, queryset, name, value):
+    def filter_search(self, queryset, name, value):
+        """A place is searched by its name in either language."""
         value = (value or "").strip()
         if not value:
             return queryset

@@ -83,14 +83,10 @@ class PublicList:
     attach: Callable[[list[dict]], None] | None = None
     # CSV on PostgreSQL: the SELECT writing the rows of a queryset (``exports.copy_csv``).
     copy_sql: Callable | None = None
-    # The rows the list may ever show, for the API (the FilterSet starts from the same ones).
-    # By default the model's ``public()``.
-    public_rows: Callable[[], QuerySet] | None = None
 
     def all_public(self) -> QuerySet:
-        if self.public_rows is not None:
-            return self.public_rows()
-        return self.model.objects.public()
+        """The rows the list may ever show, for the API: those its FilterSet starts from."""
+        return self.filterset_class.public_rows()
 
     def filterset(self, params=None, **kwargs):
         return self.filterset_class(params or None, **kwargs)
@@ -421,7 +417,6 @@ PEOPLE = PublicList(
     listing=people_for_listing,
     page_listing=people_for_page,
     attach=exports.attach_person_relations,
-    public_rows=lambda: Person.objects.listed(),
 )
 
 LISTS: dict[str, PublicList] = {

@@ -23,6 +23,7 @@ from tracker.models import (
     Statistic,
 )
 from tracker.models.people import PUBLIC_IF_NAMED, Privacy, shows_identity
+from tracker.models.sources import withheld
 from tracker.models.statistics import decimal_text
 
 
@@ -67,54 +68,31 @@ class OrganizationRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "name_es"]
 
 
-class CitedSourceSerializer(serializers.Serializer):
-    """A cited source; a confidential one is only said to exist."""
+class CitedSourceSerializer(serializers.ModelSerializer):
+    """A cited source (``Source.CITED_FIELDS``); a confidential one is only said to exist: its
+    title says so and its other fields are ``withheld``."""
 
     confidential = serializers.BooleanField()
     id = serializers.IntegerField(allow_null=True)
-    title = serializers.CharField()
-    kind = serializers.CharField(allow_blank=True)
-    url = serializers.CharField(allow_blank=True)
-    archived_url = serializers.CharField(allow_blank=True)
-    published_on = serializers.DateField(allow_null=True)
-    published_precision = serializers.CharField(allow_blank=True)
     organization = OrganizationRefSerializer(allow_null=True)
-    language = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = Source
+        fields = ["confidential", "id", *Source.CITED_FIELDS]
+        # A confidential source's choices are withheld as blank.
+        extra_kwargs = {
+            name: {"allow_blank": True}
+            for name in Source.CITED_FIELDS
+            if Source._meta.get_field(name).choices
+        }
 
     def to_representation(self, source: Source) -> dict:
+        data = super().to_representation(source)
         if source.confidential:
-            return {
-                "confidential": True,
-                "id": None,
-                "title": source.public_title,
-                "kind": "",
-                "url": "",
-                "archived_url": "",
-                "published_on": None,
-                "published_precision": "",
-                "organization": None,
-                "language": "",
-            }
-        return {
-            "confidential": False,
-            "id": source.pk,
-            "title": source.title,
-            "kind": source.kind,
-            "url": source.url,
-            "archived_url": source.archived_url,
-            "published_on": source.published_on.isoformat() if source.published_on else None,
-            "published_precision": source.published_precision,
-            "organization": (
-                {
-                    "slug": source.organization.slug,
-                    "name": source.organization.name,
-                    "name_es": source.organization.name_es,
-                }
-                if source.organization_id
-                else None
-            ),
-            "language": source.language,
-        }
+            for name, value in data.items():
+                data[name] = withheld(value, True, None if self.fields[name].allow_null else "")
+            data.update(confidential=True, title=source.public_title)
+        return data
 
 
 class CitationSerializer(serializers.ModelSerializer):

@@ -134,17 +134,29 @@ def public_source_title(title: str, confidential: bool) -> str:
     return str(CONFIDENTIAL_SOURCE) if confidential else title
 
 
+def withheld(value, confidential: bool, blank=""):
+    """A detail of a source (its address, its date...) or one quoted from it (the words, the
+    page) as the public sees it: ``blank`` when the source is confidential, since any of them
+    can identify a witness. The one rule every public output applies."""
+    return blank if confidential else value
+
+
 class CitesASource:
-    """Something that quotes a source: its quote and locator are public unless the source is
-    confidential, since the words or the page of a confidential source can identify a witness."""
+    """Something that quotes a source: what it quotes (``QUOTED_FIELDS``) is public unless the
+    source is confidential (``withheld``)."""
+
+    QUOTED_FIELDS = ("quote", "locator")
+
+    def quoted_publicly(self, name: str) -> str:
+        return withheld(getattr(self, name), self.source.confidential)
 
     @property
     def public_quote(self) -> str:
-        return "" if self.source.confidential else self.quote
+        return self.quoted_publicly("quote")
 
     @property
     def public_locator(self) -> str:
-        return "" if self.source.confidential else self.locator
+        return self.quoted_publicly("locator")
 
 
 def sha256_of(file) -> str:
@@ -183,6 +195,9 @@ class Source(TimeStamped):
         "language",
         "summary",
     )
+    # What a citation shows of its source (API, exports, published versions): its public fields
+    # but the date staff read it and its summary. A confidential source's are all ``withheld``.
+    CITED_FIELDS = tuple(name for name in PUBLIC_FIELDS if name not in ("accessed_on", "summary"))
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")

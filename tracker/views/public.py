@@ -4,7 +4,7 @@ import sys
 from functools import partial
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,9 +20,10 @@ from django.views.generic import DetailView, RedirectView, TemplateView
 
 from tracker.citing import Citations, reference_of
 from tracker.documented import cached_documented
+from tracker.filters import NEWEST_EVENT_FIRST, NEWEST_PUBLISHED_FIRST
 from tracker.indicators import PAGE_SIZE as FIGURES_PAGE_SIZE
 from tracker.indicators import indicator_figures
-from tracker.lists import LISTS, public_citations, statistics_for_listing
+from tracker.lists import LISTS, claims_for_page, public_citations, statistics_for_listing
 from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
     Citation,
@@ -113,6 +115,10 @@ class GoneWhenWithdrawn:
             return notice
 
 
+# The figures list's order (newest first), for the figures shown newest first elsewhere.
+FIGURES_ORDER = LISTS["statistics"].filterset_class.ordering
+
+
 def statistics_for_tables():
     """Public figures with everything the figure tables show, joined."""
     return statistics_for_listing(Statistic.objects.public())
@@ -123,12 +129,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_claims"] = (
-            Claim.objects.public()
-            .select_related("location")
-            .prefetch_related("categories")
-            .order_by("-published_at", "-pk")[:6]
-        )
+        context["latest_claims"] = claims_for_page(Claim.objects.public()).order_by(
+            *NEWEST_PUBLISHED_FIRST
+        )[:6]
         context["headline_figures"] = headline_figures()
         return context
 
@@ -148,7 +151,7 @@ def headline_figures() -> list[Statistic]:
     )
     order = {pk: position for position, pk in enumerate(ranked)}
     latest_of_indicator = (
-        figures.filter(indicator=OuterRef("indicator")).order_by("-as_of", "-pk").values("pk")[:1]
+        figures.filter(indicator=OuterRef("indicator")).order_by(*FIGURES_ORDER).values("pk")[:1]
     )
     latest = figures.filter(indicator__in=order, pk=Subquery(latest_of_indicator)).select_related(
         "indicator", "organization", "source__organization"
@@ -217,7 +220,7 @@ def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
     Each side is read on its own, newest first, by an index, and stops at ``limit`` rows; one
     statement for both (an OR over the two) read and sorted every figure of a busy place.
     """
-    newest = statistics_for_tables().order_by("-as_of", "-pk")
+    newest = statistics_for_tables().order_by(*FIGURES_ORDER)
     indicators = list(
         Indicator.objects.filter(
             category__in=[category.pk for category in claim.categories.all()]
@@ -396,6 +399,8 @@ class IndicatorDetailView(DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             notices=[text for text in (notice, shown["notice"]) if text],
+            # This indicator's figures as the figures list exports them.
+            export_urls=LISTS["statistics"].export_urls(urlencode({"indicator": indicator.slug})),
         )
         return context
 
@@ -415,11 +420,7 @@ class LocationDetailView(DetailView):
         location = self.object
         places = Location.objects.within([location.pk]).values("pk")
         claims = Claim.objects.public().filter(location__in=places)
-        shown = list(
-            claims.select_related("location")
-            .prefetch_related("categories")
-            .order_by(F("event_start").desc(nulls_last=True), "-pk")[: self.claims_shown + 1]
-        )
+        shown = list(claims_for_page(claims).order_by(*NEWEST_EVENT_FIRST)[: self.claims_shown + 1])
         # Counted only when there are more than the page shows (a country at scale).
         more = len(shown) > self.claims_shown
         context["claim_count"] = claims.count() if more else len(shown)
