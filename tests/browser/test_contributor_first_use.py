@@ -108,3 +108,30 @@ def test_new_contributor_finds_the_way_from_an_empty_workspace(
     draft = Claim.objects.get(title="Imported claim 2")
     page.wait_for_url(f"**/en/workspace/claims/{draft.pk}/edit/")
     assert draft.status == ModerationStatus.DRAFT
+
+
+def test_enter_saves_the_claim_and_enter_in_the_source_search_searches(
+    page, demo_users, log_in_as
+):
+    """Enter in a text box saves the draft (never the source search or "Add another citation",
+    which come first in the form); Enter in the source search box runs the search."""
+    cecot = SourceFactory(title="Report on CECOT")
+    SourceFactory(title="Annual review of prisons")
+    log_in_as(page, demo_users["contributor"])
+    page.goto("/en/workspace/claims/new/")
+    page.locator("#source-query").fill("CECOT")
+    page.locator("#source-query").press("Enter")
+    expect(page.get_by_text("The source lists below now show matches only.")).to_be_visible()
+    options = page.locator("#id_citations-0-source option").all_text_contents()
+    assert any("Report on CECOT" in text for text in options)
+    assert not any("Annual review" in text for text in options)
+    assert not Claim.objects.exists()
+
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_summary").fill("Families say they have not been allowed to visit since 2023.")
+    page.locator("#id_citations-0-source").select_option(str(cecot.pk))
+    page.locator("#id_title").press("Enter")
+    expect(page.get_by_text("Draft saved. Submit it for review when ready.")).to_be_visible()
+    claim = Claim.objects.get()
+    assert claim.title == TITLE
+    assert claim.status == ModerationStatus.DRAFT
