@@ -110,9 +110,7 @@ def test_new_contributor_finds_the_way_from_an_empty_workspace(
     assert draft.status == ModerationStatus.DRAFT
 
 
-def test_enter_saves_the_claim_and_enter_in_the_source_search_searches(
-    page, demo_users, log_in_as
-):
+def test_enter_saves_the_claim_and_enter_in_the_source_search_searches(page, demo_users, log_in_as):
     """Enter in a text box saves the draft (never the source search or "Add another citation",
     which come first in the form); Enter in the source search box runs the search."""
     cecot = SourceFactory(title="Report on CECOT")
