@@ -83,3 +83,20 @@ def test_approximate_date_in_spanish(page, transactional_db):
         page.goto(claim.get_absolute_url())
 
     assert "hacia 2022" in page.locator(".facts").text_content()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_header_keeps_the_language_switcher_beside_the_sites_name_on_a_laptop(
+    new_page, demo_data, language
+):
+    """At 1366 px the site's name and the language switcher share the first row and the menu
+    the second, in either language: longer Spanish words never push the switcher further."""
+    page = new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"/{language}/")
+    brand = page.locator(".brand").bounding_box()
+    switcher = page.locator(".language-switcher").bounding_box()
+    menu = page.get_by_role("navigation", name="Main" if language == "en" else "Principal")
+    first_link = menu.get_by_role("link").first.bounding_box()
+    assert abs((switcher["y"] + switcher["height"] / 2) - (brand["y"] + brand["height"] / 2)) < 8
+    assert first_link["y"] >= brand["y"] + brand["height"]
+    assert page.locator(".site-header").bounding_box()["height"] < 110
