@@ -157,15 +157,24 @@ def test_api_refuses_writes(client, contributor):
 
 
 def test_api_claims_list_query_count(client, seeded, django_assert_num_queries):
-    # count, page, categories, tags, citations with sources
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/api/claims/")
     assert response.json()["count"] == 3
 
 
+def test_api_claims_list_warm_reads_only_the_version(client, seeded, django_assert_num_queries):
+    """A page asked for again at the same public-data version: its total and its rows come
+    from the cache, so nothing is counted again."""
+    first = client.get("/api/claims/", {"country": "SV"}).json()
+    with django_assert_num_queries(1) as captured:
+        again = client.get("/api/claims/", {"country": "SV"}).json()
+    assert again == first
+    assert "count(" not in captured.captured_queries[0]["sql"].lower()
+
+
 def test_api_statistics_list_query_count(client, seeded, django_assert_num_queries):
     StatisticFactory.create_batch(4)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get("/api/statistics/")
     assert response.json()["count"] == 5
 

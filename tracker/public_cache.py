@@ -16,7 +16,7 @@ import hashlib
 import time
 
 from django.core.cache import caches
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.db.models import F
 
 from tracker import refresh
@@ -53,22 +53,6 @@ def public_version(using: str | None = None) -> int:
         .first()
     )
     return value or 0
-
-
-def count_and_version(queryset) -> tuple[int, int]:
-    """The number of rows of ``queryset`` and the public-data version, in one query (through
-    the queryset's database, like ``public_version``)."""
-    using = queryset.db
-    version = PublicDataVersion.objects.using(using).filter(pk=VERSION_PK).values("value")
-    counted, counted_params = queryset.order_by().values("pk").query.sql_with_params()
-    read, read_params = version.query.sql_with_params()
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT count(*) FROM ({counted}) counted), ({read})",
-            (*counted_params, *read_params),
-        )
-        total, value = cursor.fetchone()
-    return total, value or 0
 
 
 def cache_key(kind: str, version: int, *parts: str) -> str:

@@ -8,10 +8,11 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
 from tracker.data_license import with_license_link
+from tracker.facets import canonical_query
 from tracker.lists import PublicList
 from tracker.models import Indicator
 from tracker.paging import PublicPagination
-from tracker.public_cache import count_and_version
+from tracker.public_cache import get_or_compute, public_version
 from tracker.serializers import IndicatorSerializer
 
 
@@ -30,7 +31,7 @@ class PublicFilterBackend(DjangoFilterBackend):
         errors = filterset.form.errors.as_data()
         if all(error.code == "invalid_choice" for found in errors.values() for error in found):
             # Never true, yet plain SQL (``none()`` compiles to no statement at all), so the
-            # list still counts its rows in the query that reads the data version.
+            # list still counts its rows (none) like any other filter.
             return filterset.qs.filter(pk__isnull=True)
         raise utils.translate_validation(filterset.errors)
 
@@ -58,12 +59,12 @@ class PublicListViewSet(PublicApiViewSet):
         return self.public_list.listing(self.public_list.all_public())
 
     def list(self, request, *args, **kwargs):
-        """A page of the list: its rows cached with the JSON export's, per public-data version.
-
-        The total is counted afresh, in the query that reads the version.
-        """
+        """A page of the list: its rows cached with the JSON export's, and its total, per
+        public-data version: one primary-key lookup when both are cached."""
         queryset = self.filter_queryset(self.get_queryset())
-        total, version = count_and_version(queryset)
+        version = public_version(queryset.db)
+        parts = (self.public_list.name, canonical_query(request.query_params, "page", "page_size"))
+        total = get_or_compute("api-count", version, parts, queryset.count)
         pagination = PublicPagination(total=total)
         pagination.choose_page(queryset, request)
         return pagination.get_paginated_response(
