@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "tracker.models.base.DatePrecision",
         "CertaintyEnum": "tracker.models.people.Certainty",
+        "SourceKindEnum": "tracker.models.sources.Source.Kind",
+        "OrganizationKindEnum": "tracker.models.sources.Organization.Kind",
+        "PlaceKindEnum": "tracker.models.taxonomy.Location.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
