@@ -224,3 +224,23 @@ def test_indicator_register_query_is_set_in_the_admin_and_shows_at_once(client, 
     html = client.get(url).content.decode()
     assert "documents <strong>1</strong> person" in html
     assert "at or within El Salvador" in html
+
+
+def test_api_indicator_gives_the_documented_count_and_no_record(client, custody_page):
+    """The API's indicator carries the register's numbers (the same as its page), never a
+    record; an indicator without a register query says so with null."""
+    data = client.get(f"/api/indicators/{custody_page.slug}/").json()
+    register = data["register"]
+    found = documented(custody_page)
+    assert register["people"] == found.people == 3
+    assert register["listed"] == found.listed
+    assert register["counted_only"] == found.counted_only == 1
+    assert register["linked_records"] == found.linked_records
+    assert register["not_yet_published"] == found.not_yet_published
+    assert register["months"][-1]["people"] == 3
+    body = client.get(f"/api/indicators/{custody_page.slug}/").content.decode()
+    assert HIDDEN not in body and "Publicly Named Person" not in body
+    plain = IndicatorFactory()
+    assert client.get(f"/api/indicators/{plain.slug}/").json()["register"] is None
+    listed = client.get("/api/indicators/").json()["results"]
+    assert all("register" not in row for row in listed)

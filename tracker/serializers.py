@@ -11,6 +11,7 @@ from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker.documented import cached_documented
 from tracker.models import (
     Citation,
     Claim,
@@ -25,6 +26,7 @@ from tracker.models import (
 from tracker.models.people import PUBLIC_IF_NAMED, Privacy, shows_identity
 from tracker.models.sources import withheld
 from tracker.models.statistics import decimal_text
+from tracker.public_cache import public_version
 
 
 def page_url(obj, request=None) -> str:
@@ -170,6 +172,57 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "description_es",
             "original_language",
         ]
+
+
+class RegisterMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The last day of the month.")
+    people = serializers.IntegerField(help_text="People documented by the end of the month.")
+
+
+class DocumentedSerializer(serializers.Serializer):
+    """What the register of people documents for an indicator tied to it: numbers only."""
+
+    people = serializers.IntegerField(
+        help_text="People with a date of death in the indicator's range: the documented count "
+        "(records of one person linked across sources count once)."
+    )
+    listed = serializers.IntegerField(help_text="Of them, people with a public record.")
+    counted_only = serializers.IntegerField(
+        help_text="Of them, people counted whose records are never listed."
+    )
+    linked_records = serializers.IntegerField(
+        help_text="Published records of a person already counted (not counted again)."
+    )
+    undated_people = serializers.IntegerField(
+        help_text="People matching the register query whose records give no date of death."
+    )
+    not_yet_published = serializers.IntegerField(
+        help_text="Records matching the query, being written or awaiting review."
+    )
+    synthetic = serializers.IntegerField(
+        help_text="Of the people counted, those whose records are made up (demo data)."
+    )
+    months = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegisterMonthSerializer(many=True))
+    def get_months(self, documented) -> list[dict]:
+        return [{"month": day, "people": total} for day, total in documented.months]
+
+
+class IndicatorDetailSerializer(IndicatorSerializer):
+    """One indicator, with what the register of people documents when it is tied to it."""
+
+    register = serializers.SerializerMethodField()
+
+    class Meta(IndicatorSerializer.Meta):
+        fields = [*IndicatorSerializer.Meta.fields, "register"]
+
+    @extend_schema_field(DocumentedSerializer(allow_null=True))
+    def get_register(self, indicator: Indicator) -> dict | None:
+        if not indicator.counts_register:
+            return None
+        found = cached_documented(indicator, public_version())
+        return DocumentedSerializer(found).data if found is not None else None
 
 
 class StatisticSerializer(serializers.ModelSerializer):

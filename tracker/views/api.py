@@ -13,7 +13,7 @@ from tracker.lists import PublicList
 from tracker.models import Indicator
 from tracker.paging import PublicPagination
 from tracker.public_cache import get_or_compute, public_version
-from tracker.serializers import IndicatorSerializer
+from tracker.serializers import IndicatorDetailSerializer, IndicatorSerializer
 
 
 class PublicFilterBackend(DjangoFilterBackend):
@@ -94,6 +94,9 @@ class IndicatorViewSet(PublicApiViewSet):
 
     serializer_class = IndicatorSerializer
     lookup_field = "slug"
+
+    def get_serializer_class(self):
+        return IndicatorDetailSerializer if self.action == "retrieve" else IndicatorSerializer
 
     def get_queryset(self):
         return Indicator.objects.public().select_related("category").order_by("name", "pk")
