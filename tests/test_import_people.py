@@ -347,3 +347,22 @@ def test_case_list_job_status_and_page_queries_do_not_grow_with_the_rows(
         return len(done), len(status)
 
     assert page_queries(2) == page_queries(25)
+
+
+def test_case_list_job_discarded_goes_back_to_the_case_list_page(contributor_client, source):
+    job = uploaded_case_list(contributor_client, source, GOOD)
+    response = contributor_client.post(job_url(job, "discard"))
+    assert response["Location"] == PAGE_URL
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_case_list_job_page_in_spanish(contributor_client, source):
+    file = upload(GOOD)
+    response = contributor_client.post(
+        "/es/workspace/people/import/", {"source": source.pk, "file": file}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.language == "es"
+    html = contributor_client.get(f"/es/workspace/import/{job.pk}/").content.decode()
+    assert "se crearán 2 registros de personas como borradores suyos" in html
+    assert "Importar estos registros de personas" in html
