@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.factories import CategoryFactory, LocationFactory, make_user
+from tests.factories import CategoryFactory, LocationFactory, SourceFactory, make_user
 from tests.processes import child_env
 from tests.test_import import good_row, sheet
 from tracker import import_jobs
-from tracker.models import Claim, ImportJob
+from tracker.models import Claim, ImportJob, Person, PersonSource
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,6 +102,39 @@ def test_import_worker_checks_then_imports_a_job(worker_env, importer):
     assert job.result == {"claims": 50, "citations": 50, "sources": 50, "drafts": drafts}
     assert Claim.objects.filter(created_by=importer, status="draft").count() == 50
     assert not (Path(worker_env["MEDIA_ROOT"]) / job.stored_path).exists() or not job.stored_path
+
+
+def test_import_worker_checks_then_imports_a_case_list(worker_env, importer):
+    source = SourceFactory(url="https://example.org/worker-case-list")
+    rows = "".join(
+        f"W-{n},,male,{20 + n},died_in_custody,SV,cecot,2024-01-0{1 + n % 9},day,\n"
+        for n in range(30)
+    )
+    data = (
+        "case_number,name,sex,age,situation,country,place,died_on,died_precision,privacy\n" + rows
+    ).encode()
+    job = import_jobs.start_import(
+        owner=importer,
+        file_name="people.csv",
+        data=data,
+        language="en",
+        kind=ImportJob.Kind.CASE_LIST,
+        source=source,
+    )
+    run_worker_until_idle(worker_env)
+    job.refresh_from_db()
+    assert (job.state, job.report["rows"], job.report["error_count"]) == (State.CHECKED, 30, 0)
+    assert job.report["sample"][0]["place"] == "CECOT"
+    assert Person.objects.count() == 0
+
+    import_jobs.confirm_import(job, by=importer)
+    run_worker_until_idle(worker_env)
+    job.refresh_from_db()
+    assert job.state == State.DONE
+    drafts = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:20])
+    assert job.result == {"records": 30, "drafts": drafts}
+    assert Person.objects.filter(created_by=importer, status="draft").count() == 30
+    assert PersonSource.objects.filter(source=source).count() == 30
 
 
 def test_import_worker_killed_mid_import_leaves_nothing_and_can_retry(

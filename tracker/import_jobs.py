@@ -1,8 +1,11 @@
-"""Claim imports as background jobs, run by the task worker (``manage.py db_worker``).
+"""Spreadsheet imports as background jobs, run by the task worker (``manage.py db_worker``).
 
 A request only stores the uploaded file and enqueues a task: checking or importing 100,000 rows
-takes longer than gunicorn lets a request live. The worker checks the file (the dry run), the
-owner reads the result and confirms, the worker imports. The page polls the job's progress.
+takes longer than gunicorn lets a request live. A job has a kind (``KINDS``): a claims
+spreadsheet, or a source's case list of people; the kind says how the file is checked and
+imported, and the rest of this module is the same for both. The worker checks the file (the dry
+run), the owner reads the result and confirms, the worker imports. The page polls the job's
+progress.
 
 Rules that hold by construction:
 - ``done`` is written by the import's own transaction, with a conditional update: the user is
@@ -21,6 +24,7 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -32,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from tracker.imports import ImportRefused, check_claims_csv, import_claims_csv
+from tracker.imports.people import check_case_list, import_case_list
 from tracker.models import ImportJob
 from tracker.workflow import TransitionRefused
 
@@ -56,6 +61,67 @@ class RunGivenUp(Exception):
     """The run was given up (or replaced) while it ran: its work must not be kept."""
 
 
+# The kinds of file ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """What a kind's dry run tells the job: the report its page shows."""
+
+    is_valid: bool
+    rows: int
+    report: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Imported:
+    """What a kind's import tells the job: the result its page shows (``drafts``: first pks)."""
+
+    rows: int
+    result: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class JobKind:
+    """How one kind of file is checked and imported; its pages' words are in ``tracker.views``.
+
+    ``check`` and ``run`` take the job, the stored file's bytes and a progress callback;
+    ``run`` writes in the caller's transaction and raises ``ImportRefused`` for a file with
+    errors, nothing written.
+    """
+
+    check: Callable[[ImportJob, bytes, Callable], Checked]
+    run: Callable[[ImportJob, bytes, Callable], Imported]
+
+
+def check_claims(job: ImportJob, data: bytes, progress) -> Checked:
+    plan = check_claims_csv(data, progress=progress)
+    return Checked(plan.is_valid, plan.row_count, plan.report())
+
+
+def run_claims(job: ImportJob, data: bytes, progress) -> Imported:
+    result = import_claims_csv(data, by=job.owner, file_name=job.file_name, progress=progress)
+    return Imported(result.claims, dataclasses.asdict(result))
+
+
+def check_people(job: ImportJob, data: bytes, progress) -> Checked:
+    plan = check_case_list(data, source=job.source, progress=progress)
+    return Checked(plan.is_valid, plan.row_count, plan.report())
+
+
+def run_people(job: ImportJob, data: bytes, progress) -> Imported:
+    plan = import_case_list(
+        data, source=job.source, by=job.owner, file_name=job.file_name, progress=progress
+    )
+    return Imported(plan.row_count, plan.result())
+
+
+KINDS = {
+    ImportJob.Kind.CLAIMS: JobKind(check=check_claims, run=run_claims),
+    ImportJob.Kind.CASE_LIST: JobKind(check=check_people, run=run_people),
+}
+
+
 def clean_file_name(name: str) -> str:
     """The uploaded file's name as a page and an event comment may show it."""
     name = UNSAFE_NAME_CHARACTERS.sub("", name or "").strip()
@@ -65,10 +131,23 @@ def clean_file_name(name: str) -> str:
 # What requests do ------------------------------------------------------------------------------
 
 
-def start_import(*, owner, file_name: str, data: bytes, language: str) -> ImportJob:
-    """Keep an uploaded file in private storage and have the worker check it."""
+def start_import(
+    *,
+    owner,
+    file_name: str,
+    data: bytes,
+    language: str,
+    kind: str = ImportJob.Kind.CLAIMS,
+    source=None,
+) -> ImportJob:
+    """Keep an uploaded file in private storage and have the worker check it.
+
+    A case list (``kind``) names the ``source`` that reports its records.
+    """
     job = ImportJob(
         owner=owner,
+        kind=kind,
+        source=source,
         file_name=clean_file_name(file_name),
         sha256=hashlib.sha256(data).hexdigest(),
         language=language or settings.LANGUAGE_CODE,
@@ -167,17 +246,17 @@ def check_import_job(job_id: str, attempt: int) -> str:
     with translation.override(job.language):
         try:
             data = read_stored_file(job)
-            plan = check_claims_csv(data, progress=ProgressWriter(job))
-            if not plan.is_valid:
+            checked = KINDS[job.kind].check(job, data, ProgressWriter(job))
+            if not checked.is_valid:
                 # A file with errors can never be imported: do not keep it.
                 delete_stored_file(job.stored_path)
             finish(
                 job,
                 state=State.CHECKED,
-                report=plan.report(),
-                rows_done=plan.row_count,
-                rows_total=plan.row_count,
-                stored_path=job.stored_path if plan.is_valid else "",
+                report=checked.report,
+                rows_done=checked.rows,
+                rows_total=checked.rows,
+                stored_path=job.stored_path if checked.is_valid else "",
             )
         except JobFailure as failure:
             fail(job, failure.message)
@@ -199,15 +278,13 @@ def run_import_job(job_id: str, attempt: int) -> str:
         try:
             data = read_stored_file(job)
             with transaction.atomic():
-                result = import_claims_csv(
-                    data, by=job.owner, file_name=job.file_name, progress=progress
-                )
+                imported = KINDS[job.kind].run(job, data, progress)
                 if not finish(
                     job,
                     state=State.DONE,
-                    result=dataclasses.asdict(result),
-                    rows_done=result.claims,
-                    rows_total=result.claims,
+                    result=imported.result,
+                    rows_done=imported.rows,
+                    rows_total=imported.rows,
                     stored_path="",
                 ):
                     raise RunGivenUp
@@ -234,7 +311,7 @@ def begin(job_id: str, attempt: int, state: str) -> ImportJob | None:
     )
     if not taken:
         return None
-    return ImportJob.objects.select_related("owner").get(pk=job_id)
+    return ImportJob.objects.select_related("owner", "source").get(pk=job_id)
 
 
 def finish(job: ImportJob, *, state: str, **fields) -> bool:

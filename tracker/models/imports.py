@@ -14,11 +14,16 @@ class ImportJobQuerySet(models.QuerySet):
 
 
 class ImportJob(models.Model):
-    """One uploaded file: checked in the worker (the dry run), then, once confirmed, imported.
+    """One uploaded file (a claims spreadsheet, or a source's case list of people): checked in
+    the worker (the dry run), then, once confirmed, imported.
 
     ``done`` is written in the transaction that writes the imported rows, so a job is done
     exactly when its drafts exist; any other end leaves nothing imported.
     """
+
+    class Kind(models.TextChoices):
+        CLAIMS = "claims", _("claims")
+        CASE_LIST = "case_list", _("case list")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")
@@ -34,6 +39,16 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CLAIMS)
+    # A case list's source: every record it creates is reported by it.
+    source = models.ForeignKey(
+        "tracker.Source",
+        verbose_name=_("source of the list"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )

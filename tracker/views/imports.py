@@ -1,4 +1,8 @@
-"""Spreadsheet import of claims for contributors: upload, dry run, confirm, follow the job.
+"""Spreadsheet imports for contributors: upload, dry run, confirm, follow the job.
+
+The claims spreadsheet is uploaded here; a source's case list on its own page
+(``workspace.CaseListImportView``); both then have the same job pages, which take what differs
+by kind from ``PAGES``.
 
 A request never checks or imports rows itself: the upload stores the file in private media
 storage (never served) and the task worker checks it, then imports it once its owner confirms
@@ -7,6 +11,8 @@ at once, without storing anything. A job is its uploader's alone.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -20,11 +26,55 @@ from django.views import View
 
 from tracker import import_jobs
 from tracker.imports import ClaimSheet, max_bytes, template_csv
-from tracker.models import Claim, ImportJob
+from tracker.models import Claim, ImportJob, Person
 from tracker.views.mixins import ImportJobOwnerMixin, ImportPermissionMixin
 from tracker.workflow import TransitionRefused
 
 RECENT_JOBS = 10
+
+
+@dataclass(frozen=True)
+class KindPage:
+    """What a job's pages say and link to for one kind of file (``import_jobs.KINDS`` says how
+    it is checked and imported)."""
+
+    permission: str  # to upload such a file
+    upload_url: str  # the page to upload another
+    template: str  # the kind's parts of the job page: "ready", "sample", "done" and "draft"
+    confirm_label: str
+    model: type  # what the drafts are
+    edit_url: str
+
+
+PAGES = {
+    ImportJob.Kind.CLAIMS: KindPage(
+        permission="tracker.add_claim",
+        upload_url="imports:upload",
+        template="tracker/imports/includes/claims.html",
+        confirm_label=_("Import these claims"),
+        model=Claim,
+        edit_url="workspace:claim_edit",
+    ),
+    ImportJob.Kind.CASE_LIST: KindPage(
+        permission="tracker.add_person",
+        upload_url="workspace:case_list_import",
+        template="tracker/imports/includes/case_list.html",
+        confirm_label=_("Import these person records"),
+        model=Person,
+        edit_url="workspace:person_edit",
+    ),
+}
+
+
+def recent_jobs(user, kind: str):
+    """A user's last jobs of one kind, for its upload page."""
+    return ImportJob.objects.owned_by(user).filter(kind=kind)[:RECENT_JOBS]
+
+
+class JobPageMixin(ImportJobOwnerMixin):
+    """The job pages: open to whoever may import some kind of file; a job is its owner's."""
+
+    job_permissions = tuple(page.permission for page in PAGES.values())
 
 
 class ImportForm(forms.Form):
@@ -58,7 +108,7 @@ class ImportUploadView(ImportPermissionMixin, View):
         return redirect("imports:job", pk=job.pk)
 
     def page(self, form):
-        jobs = ImportJob.objects.owned_by(self.request.user)[:RECENT_JOBS]
+        jobs = recent_jobs(self.request.user, ImportJob.Kind.CLAIMS)
         return render(
             self.request,
             self.template_name,
@@ -75,19 +125,20 @@ class ImportTemplateView(ImportPermissionMixin, View):
         return response
 
 
-class ImportJobView(ImportJobOwnerMixin, View):
+class ImportJobView(JobPageMixin, View):
     template_name = "tracker/imports/job.html"
 
     def get(self, request, pk):
         job = import_jobs.refresh_if_interrupted(self.get_job())
+        page = PAGES[job.kind]
         # The first drafts it created, to open them at once; the workspace lists them all.
-        drafts = Claim.objects.owned_by(request.user).filter(
+        drafts = page.model.objects.owned_by(request.user).filter(
             pk__in=job.result.get("drafts", []) if job.is_done else []
         )
         return render(
             request,
             self.template_name,
-            {"job": job, "drafts": drafts.order_by("pk"), **job_context(job)},
+            {"job": job, "page": page, "drafts": drafts.order_by("pk"), **job_context(job)},
         )
 
 
@@ -131,7 +182,7 @@ def progress_text(job: ImportJob) -> str:
     }
 
 
-class ImportJobStatusView(ImportJobOwnerMixin, View):
+class ImportJobStatusView(JobPageMixin, View):
     """The job's state and progress as JSON, polled by its page (static/js/import-progress.js)."""
 
     def get(self, request, pk):
@@ -147,7 +198,7 @@ class ImportJobStatusView(ImportJobOwnerMixin, View):
         )
 
 
-class JobActionView(ImportJobOwnerMixin, View):
+class JobActionView(JobPageMixin, View):
     """A POST that moves the owner's job on, through ``tracker.import_jobs``."""
 
     http_method_names = ["post"]
@@ -180,4 +231,4 @@ class ImportDiscardView(JobActionView):
     def act(self, job):
         import_jobs.discard_import(job, by=self.request.user)
         messages.success(self.request, _("The import was discarded."))
-        return redirect("imports:upload")
+        return redirect(PAGES[job.kind].upload_url)

@@ -48,9 +48,19 @@ class ImportPermissionMixin(StaffPermissionMixin):
     permission_required = "tracker.add_claim"
 
 
-class ImportJobOwnerMixin(ImportPermissionMixin):
-    """An import job is its uploader's alone: anyone else gets a 404, as for a missing one."""
+class ImportJobOwnerMixin(StaffPermissionMixin):
+    """An import job is its uploader's alone: anyone else gets a 404, as for a missing one.
+
+    Its pages are open to whoever holds one of ``job_permissions`` (to import one kind of file
+    or another); the job itself decides the rest.
+    """
+
+    job_permissions: tuple[str, ...] = ()
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        return any(user.has_perm(name) for name in self.job_permissions)
 
     def get_job(self) -> ImportJob:
-        jobs = ImportJob.objects.owned_by(self.request.user)
+        jobs = ImportJob.objects.owned_by(self.request.user).select_related("source")
         return get_object_or_404(jobs, pk=self.kwargs["pk"])

@@ -8,8 +8,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import (
     CreateView,
     DetailView,
@@ -20,7 +20,7 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from tracker import workflow
+from tracker import import_jobs, workflow
 from tracker.evidence import SERVED_FILE_POLICY, download_name, sniff_evidence_type
 from tracker.filters import SEARCH_MAX_LENGTH, search_problem
 from tracker.forms import (
@@ -33,10 +33,11 @@ from tracker.forms import (
 )
 from tracker.imports import max_bytes
 from tracker.imports.people import COLUMNS as CASE_LIST_COLUMNS
-from tracker.imports.people import CaseListRefused, check_case_list, import_case_list
+from tracker.imports.people import CaseListSheet
 from tracker.models import (
     Citation,
     Claim,
+    ImportJob,
     ModerationStatus,
     Organization,
     Person,
@@ -49,6 +50,7 @@ from tracker.models.base import normalize_search_text
 from tracker.models.sources import sha256_of
 from tracker.people_forms import CaseListForm, PersonForm, PersonReportFormSet
 from tracker.selectors import likely_duplicates
+from tracker.views.imports import recent_jobs
 from tracker.views.mixins import OwnerOrReviewerMixin, StaffPermissionMixin
 from tracker.workflow.edits import citation_rows, report_rows
 
@@ -362,8 +364,9 @@ class PersonFormView(EntryFormView):
 
 
 class CaseListImportView(StaffPermissionMixin, TemplateView):
-    """A source's case list: checked first (a dry run, nothing saved), then imported as the
-    user's draft person records, all rows or none. Small files: read within the request."""
+    """A source's case list: its file checked here as a whole (size, encoding, columns), then
+    stored and handed to the import worker as a job (``tracker.import_jobs``): a dry run, nothing
+    saved; once the user confirms, every row as their draft person record, or none."""
 
     permission_required = "tracker.add_person"
     template_name = "tracker/workspace/case_list.html"
@@ -379,35 +382,31 @@ class CaseListImportView(StaffPermissionMixin, TemplateView):
         form = self.form(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(form)
-        source = form.cleaned_data["source"]
-        data = form.cleaned_data["file"].read(max_bytes() + 1)
-        if "import" not in request.POST:
-            return self.page(form, plan=check_case_list(data, source=source))
-        try:
-            plan = import_case_list(
-                data, source=source, by=request.user, file_name=form.cleaned_data["file"].name
-            )
-        except CaseListRefused as refusal:
-            return self.page(form, plan=refusal.plan)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s person record imported as your draft.",
-                "%(count)s person records imported as your drafts.",
-                plan.row_count,
-            )
-            % {"count": plan.row_count},
+        upload = form.cleaned_data["file"]
+        # Never read more than the limit (plus one byte, to know it was exceeded).
+        data = upload.read(max_bytes() + 1)
+        sheet = CaseListSheet(data)
+        if sheet.file_errors:
+            for error in sheet.file_errors:
+                form.add_error("file", error)
+            return self.page(form)
+        job = import_jobs.start_import(
+            owner=request.user,
+            file_name=upload.name,
+            data=data,
+            language=get_language(),
+            kind=ImportJob.Kind.CASE_LIST,
+            source=form.cleaned_data["source"],
         )
-        return HttpResponseRedirect(reverse("workspace:home"))
+        return HttpResponseRedirect(reverse("imports:job", args=[job.pk]))
 
-    def page(self, form, plan=None):
+    def page(self, form):
         return self.render_to_response(
             self.get_context_data(
                 form=form,
-                plan=plan,
                 columns=CASE_LIST_COLUMNS,
                 max_bytes=max_bytes(),
-                errors=plan.errors()[:200] if plan else [],
+                jobs=recent_jobs(self.request.user, ImportJob.Kind.CASE_LIST),
             )
         )
 
