@@ -1,8 +1,14 @@
 """A reviewer's journey through a full queue: pages, a filter, a sort, a review page as it will
-be published, the missing-provenance warning, an approval and the next item."""
+be published, the missing-provenance warning, an approval and the next item, and a correction
+previewed as it will read once approved.
+
+Screenshots of the queue, a review page and a correction are kept in the system's temporary
+directory, to look at the layout."""
 
 import datetime
 import re
+import tempfile
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -21,6 +27,7 @@ from tracker import workflow
 from tracker.models import Claim, DatePrecision, Location, ModerationStatus, Revision, Statistic
 
 S = ModerationStatus
+SHOTS = Path(tempfile.gettempdir())
 COMPLETE = "Man detained in March 2022 died at Izalco prison"
 OWN = "Transfers to CECOT without notice to families"
 UNSOURCED = "Woman held for 14 months without a hearing"
@@ -153,6 +160,7 @@ def test_reviewer_walks_a_full_queue_approves_and_goes_to_the_next(page, demo_us
     assert queue_rows(page).count() == 25
     assert page.locator(".own-mark").count() == 5
     assert_accessible(page, axe_source)
+    page.screenshot(path=SHOTS / "review-queue.png", full_page=True)
 
     page.locator(".pagination").get_by_role("link", name="Next").click()
     page.wait_for_url("**/en/review/?page=2")
@@ -194,6 +202,7 @@ def test_reviewer_walks_a_full_queue_approves_and_goes_to_the_next(page, demo_us
     assert page.locator(".provenance-warning").count() == 0
     assert "p. 14" in page.locator(".review-side").inner_text()
     assert_accessible(page, axe_source)
+    page.screenshot(path=SHOTS / "review-entry.png", full_page=True)
 
     page.locator("input[name=action][value=approve]").check()
     page.locator(".decision-form button[type=submit]").click()
@@ -208,6 +217,18 @@ def test_reviewer_walks_a_full_queue_approves_and_goes_to_the_next(page, demo_us
     # The reviewer's own claim (second oldest) is skipped: the unsourced one comes next.
     page.wait_for_url(f"**/en/review/claims/{items[2].pk}/")
     assert page.locator(".provenance-warning").count() == 1
+
+    # A correction: the diff, and the claim as it will read once the correction is approved.
+    revision = next(item for item in items if isinstance(item, Revision))
+    page.goto(f"/en/review/revisions/{revision.pk}/")
+    preview = page.locator("article.preview")
+    assert preview.locator(".preview-label").text_content() == (
+        "As it will be published once this correction is approved"
+    )
+    assert preview.locator("h1").inner_text().endswith("(corrected)")
+    assert "(corrected)" in page.locator("table.diff ins").first.inner_text()
+    assert_accessible(page, axe_source)
+    page.screenshot(path=SHOTS / "review-correction.png", full_page=True)
 
 
 def test_full_queue_and_review_page_fit_a_phone(new_page, demo_users):
