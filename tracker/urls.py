@@ -23,6 +23,7 @@ from tracker.views import (
     maps,
     people,
     public,
+    records,
     review,
     tips,
     workspace,
@@ -137,17 +138,17 @@ workspace_patterns = [
     ),
     path("tips/", tips.TipInboxView.as_view(), name="tip_inbox"),
     path("tips/<int:pk>/", tips.TipDetailView.as_view(), name="tip_detail"),
-    path("sources/", workspace.SourceListView.as_view(), name="source_list"),
-    path("sources/new/", workspace.SourceCreateView.as_view(), name="source_create"),
-    path("sources/<int:pk>/edit/", workspace.SourceUpdateView.as_view(), name="source_edit"),
-    path("sources/<int:pk>/file/", workspace.SourceFileView.as_view(), name="source_file"),
-    path("organizations/", workspace.OrganizationListView.as_view(), name="organization_list"),
+    path("sources/", records.SourceListView.as_view(), name="source_list"),
+    path("sources/new/", records.SourceCreateView.as_view(), name="source_create"),
+    path("sources/<int:pk>/edit/", records.SourceUpdateView.as_view(), name="source_edit"),
+    path("sources/<int:pk>/file/", records.SourceFileView.as_view(), name="source_file"),
+    path("organizations/", records.OrganizationListView.as_view(), name="organization_list"),
     path(
-        "organizations/new/", workspace.OrganizationCreateView.as_view(), name="organization_create"
+        "organizations/new/", records.OrganizationCreateView.as_view(), name="organization_create"
     ),
     path(
         "organizations/<int:pk>/edit/",
-        workspace.OrganizationUpdateView.as_view(),
+        records.OrganizationUpdateView.as_view(),
         name="organization_edit",
     ),
 ]
