@@ -173,6 +173,14 @@ def test_map_and_timeline_pages_pass_axe(strict_page, axe_source, language, path
     page.goto(path.format(language=language))
     if "claims/" not in path or "map" in path:
         page.wait_for_selector(".map-box.map-ready")
+        # The attribution's links are told from its text by more than colour (axe's
+        # link-in-text-block), whenever axe happens to meet them.
+        links = page.locator(".leaflet-control-attribution a")
+        assert links.count() >= 1
+        decorations = links.evaluate_all(
+            "links => links.map(a => getComputedStyle(a).textDecorationLine)"
+        )
+        assert all("underline" in decoration for decoration in decorations), decorations
     assert_accessible(page, axe_source)
 
 
