@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -175,32 +176,34 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class RegisterMonthSerializer(serializers.Serializer):
-    month = serializers.DateField(help_text="The last day of the month.")
-    people = serializers.IntegerField(help_text="People documented by the end of the month.")
+    month = serializers.DateField(help_text=_("The last day of the month."))
+    people = serializers.IntegerField(help_text=_("People documented by the end of the month."))
 
 
 class DocumentedSerializer(serializers.Serializer):
     """What the register of people documents for an indicator tied to it: numbers only."""
 
     people = serializers.IntegerField(
-        help_text="People with a date of death in the indicator's range: the documented count "
-        "(records of one person linked across sources count once)."
+        help_text=_(
+            "People with a date of death in the indicator's range: the documented count "
+            "(records of one person linked across sources count once)."
+        )
     )
-    listed = serializers.IntegerField(help_text="Of them, people with a public record.")
+    listed = serializers.IntegerField(help_text=_("Of them, people with a public record."))
     counted_only = serializers.IntegerField(
-        help_text="Of them, people counted whose records are never listed."
+        help_text=_("Of them, people counted whose records are never listed.")
     )
     linked_records = serializers.IntegerField(
-        help_text="Published records of a person already counted (not counted again)."
+        help_text=_("Published records of a person already counted (not counted again).")
     )
     undated_people = serializers.IntegerField(
-        help_text="People matching the register query whose records give no date of death."
+        help_text=_("People matching the register query whose records give no date of death.")
     )
     not_yet_published = serializers.IntegerField(
-        help_text="Records matching the query, being written or awaiting review."
+        help_text=_("Records matching the query, being written or awaiting review.")
     )
     synthetic = serializers.IntegerField(
-        help_text="Of the people counted, those whose records are made up (demo data)."
+        help_text=_("Of the people counted, those whose records are made up (demo data).")
     )
     months = serializers.SerializerMethodField()
 

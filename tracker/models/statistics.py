@@ -170,13 +170,20 @@ class Statistic(CitesASource, ModeratedEntry):
     @classmethod
     def refresh_search_texts(cls, *, sources: list[int]) -> None:
         """Store again the search texts of the figures quoting ``sources``, after a source was
-        made confidential or public (a confidential source's quote must not be found)."""
+        made confidential or public (a confidential source's quote must not be found): read and
+        written 500 at a time."""
         figures = cls.objects.filter(source__in=sources).select_related(
             "indicator", "location", "source"
         )
+        batch = []
         for figure in figures.iterator(chunk_size=500):
-            english, spanish = figure.search_texts()
-            cls.objects.filter(pk=figure.pk).update(search_text=english, search_text_es=spanish)
+            figure.search_text, figure.search_text_es = figure.search_texts()
+            batch.append(figure)
+            if len(batch) == 500:
+                cls.objects.bulk_update(batch, ["search_text", "search_text_es"])
+                batch = []
+        if batch:
+            cls.objects.bulk_update(batch, ["search_text", "search_text_es"])
 
     def get_absolute_url(self) -> str:
         return reverse("public:statistic_detail", kwargs={"pk": self.pk})

@@ -10,6 +10,8 @@ commands all meet it; the review page lists what is missing before the reviewer 
 
 from __future__ import annotations
 
+import copy
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -130,7 +132,7 @@ def left_untraceable(source: Source, data: dict) -> list[str]:
     fields = data.get("fields", {})
     if not TRACEABILITY_FIELDS & set(fields):
         return []
-    changed = Source.objects.get(pk=source.pk)
+    changed = copy.copy(source)
     for name, value in fields.items():
         if name in TRACEABILITY_FIELDS:
             setattr(changed, name, value)
