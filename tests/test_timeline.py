@@ -3,14 +3,16 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CategoryFactory, ClaimFactory
 from tracker.filters import ClaimFilter
 from tracker.models import DatePrecision, ModerationStatus
 from tracker.public_cache import bump_public_version
-from tracker.timeline import claim_timeline
+from tracker.timeline import cached_counts, claim_timeline, count_rows
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -179,3 +181,48 @@ def test_timeline_names_the_year_on_its_first_month_bar():
     ClaimFactory(event_start=D(2022, 5, 2))
     labels = [bar.label for bar in timeline_of().bars]
     assert labels == ["Mar 2022", "Apr", "May"]
+
+
+QUERIES_OVER_THE_FACETS = [
+    "",
+    "q=custody",
+    "category=torture",
+    "category=torture&country=SV",
+    "country=SV&year=2022",
+    "year=none",
+    "month=2022-03",
+    "q=custody&category=torture&grade=unverified",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES_OVER_THE_FACETS)
+def test_the_lists_timeline_is_counted_with_its_facets_and_matches_its_own_count(client, query):
+    torture = CategoryFactory(slug="torture", name="Torture")
+    dates = [D(2022, 3, 27), D(2022, 3, 2), D(2022, 6, 1), D(2019, 1, 1), None]
+    for number in range(15):
+        claim = ClaimFactory(
+            event_start=dates[number % len(dates)],
+            date_precision=[DatePrecision.DAY, DatePrecision.YEAR, DatePrecision.APPROXIMATE][
+                number % 3
+            ],
+            country=["SV", "HN"][number % 2],
+            title=f"Deaths in custody {number}" if number % 4 else f"Raid {number}",
+        )
+        if number % 3:
+            claim.categories.add(torture)
+    bump_public_version()
+    params = QueryDict(query)
+    expected = sorted(count_rows(ClaimFilter(params).qs), key=repr)
+    with CaptureQueriesContext(connection) as request:
+        response = client.get(f"/en/claims/?{query}")
+    assert response.status_code == 200
+    # The facets and the timeline's counts are one statement: the matching claims found once.
+    [grouped] = [q["sql"] for q in request.captured_queries if "GROUP BY" in q["sql"]]
+    assert "date_precision" in grouped and "facet_base" in grouped
+    # Read again, the timeline's counts are the entry that statement kept.
+    timeline = response.context["timeline"]
+    assert timeline.total == response.context["paginator"].count == sum(r[-1] for r in expected)
+    with CaptureQueriesContext(connection) as captured:
+        counted = cached_counts(ClaimFilter(params), params, response.context["body_cache_key"][0])
+    assert len(captured) == 0
+    assert sorted(counted, key=repr) == expected

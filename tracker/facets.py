@@ -28,9 +28,15 @@ NOT_FILTERS = ("page", "page_size", "sort", "format")
 
 def year_sql(column: str, vendor: str) -> str:
     """The year of a date column as an integer, in the database's own words."""
+    return date_part_sql("year", column, vendor)
+
+
+def date_part_sql(part: str, column: str, vendor: str) -> str:
+    """The year or month of a date column as an integer, in the database's own words."""
     if vendor == "postgresql":
-        return f"extract(year FROM {column})::integer"
-    return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
+        return f"extract({part} FROM {column})::integer"
+    code = {"year": "%%Y", "month": "%%m"}[part]
+    return f"CAST(strftime('{code}', {column}) AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,26 @@ class FacetSpec:
     def __post_init__(self):
         if bool(self.sql) == (self.group_by is not None):
             raise ValueError(f"Facet {self.param}: give either group_by or sql.")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of the whole filtered list (every filter applied), read in the facets' own
+    statement so that the list's matches are found once: for claims, the timeline's counts,
+    whose sum is the list's total.
+
+    ``sql`` is a query over the base ``{base}`` (the entries' ``id`` and ``base_columns``;
+    ``{year:column}`` and ``{month:column}`` as for facets) giving three keys ``k1, k2, k3``
+    and a count ``n``; the keys reach ``collect`` as texts (or None);
+    ``collect`` turns those rows into the tally's own, ``total`` sums them, and ``keep``
+    caches them for their reader (``keep(version, params, rows)``).
+    """
+
+    sql: str
+    base_columns: tuple[str, ...]
+    collect: Callable[[list[tuple]], list]
+    total: Callable[[list], int]
+    keep: Callable[[int, QueryDict, list], None]
 
 
 @dataclass(frozen=True)
@@ -140,7 +166,15 @@ def facet_label(spec: FacetSpec, row: dict) -> str:
 
 
 def compute_facets(filterset, params: QueryDict, specs: list[FacetSpec]) -> list[Facet]:
-    """Each facet's values counted over the result set without that facet's own filter.
+    """Each facet's values counted over the result set without that facet's own filter."""
+    return facets_and_tally(filterset, params, specs)[0]
+
+
+def facets_and_tally(
+    filterset, params: QueryDict, specs: list[FacetSpec], tally: Tally | None = None
+) -> tuple[list[Facet], list | None]:
+    """Each facet's values counted over the result set without that facet's own filter, and
+    the ``tally`` of the whole result set when one is given (else None).
 
     ``filterset`` is the list's FilterSet of ``params``: its valid filters are applied to each
     facet's base, leaving the facet's own out (choices of related models are validated once).
@@ -152,18 +186,36 @@ def compute_facets(filterset, params: QueryDict, specs: list[FacetSpec]) -> list
         for name, value in getattr(form, "cleaned_data", {}).items()
         if name in params and name not in NOT_FILTERS
     }
-    bases = {}
-    for spec in specs:
+
+    def base_without(left_out: str | None):
         base = filterset.queryset.all()
         for name, value in valid.items():
-            if name != spec.param:
+            if name != left_out:
                 base = filterset.filters[name].filter(base, value)
-        bases[spec.param] = base.order_by()
+        return base.order_by()
+
+    bases = {spec.param: base_without(spec.param) for spec in specs}
     if specs and all(spec.sql for spec in specs):
-        grouped = grouped_in_one_statement(specs, bases, valid, filterset, filterset.queryset.db)
+        grouped, tallied = grouped_in_one_statement(
+            specs, bases, valid, filterset, filterset.queryset.db, tally, base_without
+        )
     else:
         grouped = {spec.param: grouped_rows(spec, bases[spec.param]) for spec in specs}
-    return [facet_of(spec, grouped[spec.param], params) for spec in specs]
+        tallied = tally_rows(tally, base_without(None)) if tally else None
+    facets = [facet_of(spec, grouped[spec.param], params) for spec in specs]
+    return facets, tallied
+
+
+def tally_rows(tally: Tally, base) -> list:
+    """The tally on its own, for a list whose facets are not all SQL: one statement."""
+    columns = ["id", *tally.base_columns]
+    sql, params = base.values_list("pk", *tally.base_columns).query.sql_with_params()
+    vendor = connections[base.db].vendor
+    arm = formatted(tally.sql, "tally_base", vendor)
+    statement = f"WITH tally_base ({', '.join(columns)}) AS ({sql}) {arm}"
+    with connections[base.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return tally.collect(cursor.fetchall())
 
 
 def facet_of(spec: FacetSpec, rows: list[dict], params: QueryDict) -> Facet:
@@ -215,61 +267,91 @@ def grouped_rows(spec: FacetSpec, base) -> list[dict]:
     )
 
 
-class YearOf:
-    """``{year:b.event_start}`` in a facet's SQL: the year of that column, in this dialect."""
+class DatePartOf:
+    """``{year:b.event_start}`` (or ``{month:…}``) in a facet's SQL: the year (month) of that
+    column, in this dialect."""
 
-    def __init__(self, vendor: str):
+    def __init__(self, part: str, vendor: str):
+        self.part = part
         self.vendor = vendor
 
     def __format__(self, column: str) -> str:
-        return year_sql(column, self.vendor)
+        return date_part_sql(self.part, column, self.vendor)
 
 
-def grouped_in_one_statement(specs, bases: dict, valid: dict, filterset, using: str) -> dict:
-    """Every facet's counts in one statement.
+def formatted(sql: str, base: str, vendor: str) -> str:
+    """A facet's or tally's SQL over the base named ``base``, in this dialect."""
+    return sql.format(base=base, year=DatePartOf("year", vendor), month=DatePartOf("month", vendor))
+
+
+def grouped_in_one_statement(
+    specs, bases: dict, valid: dict, filterset, using: str, tally=None, base_without=None
+) -> tuple[dict, list | None]:
+    """Every facet's counts, and the tally's, in one statement.
 
     Each distinct base (the filters less one facet's own) is a CTE, found once when filtered,
     and each facet is a GROUP BY over its base: the same counts, order and cut as
-    ``grouped_rows``, without filtering the entries again for every facet.
+    ``grouped_rows``, without filtering the entries again for every facet. The tally reads the
+    base with every filter applied, which is also the base of every facet not filtered on.
     """
     vendor = connections[using].vendor
     inline = getattr(filterset, "index_only_filters", frozenset())
-    columns = sorted({column for spec in specs for column in spec.base_columns})
+    wanted = [column for spec in specs for column in spec.base_columns]
+    if tally is not None:
+        wanted.extend(tally.base_columns)
+    columns = sorted(set(wanted))
     ctes, params, arms = {}, [], []
+
+    def cte(applied: tuple, base) -> str:
+        if applied not in ctes:
+            query = base.values_list("pk", *columns).query
+            sql, base_params = query.sql_with_params()
+            name = f"facet_base_{len(ctes)}"
+            # A base filtered by a search, a category... is found once and kept; one that
+            # only an index answers (all public rows, or a country, a grade, dates) is left
+            # to each facet's plan: found again in an index-only scan, with the table's
+            # statistics, it joins the category links and organisations better than a
+            # stored copy whose rows the planner cannot estimate.
+            kept = "NOT MATERIALIZED" if set(applied) <= inline else "MATERIALIZED"
+            column_list = ", ".join(["id", *columns])
+            ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
+            params.extend(base_params)
+        return ctes[applied][0]
+
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
         if not applied and spec.sql_all:
             arm = spec.sql_all
         else:
-            if applied not in ctes:
-                query = bases[spec.param].values_list("pk", *columns).query
-                sql, base_params = query.sql_with_params()
-                name = f"facet_base_{len(ctes)}"
-                # A base filtered by a search, a category... is found once and kept; one that
-                # only an index answers (all public rows, or a country, a grade, dates) is left
-                # to each facet's plan: found again in an index-only scan, with the table's
-                # statistics, it joins the category links and organisations better than a
-                # stored copy whose rows the planner cannot estimate.
-                kept = "NOT MATERIALIZED" if set(applied) <= inline else "MATERIALIZED"
-                column_list = ", ".join(["id", *columns])
-                ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
-                params.extend(base_params)
-            arm = spec.sql.format(base=ctes[applied][0], year=YearOf(vendor))
+            arm = formatted(spec.sql, cte(applied, bases[spec.param]), vendor)
         arms.append(
             f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
             "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
             f"FROM ({arm}) a WHERE a.key IS NOT NULL "
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
+    if tally is not None:
+        applied = tuple(sorted(valid))
+        arm = formatted(tally.sql, cte(applied, base_without(None)), vendor)
+        # Its keys as texts, as the facets' (``collect`` reads them back); the facet column
+        # tells its rows apart.
+        arms.append(
+            "SELECT -1 AS facet, CAST(t.k1 AS TEXT), CAST(t.k2 AS TEXT), CAST(t.k3 AS TEXT), t.n "
+            f"FROM ({arm}) t"
+        )
     with_clause = "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " if ctes else ""
     statement = with_clause + " UNION ALL ".join(arms)
     grouped = {spec.param: [] for spec in specs}
+    tallied = []
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         for number, key, label, label_es, count in cursor.fetchall():
+            if number < 0:
+                tallied.append((key, label, label_es, count))
+                continue
             row = {"key": key, "count": count, "label": label, "label_es": label_es}
             grouped[specs[number].param].append(row)
-    return grouped
+    return grouped, (tally.collect(tallied) if tally is not None else None)
 
 
 def canonical_query(params: QueryDict, *without: str) -> str:
@@ -283,21 +365,30 @@ def canonical_query(params: QueryDict, *without: str) -> str:
 
 
 def cached_summary(
-    list_name: str, params: QueryDict, filterset, specs: list[FacetSpec], count: Callable
+    list_name: str,
+    params: QueryDict,
+    filterset,
+    specs: list[FacetSpec],
+    count: Callable,
+    tally: Tally | None = None,
 ) -> tuple[int, int, list[Facet]]:
     """The total and the facets of a filtered list, cached by the public-data version.
 
     Shared by the HTML page and the JSON export of the same list and query string. Returns
     the version read (for the caller's own cache keys), the total and the facets: one
-    primary-key lookup when cached; on a miss, the count and the facets' statement(s).
+    primary-key lookup when cached; on a miss, the facets' statement(s), and the count unless
+    the list has a ``tally``, which gives the total (and is kept for its own reader).
     """
     version = public_version(filterset.queryset.db)
 
     def compute() -> tuple[int, list[Facet]]:
-        facets = compute_facets(filterset, params, specs)
+        facets, tallied = facets_and_tally(filterset, params, specs, tally)
         # Plain strings: the cached facets must not depend on lazy translation objects.
         facets = [Facet(facet.param, str(facet.label), facet.values) for facet in facets]
-        return count(), facets
+        if tally is None:
+            return count(), facets
+        tally.keep(version, params, tallied)
+        return tally.total(tallied), facets
 
     # Not the page: every page of a list has the same total and facets (whose toggle links
     # leave the page out).

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from tracker import exports, filters
-from tracker.facets import FacetSpec
+from tracker.facets import FacetSpec, Tally
 from tracker.models import (
     Citation,
     Claim,
@@ -43,6 +43,7 @@ from tracker.serializers import (
     SourceSerializer,
     StatisticSerializer,
 )
+from tracker.timeline import CLAIM_COUNTS
 
 # Rows fetched per database round trip when streaming a CSV; prefetches run once per chunk.
 CHUNK_SIZE = 2000
@@ -83,6 +84,8 @@ class PublicList:
     attach: Callable[[list[dict]], None] | None = None
     # CSV on PostgreSQL: the SELECT writing the rows of a queryset (``exports.copy_csv``).
     copy_sql: Callable | None = None
+    # Counts of the whole filtered list read with its facets, whose sum is its total.
+    tally: Tally | None = None
 
     def all_public(self) -> QuerySet:
         """The rows the list may ever show, for the API: those its FilterSet starts from."""
@@ -233,6 +236,7 @@ CLAIMS = PublicList(
     page_listing=claims_for_page,
     attach=exports.attach_claim_relations,
     copy_sql=exports.claim_copy_sql,
+    tally=CLAIM_COUNTS,
 )
 
 

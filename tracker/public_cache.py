@@ -60,6 +60,12 @@ def cache_key(kind: str, version: int, *parts: str) -> str:
     return f"tracker:public:{version}:{kind}:{digest}"
 
 
+def store(kind: str, version: int, parts: tuple[str, ...], value) -> None:
+    """Keep ``value`` for ``parts`` at ``version``, as ``get_or_compute`` would have: for a
+    value computed along with another's (the claim timeline's counts, with the facets)."""
+    caches[CACHE_ALIAS].set(cache_key(kind, version, *parts), value, TIMEOUT)
+
+
 def get_or_compute(kind: str, version: int, parts: tuple[str, ...], compute, *, keep=None):
     """The cached value for ``parts`` at ``version``, computed and stored on a miss (unless
     ``keep`` says the value computed is not to be kept).

@@ -20,10 +20,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.facets import canonical_query
+from tracker.facets import Tally, canonical_query
 from tracker.filters import NO_DATE
 from tracker.models import DatePrecision
-from tracker.public_cache import get_or_compute, public_version
+from tracker.public_cache import get_or_compute, public_version, store
 
 # Over more months than this, the bars are years.
 MAX_MONTHS = 36
@@ -69,19 +69,48 @@ def count_rows(queryset) -> list[tuple[int | None, int | None, bool, int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return merged((row["year"], row["month"], row["precision"], row["n"]) for row in rows)
+
+
+def merged(rows) -> list[tuple[int | None, int | None, bool, int]]:
+    """(year, month, precision, count) rows, numbers as numbers or texts, merged into
+    (year, month or None when known only to the year, known only to the year, count)."""
     counted: dict[tuple, int] = {}
-    for row in rows:
-        year_only = row["precision"] in YEAR_ONLY
-        key = (row["year"], None if year_only else row["month"], year_only)
-        counted[key] = counted.get(key, 0) + row["n"]
+    for year, month, precision, n in rows:
+        year_only = precision in YEAR_ONLY
+        year = None if year is None else int(year)
+        month = None if year_only or month is None else int(month)
+        key = (year, month, year_only)
+        counted[key] = counted.get(key, 0) + int(n)
     return [(*key, n) for key, n in counted.items()]
+
+
+def counts_parts(params: QueryDict) -> tuple[str, ...]:
+    return ("claims", canonical_query(params, "page", "sort"))
 
 
 def cached_counts(filterset, params: QueryDict, version: int | None = None) -> list[tuple]:
     if version is None:
         version = public_version(filterset.queryset.db)
-    parts = ("claims", canonical_query(params, "page", "sort"))
+    parts = counts_parts(params)
     return get_or_compute("timeline", version, parts, lambda: count_rows(filterset.qs))
+
+
+def keep_counts(version: int, params: QueryDict, rows: list[tuple]) -> None:
+    store("timeline", version, counts_parts(params), rows)
+
+
+# The timeline's counts, read with the claim list's facets (``tracker.facets.Tally``): the
+# claims matching a search or a category are found once for both, and the counts' sum is the
+# list's total.
+CLAIM_COUNTS = Tally(
+    sql="SELECT {year:b.event_start} AS k1, {month:b.event_start} AS k2, "
+    "b.date_precision AS k3, count(*) AS n FROM {base} b GROUP BY 1, 2, 3",
+    base_columns=("event_start", "date_precision"),
+    collect=merged,
+    total=lambda rows: sum(row[-1] for row in rows),
+    keep=keep_counts,
+)
 
 
 def period_query(params: QueryDict, name: str, value: str, selected: bool) -> str:

@@ -61,7 +61,12 @@ class JsonExportView(GenericAPIView):
         public_list: PublicList = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
         version, total, facets = cached_summary(
-            public_list.name, request.GET, filterset, public_list.facets, filterset.qs.count
+            public_list.name,
+            request.GET,
+            filterset,
+            public_list.facets,
+            filterset.qs.count,
+            tally=public_list.tally,
         )
         pagination = PublicPagination(total=total)
         pagination.choose_page(public_list.queryset(filterset), request)

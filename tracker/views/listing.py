@@ -80,6 +80,7 @@ class FilteredListView(ListView):
                 self.filterset,
                 self.public_list.facets,
                 self.counter(queryset),
+                tally=self.public_list.tally,
             )
         return self._summary
 

@@ -41,7 +41,7 @@ from tracker.models import (
 from tracker.paging import page_number
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
-from tracker.timeline import cached_counts, claim_timeline
+from tracker.timeline import claim_timeline
 from tracker.views.listing import FilteredListView, LazyRows
 from tracker.workflow import history
 
@@ -176,11 +176,6 @@ class ClaimListView(FilteredListView):
     template_name = "tracker/claim_list.html"
     context_object_name = "claims"
     public_list = LISTS["claims"]
-
-    def counter(self, queryset):
-        # The timeline counts every matching claim by period (and those without a date), and
-        # is cached on its own: its sum is the total, without counting the claims again.
-        return lambda: sum(row[-1] for row in cached_counts(self.filterset, self.request.GET))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
