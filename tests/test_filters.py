@@ -163,6 +163,26 @@ def test_claim_filter_most_cited_counts_every_citation_when_filtering_by_organiz
     assert ordered == ["Many citations", "Two from sjh"]
 
 
+def test_claim_filter_most_cited_counts_each_citation_once_whatever_the_filters():
+    """A claim matching several chosen categories and organisations keeps its own count."""
+    first, second = CategoryFactory(slug="first"), CategoryFactory(slug="second")
+    sjh, cristosal = OrganizationFactory(slug="sjh"), OrganizationFactory(slug="cristosal")
+    both = ClaimFactory(title="Custody in both categories")
+    both.categories.add(first, second)
+    CitationFactory(claim=both, source=SourceFactory(organization=sjh))
+    CitationFactory(claim=both, source=SourceFactory(organization=cristosal))
+    three = ClaimFactory(title="Custody cited three times")
+    three.categories.add(first)
+    for _ in range(3):
+        CitationFactory(claim=three, source=SourceFactory(organization=sjh))
+    query = "category=first&category=second&organization=sjh&organization=cristosal"
+    for extra in ("", "&q=custody", "&country=SV"):
+        filterset = claim_filter(f"{query}{extra}&sort=most_cited")
+        counts = dict(filterset.qs.values_list("title", "citation_count"))
+        assert counts == {"Custody cited three times": 3, "Custody in both categories": 2}
+        assert titles(filterset) == ["Custody cited three times", "Custody in both categories"]
+
+
 def test_claim_filter_sorts_by_recently_published():
     ClaimFactory(title="First", published_at=timezone.make_aware(datetime.datetime(2024, 1, 1)))
     ClaimFactory(title="Second", published_at=timezone.make_aware(datetime.datetime(2026, 1, 1)))
