@@ -178,3 +178,48 @@ def test_claim_list_total_is_the_timelines_sum_without_counting_again(client):
     dated = sum(bar.count for bar in [*timeline.bars, *timeline.year_bands])
     undated = timeline.undated.count if timeline.undated else 0
     assert response.context["paginator"].count == dated + undated == 12
+
+
+# A search or a category keeps its matches in a stored base: the page's ids are read with the
+# facets. An order the base cannot give (the citation count) reads them on their own.
+PAGES_WITH_THEIR_FACETS = [
+    ("q=custody", True),
+    ("q=custody&page=2", True),
+    ("q=custody&sort=recently_published&page=2", True),
+    ("q=custody&sort=relevance", True),
+    ("category=torture&page=2", True),
+    ("category=torture&sort=recent_event", True),
+    ("q=custody&sort=most_cited&page=2", False),
+    ("country=SV&page=2", False),  # an index gives this page in its order
+]
+
+
+@pytest.mark.parametrize(("query", "fused"), PAGES_WITH_THEIR_FACETS)
+def test_a_searched_lists_page_is_read_with_its_facets_in_the_lists_order(client, query, fused):
+    from django.http import QueryDict
+
+    from tracker.filters import ClaimFilter
+    from tracker.public_cache import bump_public_version
+
+    torture = CategoryFactory(slug="torture")
+    for number in range(31):
+        claim = ClaimFactory(
+            title=f"Death in custody {number}" + " custody" * (number % 4),
+            country="SV",
+            event_start=None if number % 7 == 0 else f"20{10 + number % 13}-0{1 + number % 9}-01",
+        )
+        claim.categories.add(torture)
+        for _ in range(number % 3):
+            CitationFactory(claim=claim)
+    bump_public_version()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/en/claims/?{query}")
+    assert response.status_code == 200
+    page = int(QueryDict(query).get("page", 1))
+    expected = list(ClaimFilter(QueryDict(query)).qs.values_list("pk", flat=True))
+    shown = [claim.pk for claim in response.context["claims"]]
+    assert shown == expected[(page - 1) * 25 : page * 25]
+    # The page's ids on their own: a statement of ids in the list's order.
+    apart = [q for q in captured if q["sql"].startswith('SELECT "tracker_claim"."id" AS "pk"')]
+    assert len(apart) == (0 if fused else 1)
+    assert len(captured) == 5 - fused + ("category" in query)

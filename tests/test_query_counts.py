@@ -29,7 +29,7 @@ ENDPOINTS = {
     "/sources.csv": 1,
     "/organizations.csv": 1,
     "/places.csv": 1,
-    "/claims.json": 7,
+    "/claims.json": 6,
     "/statistics.json": 9,
     "/sources.json": 6,
     "/organizations.json": 5,

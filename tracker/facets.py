@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, F, Q
+from django.db.models import Count, Expression, F, Field, OrderBy, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django_countries import countries
@@ -66,6 +66,16 @@ class FacetSpec:
     # Years: shown newest first (a value that is not a number, "date not given", last), not by
     # their counts, which would put 2026 before 2024 and 2025.
     newest_first: bool = False
+    # PostgreSQL's own SQL for the facet, when it reads columns that only its tables have
+    # (kept by its triggers, not model fields): ``stored_columns``, added to the base.
+    sql_postgresql: str = ""
+    stored_columns: tuple[str, ...] = ()
+
+    def sql_for(self, vendor: str) -> str:
+        return self.sql_postgresql if vendor == "postgresql" and self.sql_postgresql else self.sql
+
+    def stored_for(self, vendor: str) -> tuple[str, ...]:
+        return self.stored_columns if vendor == "postgresql" and self.sql_postgresql else ()
 
     def __post_init__(self):
         if bool(self.sql) == (self.group_by is not None):
@@ -90,6 +100,46 @@ class Tally:
     collect: Callable[[list[tuple]], list]
     total: Callable[[list], int]
     keep: Callable[[int, QueryDict, list], None]
+
+
+@dataclass(frozen=True)
+class PageArm:
+    """The ids of the page being shown, read with the facets when the list's matches are a
+    stored base (a search, a category) and its order is over the base's columns: the matches
+    are then found once for the facets, the total and the page. ``order_by`` is the list
+    queryset's order; ``keep(version, ids)`` caches the ids for the page's reader."""
+
+    order_by: tuple
+    offset: int
+    limit: int
+    keep: Callable[[int, list[int]], None]
+
+
+def order_over_base(order_by, base) -> list[tuple[str, bool, str]] | None:
+    """The list's order as (column, descending, nulls) over the base's columns, or None when
+    it orders by anything a base does not hold (an aggregate, an expression)."""
+    fields = {field.attname for field in base.model._meta.concrete_fields}
+    order = []
+    for item in order_by:
+        if isinstance(item, str):
+            name, descending, nulls = item.lstrip("-"), item.startswith("-"), ""
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+            nulls = " NULLS LAST" if item.nulls_last else " NULLS FIRST" if item.nulls_first else ""
+        else:
+            return None
+        name = "id" if name == "pk" else name
+        if name not in fields and name not in base.query.annotations:
+            return None
+        order.append((name, descending, nulls))
+    return order
+
+
+def order_sql(order: list[tuple[str, bool, str]], alias: str) -> str:
+    return ", ".join(
+        f"{alias}.{name} {'DESC' if descending else 'ASC'}{nulls}"
+        for name, descending, nulls in order
+    )
 
 
 @dataclass(frozen=True)
@@ -171,10 +221,15 @@ def compute_facets(filterset, params: QueryDict, specs: list[FacetSpec]) -> list
 
 
 def facets_and_tally(
-    filterset, params: QueryDict, specs: list[FacetSpec], tally: Tally | None = None
-) -> tuple[list[Facet], list | None]:
-    """Each facet's values counted over the result set without that facet's own filter, and
-    the ``tally`` of the whole result set when one is given (else None).
+    filterset,
+    params: QueryDict,
+    specs: list[FacetSpec],
+    tally: Tally | None = None,
+    page: PageArm | None = None,
+) -> tuple[list[Facet], list | None, list[int] | None]:
+    """Each facet's values counted over the result set without that facet's own filter, the
+    ``tally`` of the whole result set when one is given (else None), and the ids of ``page``
+    when they could be read with them (else None).
 
     ``filterset`` is the list's FilterSet of ``params``: its valid filters are applied to each
     facet's base, leaving the facet's own out (choices of related models are validated once).
@@ -187,23 +242,25 @@ def facets_and_tally(
         if name in params and name not in NOT_FILTERS
     }
 
-    def base_without(left_out: str | None):
+    def base_of(applied) -> QuerySet:
+        """The list's rows with the valid filters named in ``applied``, unordered."""
         base = filterset.queryset.all()
         for name, value in valid.items():
-            if name != left_out:
+            if name in applied:
                 base = filterset.filters[name].filter(base, value)
         return base.order_by()
 
-    bases = {spec.param: base_without(spec.param) for spec in specs}
+    bases = {spec.param: base_of(set(valid) - {spec.param}) for spec in specs}
+    page_ids = None
     if specs and all(spec.sql for spec in specs):
-        grouped, tallied = grouped_in_one_statement(
-            specs, bases, valid, filterset, filterset.queryset.db, tally, base_without
+        grouped, tallied, page_ids = grouped_in_one_statement(
+            specs, bases, valid, filterset, filterset.queryset.db, tally, base_of, page
         )
     else:
         grouped = {spec.param: grouped_rows(spec, bases[spec.param]) for spec in specs}
-        tallied = tally_rows(tally, base_without(None)) if tally else None
+        tallied = tally_rows(tally, base_of(set(valid))) if tally else None
     facets = [facet_of(spec, grouped[spec.param], params) for spec in specs]
-    return facets, tallied
+    return facets, tallied, page_ids
 
 
 def tally_rows(tally: Tally, base) -> list:
@@ -267,6 +324,35 @@ def grouped_rows(spec: FacetSpec, base) -> list[dict]:
     )
 
 
+class StoredColumn(Expression):
+    """A column of the queried table that is not a model field (kept by the database's own
+    triggers), read under the query's base table alias."""
+
+    output_field = Field()
+
+    def __init__(self, name: str, alias: str | None = None):
+        super().__init__()
+        self.name = name
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name(self.name)
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
 class DatePartOf:
     """``{year:b.event_start}`` (or ``{month:…}``) in a facet's SQL: the year (month) of that
     column, in this dialect."""
@@ -285,45 +371,89 @@ def formatted(sql: str, base: str, vendor: str) -> str:
 
 
 def grouped_in_one_statement(
-    specs, bases: dict, valid: dict, filterset, using: str, tally=None, base_without=None
-) -> tuple[dict, list | None]:
-    """Every facet's counts, and the tally's, in one statement.
+    specs,
+    bases: dict,
+    valid: dict,
+    filterset,
+    using: str,
+    tally=None,
+    base_of=None,
+    page: PageArm | None = None,
+) -> tuple[dict, list | None, list[int] | None]:
+    """Every facet's counts, the tally's and the page's ids, in one statement.
 
     Each distinct base (the filters less one facet's own) is a CTE, found once when filtered,
     and each facet is a GROUP BY over its base: the same counts, order and cut as
-    ``grouped_rows``, without filtering the entries again for every facet. The tally reads the
-    base with every filter applied, which is also the base of every facet not filtered on.
+    ``grouped_rows``, without filtering the entries again for every facet. The tally and the
+    page read the base with every filter applied, which is also the base of every facet not
+    filtered on. ``base_of(names)``: the rows with those filters applied.
+
+    When a costly filter that is not a facet's (a search) is combined with facet values, its
+    matches are found once, and each base is those matches narrowed by its facets' filters,
+    rather than the search run again for each base.
     """
     vendor = connections[using].vendor
     inline = getattr(filterset, "index_only_filters", frozenset())
     wanted = [column for spec in specs for column in spec.base_columns]
     if tally is not None:
         wanted.extend(tally.base_columns)
-    columns = sorted(set(wanted))
+    stored = sorted({column for spec in specs for column in spec.stored_for(vendor)})
+    columns = sorted(set(wanted)) + stored
     ctes, params, arms = {}, [], []
+    shared: dict = {}  # the applied filters of the base that every other one narrows, if any
+    everything = tuple(sorted(valid))
+    extra: tuple = ()
 
     def cte(applied: tuple, base) -> str:
         if applied not in ctes:
-            query = base.values_list("pk", *columns).query
-            sql, base_params = query.sql_with_params()
+            read = [*columns, *(column for column in extra if column not in columns)]
+            narrowed = shared and applied != shared["applied"]
+            if narrowed:
+                # The shared base's rows, narrowed by the filters it lacks (facet values,
+                # answered by indexes).
+                rest = base_of(set(applied) - set(shared["applied"])).values("pk")
+                rest_sql, base_params = rest.query.sql_with_params()
+                listed = ", ".join(f"s.{column}" for column in ["id", *read])
+                sql = f"SELECT {listed} FROM {shared['name']} s WHERE s.id IN ({rest_sql})"
+            else:
+                base = base.annotate(**{column: StoredColumn(column) for column in stored})
+                query = base.values_list("pk", *read).query
+                sql, base_params = query.sql_with_params()
             name = f"facet_base_{len(ctes)}"
             # A base filtered by a search, a category... is found once and kept; one that
             # only an index answers (all public rows, or a country, a grade, dates) is left
             # to each facet's plan: found again in an index-only scan, with the table's
             # statistics, it joins the category links and organisations better than a
             # stored copy whose rows the planner cannot estimate.
-            kept = "NOT MATERIALIZED" if set(applied) <= inline else "MATERIALIZED"
-            column_list = ", ".join(["id", *columns])
+            kept = "MATERIALIZED" if narrowed or not set(applied) <= inline else "NOT MATERIALIZED"
+            column_list = ", ".join(["id", *read])
             ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
             params.extend(base_params)
         return ctes[applied][0]
 
+    # The page's ids, when its base is stored anyway (an index answers the others' pages in
+    # their order, without reading every match) and its order is over the base's columns.
+    order = None
+    full = base_of(set(everything))
+    if page is not None and not set(everything) <= inline:
+        order = order_over_base(page.order_by, full)
+        if order is not None:
+            extra = tuple(name for name, _d, _n in order if name != "id")
+    # The filters that are no facet's (a search, dates) are in every base; when they are
+    # costly and some facet's values are chosen too, their matches are found once and shared.
+    faceted = {spec.param for spec in specs}
+    common = tuple(name for name in everything if name not in faceted)
+    if common and not set(common) <= inline and common != everything:
+        cte(common, base_of(set(common)))
+        shared.update(applied=common, name=ctes[common][0])
+    if order is not None:
+        cte(everything, full)
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
         if not applied and spec.sql_all:
             arm = spec.sql_all
         else:
-            arm = formatted(spec.sql, cte(applied, bases[spec.param]), vendor)
+            arm = formatted(spec.sql_for(vendor), cte(applied, bases[spec.param]), vendor)
         arms.append(
             f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
             "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
@@ -331,27 +461,40 @@ def grouped_in_one_statement(
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
     if tally is not None:
-        applied = tuple(sorted(valid))
-        arm = formatted(tally.sql, cte(applied, base_without(None)), vendor)
+        arm = formatted(tally.sql, cte(everything, full), vendor)
         # Its keys as texts, as the facets' (``collect`` reads them back); the facet column
         # tells its rows apart.
         arms.append(
             "SELECT -1 AS facet, CAST(t.k1 AS TEXT), CAST(t.k2 AS TEXT), CAST(t.k3 AS TEXT), t.n "
             f"FROM ({arm}) t"
         )
+    if order is not None:
+        read = ", ".join(f"b.{name}" for name in dict.fromkeys(["id", *(o[0] for o in order)]))
+        # Numbered in the page's order among its own rows: the order of a UNION's rows is not
+        # the order of its arms' rows.
+        arms.append(
+            f"SELECT -2 AS facet, CAST(p.id AS TEXT), NULL, NULL, "
+            f"row_number() OVER (ORDER BY {order_sql(order, 'p')}) "
+            f"FROM (SELECT {read} FROM {ctes[everything][0]} b "
+            f"ORDER BY {order_sql(order, 'b')} LIMIT {int(page.limit)} "
+            f"OFFSET {int(page.offset)}) p"
+        )
     with_clause = "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " if ctes else ""
     statement = with_clause + " UNION ALL ".join(arms)
     grouped = {spec.param: [] for spec in specs}
-    tallied = []
+    tallied, page_rows = [], []
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         for number, key, label, label_es, count in cursor.fetchall():
-            if number < 0:
+            if number == -1:
                 tallied.append((key, label, label_es, count))
-                continue
-            row = {"key": key, "count": count, "label": label, "label_es": label_es}
-            grouped[specs[number].param].append(row)
-    return grouped, (tally.collect(tallied) if tally is not None else None)
+            elif number == -2:
+                page_rows.append((count, int(key)))
+            else:
+                row = {"key": key, "count": count, "label": label, "label_es": label_es}
+                grouped[specs[number].param].append(row)
+    page_ids = [pk for _position, pk in sorted(page_rows)] if order is not None else None
+    return grouped, (tally.collect(tallied) if tally is not None else None), page_ids
 
 
 def canonical_query(params: QueryDict, *without: str) -> str:
@@ -371,20 +514,24 @@ def cached_summary(
     specs: list[FacetSpec],
     count: Callable,
     tally: Tally | None = None,
+    page: PageArm | None = None,
 ) -> tuple[int, int, list[Facet]]:
     """The total and the facets of a filtered list, cached by the public-data version.
 
     Shared by the HTML page and the JSON export of the same list and query string. Returns
     the version read (for the caller's own cache keys), the total and the facets: one
     primary-key lookup when cached; on a miss, the facets' statement(s), and the count unless
-    the list has a ``tally``, which gives the total (and is kept for its own reader).
+    the list has a ``tally``, which gives the total (and is kept for its own reader). ``page``:
+    the page being shown, whose ids are kept too when the statement could read them.
     """
     version = public_version(filterset.queryset.db)
 
     def compute() -> tuple[int, list[Facet]]:
-        facets, tallied = facets_and_tally(filterset, params, specs, tally)
+        facets, tallied, page_ids = facets_and_tally(filterset, params, specs, tally, page)
         # Plain strings: the cached facets must not depend on lazy translation objects.
         facets = [Facet(facet.param, str(facet.label), facet.values) for facet in facets]
+        if page_ids is not None:
+            page.keep(version, page_ids)
         if tally is None:
             return count(), facets
         tally.keep(version, params, tallied)

@@ -6,6 +6,7 @@ that is not a number or is out of range shows the nearest page and says so.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,10 +15,10 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.views.generic import ListView
 
-from tracker.facets import NOT_FILTERS, Facet, cached_summary, canonical_query
+from tracker.facets import NOT_FILTERS, Facet, PageArm, cached_summary, canonical_query
 from tracker.lists import PublicList
 from tracker.paging import KnownCountPaginator, page_number
-from tracker.public_cache import get_or_compute
+from tracker.public_cache import get_or_compute, store
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ class FilteredListView(ListView):
         self.notices = list(self.filterset.problems())
         return self.public_list.page_queryset(self.filterset)
 
-    def summary(self, queryset) -> tuple[int, list[Facet]]:
-        """The total and the facets, cached with the JSON export's (``cached_summary``)."""
+    def summary(self, queryset, page: PageArm | None = None) -> tuple[int, list[Facet]]:
+        """The total and the facets, cached with the JSON export's (``cached_summary``); on a
+        miss, the ids of ``page`` too when they can be read with them."""
         if not hasattr(self, "_summary"):
             self._version, *self._summary = cached_summary(
                 self.public_list.name,
@@ -81,6 +83,7 @@ class FilteredListView(ListView):
                 self.public_list.facets,
                 self.counter(queryset),
                 tally=self.public_list.tally,
+                page=page,
             )
         return self._summary
 
@@ -110,7 +113,7 @@ class FilteredListView(ListView):
         def compute() -> list:
             return list(queryset.values_list("pk", flat=True)[bottom:top])
 
-        parts = self.cache_parts(f"page={number}", f"size={paginator.per_page}")
+        parts = self.page_parts(number, paginator.per_page)
 
         def fetch() -> list:
             ids = get_or_compute("page", self._version, parts, compute)
@@ -119,8 +122,22 @@ class FilteredListView(ListView):
 
         return LazyRows(fetch)
 
+    def page_parts(self, number: int, per_page: int) -> tuple[str, ...]:
+        return self.cache_parts(f"page={number}", f"size={per_page}")
+
     def paginate_queryset(self, queryset, page_size):
-        total, _facets = self.summary(queryset)
+        # The page asked for, read with the facets if the summary is computed now (a page past
+        # the last keeps ids that are never read: the nearest page is shown instead).
+        asked, _notice = page_number(self.request.GET.get(self.page_kwarg), sys.maxsize)
+        arm = PageArm(
+            order_by=queryset.query.order_by,
+            offset=(asked - 1) * page_size,
+            limit=page_size,
+            keep=lambda version, ids: store(
+                "page", version, self.page_parts(asked, page_size), ids
+            ),
+        )
+        total, _facets = self.summary(queryset, arm)
         paginator = KnownCountPaginator(queryset, page_size, total=total)
         number, notice = page_number(self.request.GET.get(self.page_kwarg), paginator.num_pages)
         if notice:

@@ -39,7 +39,10 @@ from tracker.workflow.provenance import (
     missing_provenance_of_revision,
     provenance_refusal,
 )
-from tracker.workflow.public_organizations import refresh_public_organizations
+from tracker.workflow.public_organizations import (
+    lock_claims_citing,
+    refresh_public_organizations,
+)
 from tracker.workflow.publication import (
     keeps_public_versions,
     record_version,
@@ -166,7 +169,10 @@ def apply_data(entry, data: dict, *, by: AbstractBaseUser | None) -> None:
 
 
 def lock_version(record, expected_version: int | None) -> None:
-    """Take the row lock and refuse a save made against an older version."""
+    """Take the row lock (a source's after the claims citing it) and refuse a save made
+    against an older version."""
+    if isinstance(record, Source):
+        lock_claims_citing(record)
     current = (
         type(record)
         ._default_manager.select_for_update()
@@ -356,6 +362,8 @@ def approve_revision(
         raise TransitionRefused(str(ONLY_REVIEWERS))
     if refusal := four_eyes_refusal(revision, by):
         raise TransitionRefused(refusal)
+    if isinstance(revision.entry, Source):
+        lock_claims_citing(revision.entry)
     entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.object_id)
     moderated = isinstance(entry, ModeratedEntry)
     if moderated and keeps_public_versions(entry):

@@ -71,6 +71,23 @@ def _refresh(claims, sources, using: str) -> None:
         cursor.execute(f"INSERT INTO {table} (claim_id, organization_id) {select}", params)
 
 
+def lock_claims_citing(source, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Lock the claims citing ``source``, in id order, before the source's own row is locked.
+
+    A change of a source rewrites the public organisations of the claims citing it, and on
+    PostgreSQL the triggers that keep each claim's array of them write to those claims' rows.
+    A refresh of claims locks them and then waits on their sources; taking the claims first
+    here keeps every transaction to that one order (claims, then sources), so a change of a
+    source and an edit of a claim citing it wait for each other instead of deadlocking.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or source.pk is None:
+        return
+    citing = Citation.objects.using(using).filter(source_id=source.pk).values("claim_id")
+    locked = Claim.objects.using(using).select_for_update().filter(pk__in=citing).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+
+
 def _lock(claims: list[int], using: str) -> None:
     """Lock ``claims``, then take a share lock on the sources they cite, which a transaction
     changing one of them holds until it commits (PostgreSQL; SQLite has one writer at a time)."""
