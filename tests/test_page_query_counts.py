@@ -78,7 +78,10 @@ def test_claim_list_query_count_with_every_filter_is_fixed(client, django_assert
         "?q=claim&category=torture&place=cecot&country=SV&grade=unverified&year=2023"
         "&event_from=2020-01-01&sort=most_cited"
     )
-    with django_assert_num_queries(LIST_QUERIES["public:claim_list"] + 2):
+    # The category and the place checked; on PostgreSQL the page's ids, in the order of the
+    # citation count its claims keep, are read with the facets.
+    fused = connection.vendor == "postgresql"
+    with django_assert_num_queries(LIST_QUERIES["public:claim_list"] + 2 - fused):
         response = client.get(reverse("public:claim_list") + query)
     assert response.context["paginator"].count == 2
 
@@ -181,7 +184,8 @@ def test_claim_list_total_is_the_timelines_sum_without_counting_again(client):
 
 
 # A search or a category keeps its matches in a stored base: the page's ids are read with the
-# facets. An order the base cannot give (the citation count) reads them on their own.
+# facets. An order the base cannot give reads them on their own: the citation count on SQLite,
+# which counts citations (PostgreSQL keeps the count on each claim).
 PAGES_WITH_THEIR_FACETS = [
     ("q=custody", True),
     ("q=custody&page=2", True),
@@ -189,7 +193,7 @@ PAGES_WITH_THEIR_FACETS = [
     ("q=custody&sort=relevance", True),
     ("category=torture&page=2", True),
     ("category=torture&sort=recent_event", True),
-    ("q=custody&sort=most_cited&page=2", False),
+    ("q=custody&sort=most_cited&page=2", connection.vendor == "postgresql"),
     ("country=SV&page=2", False),  # an index gives this page in its order
 ]
 

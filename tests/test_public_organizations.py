@@ -5,6 +5,7 @@ source, never a row for an unpublished claim, never a missing one."""
 import contextlib
 import threading
 import time
+from collections import Counter
 
 import pytest
 from django.db import connection, connections, transaction
@@ -24,7 +25,14 @@ from tests.factories import (
 from tracker import workflow
 from tracker.facets import compute_facets
 from tracker.lists import CLAIMS
-from tracker.models import Claim, ModerationStatus, PublicClaimOrganization, Revision, Source
+from tracker.models import (
+    Citation,
+    Claim,
+    ModerationStatus,
+    PublicClaimOrganization,
+    Revision,
+    Source,
+)
 from tracker.workflow.public_organizations import refresh_public_organizations
 
 pytestmark = pytest.mark.django_db
@@ -58,16 +66,20 @@ def maintained() -> set[tuple[int, int]]:
     return set(PublicClaimOrganization.objects.values_list("claim_id", "organization_id"))
 
 
-def arrays_on_claims() -> dict[int, tuple[list, list]]:
-    """PostgreSQL: each claim's arrays of its category and public organisation ids, as its
-    row holds them (kept by triggers) and as its links say, read apart."""
+def arrays_on_claims() -> tuple[dict, dict]:
+    """PostgreSQL: each claim's arrays of its category and public organisation ids and its
+    number of citations, as its row holds them (kept by triggers) and as its links say."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, category_ids, organization_ids FROM tracker_claim ORDER BY id")
+        cursor.execute(
+            "SELECT id, category_ids, organization_ids, citation_count FROM tracker_claim "
+            "ORDER BY id"
+        )
         held = {
-            pk: (list(categories), list(organizations))
-            for pk, categories, organizations in cursor.fetchall()
+            pk: (list(categories), list(organizations), cited)
+            for pk, categories, organizations, cited in cursor.fetchall()
         }
-    links = {pk: ([], []) for pk in held}
+    cited = Counter(Citation.objects.values_list("claim_id", flat=True))
+    links = {pk: ([], [], cited[pk]) for pk in held}
     for claim, category in Claim.categories.through.objects.order_by("category_id").values_list(
         "claim_id", "category_id"
     ):

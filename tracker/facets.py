@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, Expression, F, Field, OrderBy, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django_countries import countries
 
+from tracker.filters import StoredColumn
 from tracker.models import VerificationGrade
 from tracker.models.base import localized
 from tracker.public_cache import get_or_compute, public_version
@@ -113,11 +114,14 @@ class PageArm:
     offset: int
     limit: int
     keep: Callable[[int, list[int]], None]
+    # The order's columns that the table keeps but the model does not (``StoredColumn``).
+    stored: tuple[str, ...] = ()
 
 
-def order_over_base(order_by, base) -> list[tuple[str, bool, str]] | None:
-    """The list's order as (column, descending, nulls) over the base's columns, or None when
-    it orders by anything a base does not hold (an aggregate, an expression)."""
+def order_over_base(order_by, base, stored=()) -> list[tuple[str, bool, str]] | None:
+    """The list's order as (column, descending, nulls) over the base's columns (and the
+    ``stored`` ones), or None when it orders by anything a base does not hold (an aggregate,
+    an expression)."""
     fields = {field.attname for field in base.model._meta.concrete_fields}
     order = []
     for item in order_by:
@@ -129,7 +133,7 @@ def order_over_base(order_by, base) -> list[tuple[str, bool, str]] | None:
         else:
             return None
         name = "id" if name == "pk" else name
-        if name not in fields and name not in base.query.annotations:
+        if name not in fields and name not in base.query.annotations and name not in stored:
             return None
         order.append((name, descending, nulls))
     return order
@@ -324,35 +328,6 @@ def grouped_rows(spec: FacetSpec, base) -> list[dict]:
     )
 
 
-class StoredColumn(Expression):
-    """A column of the queried table that is not a model field (kept by the database's own
-    triggers), read under the query's base table alias."""
-
-    output_field = Field()
-
-    def __init__(self, name: str, alias: str | None = None):
-        super().__init__()
-        self.name = name
-        self.alias = alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def as_sql(self, compiler, connection):
-        column = connection.ops.quote_name(self.name)
-        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
-
-    def get_group_by_cols(self):
-        return [self]
-
-
 class DatePartOf:
     """``{year:b.event_start}`` (or ``{month:…}``) in a facet's SQL: the year (month) of that
     column, in this dialect."""
@@ -403,6 +378,7 @@ def grouped_in_one_statement(
     shared: dict = {}  # the applied filters of the base that every other one narrows, if any
     everything = tuple(sorted(valid))
     extra: tuple = ()
+    ordered: set = set()  # the order's columns kept by the table, not the model
 
     def cte(applied: tuple, base) -> str:
         if applied not in ctes:
@@ -416,7 +392,8 @@ def grouped_in_one_statement(
                 listed = ", ".join(f"s.{column}" for column in ["id", *read])
                 sql = f"SELECT {listed} FROM {shared['name']} s WHERE s.id IN ({rest_sql})"
             else:
-                base = base.annotate(**{column: StoredColumn(column) for column in stored})
+                kept_columns = [*stored, *(column for column in extra if column in ordered)]
+                base = base.annotate(**{column: StoredColumn(column) for column in kept_columns})
                 query = base.values_list("pk", *read).query
                 sql, base_params = query.sql_with_params()
             name = f"facet_base_{len(ctes)}"
@@ -436,9 +413,10 @@ def grouped_in_one_statement(
     order = None
     full = base_of(set(everything))
     if page is not None and not set(everything) <= inline:
-        order = order_over_base(page.order_by, full)
+        order = order_over_base(page.order_by, full, page.stored)
         if order is not None:
             extra = tuple(name for name, _d, _n in order if name != "id")
+            ordered.update(name for name in extra if name in page.stored)
     # The filters that are no facet's (a search, dates) are in every base; when they are
     # costly and some facet's values are chosen too, their matches are found once and shared.
     faceted = {spec.param for spec in specs}

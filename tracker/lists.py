@@ -166,8 +166,8 @@ CLAIM_FACETS = [
         # The claim's own array of its categories (migration 0023), in the covering index of
         # published claims: unnested from the filtered claims, not joined from every link.
         sql_postgresql=category_counts(
-            "SELECT u.category_id, count(*) AS n FROM {base} b "
-            "CROSS JOIN LATERAL unnest(b.category_ids) AS u(category_id) GROUP BY 1"
+            "SELECT u.category_id, count(*) AS n "
+            "FROM (SELECT unnest(b.category_ids) AS category_id FROM {base} b) u GROUP BY 1"
         ),
         stored_columns=("category_ids",),
     ),
@@ -204,8 +204,9 @@ CLAIM_FACETS = [
         ),
         # The same rows as the claim's array of them (migration 0023), in the covering index.
         sql_postgresql=organization_counts(
-            "SELECT u.organization_id, count(*) AS n FROM {base} b "
-            "CROSS JOIN LATERAL unnest(b.organization_ids) AS u(organization_id) GROUP BY 1"
+            "SELECT u.organization_id, count(*) AS n "
+            "FROM (SELECT unnest(b.organization_ids) AS organization_id FROM {base} b) u "
+            "GROUP BY 1"
         ),
         stored_columns=("organization_ids",),
         # Unfiltered, every row is of a published claim: no need to join the claims.

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.views.generic import ListView
 
 from tracker.facets import NOT_FILTERS, Facet, PageArm, cached_summary, canonical_query
+from tracker.filters import StoredColumn
 from tracker.lists import PublicList
 from tracker.paging import KnownCountPaginator, page_number
 from tracker.public_cache import get_or_compute, store
@@ -135,6 +136,12 @@ class FilteredListView(ListView):
             limit=page_size,
             keep=lambda version, ids: store(
                 "page", version, self.page_parts(asked, page_size), ids
+            ),
+            # The order's columns that the table keeps and the model does not.
+            stored=tuple(
+                name
+                for name, annotation in queryset.query.annotations.items()
+                if isinstance(annotation, StoredColumn)
             ),
         )
         total, _facets = self.summary(queryset, arm)
