@@ -375,6 +375,7 @@ def grouped_in_one_statement(
     stored = sorted({column for spec in specs for column in spec.stored_for(vendor)})
     columns = sorted(set(wanted)) + stored
     ctes, params, arms = {}, [], []
+    uses: dict = {}  # how many arms read each base
     shared: dict = {}  # the applied filters of the base that every other one narrows, if any
     everything = tuple(sorted(valid))
     extra: tuple = ()
@@ -397,15 +398,16 @@ def grouped_in_one_statement(
                 query = base.values_list("pk", *read).query
                 sql, base_params = query.sql_with_params()
             name = f"facet_base_{len(ctes)}"
-            # A base filtered by a search, a category... is found once and kept; one that
-            # only an index answers (all public rows, or a country, a grade, dates) is left
-            # to each facet's plan: found again in an index-only scan, with the table's
-            # statistics, it joins the category links and organisations better than a
-            # stored copy whose rows the planner cannot estimate.
-            kept = "MATERIALIZED" if narrowed or not set(applied) <= inline else "NOT MATERIALIZED"
+            # A base filtered by a search, a category... is found once and kept; on PostgreSQL
+            # one that only an index answers (all public rows, or a country, a grade, dates)
+            # is left to each facet's plan: found again in an index-only scan, with the
+            # table's statistics, it is cheaper than a stored copy. SQLite keeps any base that
+            # several arms read (see ``with_clause``).
+            stored_copy = narrowed or not set(applied) <= inline
             column_list = ", ".join(["id", *read])
-            ctes[applied] = (name, f"{name} ({column_list}) AS {kept} ({sql})")
+            ctes[applied] = (name, (f"{name} ({column_list})", sql), stored_copy)
             params.extend(base_params)
+        uses[applied] = uses.get(applied, 0) + 1
         return ctes[applied][0]
 
     # The page's ids, when its base is stored anyway (an index answers the others' pages in
@@ -457,7 +459,22 @@ def grouped_in_one_statement(
             f"ORDER BY {order_sql(order, 'b')} LIMIT {int(page.limit)} "
             f"OFFSET {int(page.offset)}) p"
         )
-    with_clause = "WITH " + ", ".join(cte for _name, cte in ctes.values()) + " " if ctes else ""
+    with_clause = ""
+    if ctes:
+        kept = {
+            applied: "MATERIALIZED"
+            if stored_copy or (vendor != "postgresql" and uses[applied] > 1)
+            else "NOT MATERIALIZED"
+            for applied, (_name, _cte, stored_copy) in ctes.items()
+        }
+        with_clause = (
+            "WITH "
+            + ", ".join(
+                f"{head} AS {kept[applied]} ({body})"
+                for applied, (_name, (head, body), _stored) in ctes.items()
+            )
+            + " "
+        )
     statement = with_clause + " UNION ALL ".join(arms)
     grouped = {spec.param: [] for spec in specs}
     tallied, page_rows = [], []
