@@ -104,3 +104,37 @@ def test_deep_page_is_found_by_its_keys_first(client, claims):
         client.get("/claims.json", {"page_size": 2, "page": 2})
     [rows] = [q["sql"] for q in captured if "tracker_claim" in q["sql"] and "LIMIT 2" in q["sql"]]
     assert "IN (SELECT" in rows and "OFFSET 2" in rows
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=custody&page_size=5&page=2",
+        "q=custody&sort=recently_published&page_size=4&page=3",
+        "q=custody&sort=most_cited&page_size=5",
+        "q=custody&page_size=5&page=99",  # past the last page: the last one, read on its own
+    ],
+)
+def test_json_export_of_a_search_reads_its_page_with_the_facets_in_order(client, query):
+    from django.http import QueryDict
+
+    from tracker.filters import ClaimFilter
+
+    for number in range(13):
+        claim = ClaimFactory(title=f"Death in custody {number}" + " custody" * (number % 3))
+        for _ in range(number % 4):
+            CitationFactory(claim=claim)
+    params = QueryDict(query)
+    expected = list(ClaimFilter(params).qs.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        data = client.get(f"/claims.json?{query}").json()
+    size = int(params["page_size"])
+    page = data["page"]
+    assert [row["id"] for row in data["results"]] == expected[(page - 1) * size : page * size]
+    apart = [q for q in captured if q["sql"].startswith('SELECT "tracker_claim"."id", ')]
+    fused = page == int(params.get("page", 1)) and (
+        "most_cited" not in query or connection.vendor == "postgresql"
+    )
+    # the rows are read once: by their ids when read with the facets, else by their page
+    assert len(apart) == 1
+    assert ("LIMIT" in apart[0]["sql"]) != fused

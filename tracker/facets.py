@@ -118,6 +118,21 @@ class PageArm:
     stored: tuple[str, ...] = ()
 
 
+def page_arm(queryset, number: int, size: int, keep) -> PageArm:
+    """Page ``number`` (``size`` rows) of the list ``queryset``, in its order."""
+    return PageArm(
+        order_by=queryset.query.order_by,
+        offset=(number - 1) * size,
+        limit=size,
+        keep=keep,
+        stored=tuple(
+            name
+            for name, annotation in queryset.query.annotations.items()
+            if isinstance(annotation, StoredColumn)
+        ),
+    )
+
+
 def order_over_base(order_by, base, stored=()) -> list[tuple[str, bool, str]] | None:
     """The list's order as (column, descending, nulls) over the base's columns (and the
     ``stored`` ones), or None when it orders by anything a base does not hold (an aggregate,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -13,10 +14,10 @@ from rest_framework.response import Response
 
 from tracker.data_license import data_license, with_license_link
 from tracker.exports import stream_csv
-from tracker.facets import cached_summary
+from tracker.facets import cached_summary, page_arm
 from tracker.lists import LISTS, PublicList
 from tracker.maps import as_geojson, cached_features
-from tracker.paging import PublicPagination
+from tracker.paging import PublicPagination, page_number
 
 
 class CsvExportView(View):
@@ -60,6 +61,13 @@ class JsonExportView(GenericAPIView):
     def get(self, request):
         public_list: PublicList = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
+        queryset = public_list.queryset(filterset)
+        pagination = PublicPagination()
+        # The page asked for, read with the facets when they are computed now (see the HTML
+        # list): its ids are used for this answer, whose rows are then cached.
+        size = pagination.get_page_size(request)
+        asked, _notice = page_number(request.GET.get(pagination.page_query_param), sys.maxsize)
+        fused: dict = {}
         version, total, facets = cached_summary(
             public_list.name,
             request.GET,
@@ -67,9 +75,13 @@ class JsonExportView(GenericAPIView):
             public_list.facets,
             filterset.qs.count,
             tally=public_list.tally,
+            page=page_arm(queryset, asked, size, lambda _version, ids: fused.update(ids=ids)),
         )
-        pagination = PublicPagination(total=total)
-        pagination.choose_page(public_list.queryset(filterset), request)
+        pagination.total = total
+        pagination.choose_page(queryset, request)
+        if "ids" in fused and pagination.page.number == asked:
+            rows = {row.pk: row for row in queryset.order_by().filter(pk__in=fused["ids"])}
+            pagination.page.object_list = [rows[pk] for pk in fused["ids"] if pk in rows]
         data = pagination.get_paginated_data(pagination.cached_results(public_list, version))
         problems = [str(problem) for problem in filterset.problems()]
         if pagination.notice:

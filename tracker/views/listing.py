@@ -15,8 +15,14 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.views.generic import ListView
 
-from tracker.facets import NOT_FILTERS, Facet, PageArm, cached_summary, canonical_query
-from tracker.filters import StoredColumn
+from tracker.facets import (
+    NOT_FILTERS,
+    Facet,
+    PageArm,
+    cached_summary,
+    canonical_query,
+    page_arm,
+)
 from tracker.lists import PublicList
 from tracker.paging import KnownCountPaginator, page_number
 from tracker.public_cache import get_or_compute, store
@@ -130,19 +136,9 @@ class FilteredListView(ListView):
         # The page asked for, read with the facets if the summary is computed now (a page past
         # the last keeps ids that are never read: the nearest page is shown instead).
         asked, _notice = page_number(self.request.GET.get(self.page_kwarg), sys.maxsize)
-        arm = PageArm(
-            order_by=queryset.query.order_by,
-            offset=(asked - 1) * page_size,
-            limit=page_size,
-            keep=lambda version, ids: store(
-                "page", version, self.page_parts(asked, page_size), ids
-            ),
-            # The order's columns that the table keeps and the model does not.
-            stored=tuple(
-                name
-                for name, annotation in queryset.query.annotations.items()
-                if isinstance(annotation, StoredColumn)
-            ),
+        parts = self.page_parts(asked, page_size)
+        arm = page_arm(
+            queryset, asked, page_size, lambda version, ids: store("page", version, parts, ids)
         )
         total, _facets = self.summary(queryset, arm)
         paginator = KnownCountPaginator(queryset, page_size, total=total)
