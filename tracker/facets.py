@@ -3,7 +3,9 @@ counted with the facet's own filter left out, each value with its toggle link.
 
 A facet is declared once (with its list, in ``tracker.lists``), either as a grouping of the
 ORM or as SQL over a base of filtered entries; a list whose facets are all SQL counts them all
-in one statement, on PostgreSQL and SQLite alike. The HTML page and the JSON export both read
+in one statement, on PostgreSQL and SQLite alike, with its ``Tally`` (the claims' timeline,
+which gives the total) and, when its matches are stored anyway, the ids of the page shown
+(``PageArm``): a search's matches are found once. The HTML page and the JSON export both read
 ``cached_summary``, so they show the same numbers from one cache entry.
 """
 

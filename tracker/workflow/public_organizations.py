@@ -15,7 +15,10 @@ A refresh deletes the rows of the claims concerned and inserts them again from t
 Concurrent changes cannot leave a stale row behind: a refresh of claims locks them, then takes
 a share lock on the sources they cite, so it waits for a transaction changing one of those
 sources (which holds its row) and then reads it as committed; and a source's change waits for
-such a refresh to commit before it reads the claims citing it.
+such a refresh to commit before it reads the claims citing it. On PostgreSQL, triggers copy
+the rows into an array on each claim (migration 0023), writing to the claims' rows: a change of
+a source therefore locks the claims citing it before the source (``lock_claims_citing``), the
+order a refresh of claims takes too.
 """
 
 from __future__ import annotations
