@@ -131,3 +131,17 @@ def test_timeline_counts_are_answered_by_the_covering_index(vacuumed_claims, que
         cursor.execute(f"EXPLAIN {statement['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using tracker_claim_public_facets_idx" in plan, plan
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="storage of PostgreSQL's stored vectors")
+@pytest.mark.parametrize("table", ["tracker_claim", "tracker_statistic", "tracker_source"])
+def test_search_vectors_stay_in_their_rows(table):
+    """A search reads every row's vector: kept apart in the TOAST table (as a wide row's
+    largest value is by default), each costs an index lookup and more pages."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = 'search_vector'",
+            [table],
+        )
+        assert cursor.fetchone() == ("m",)
