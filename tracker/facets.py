@@ -415,11 +415,11 @@ def grouped_in_one_statement(
                 query = base.values_list("pk", *read).query
                 sql, base_params = query.sql_with_params()
             name = f"facet_base_{len(ctes)}"
-            # A base filtered by a search, a category... is found once and kept; on PostgreSQL
-            # one that only an index answers (all public rows, or a country, a grade, dates)
-            # is left to each facet's plan: found again in an index-only scan, with the
-            # table's statistics, it is cheaper than a stored copy. SQLite keeps any base that
-            # several arms read (see ``with_clause``).
+            # A base filtered by a search, a category... is found once and kept, and so is
+            # one that only an index answers (a country, a grade, dates) when several facets
+            # read it (see ``with_clause``). On PostgreSQL the base of every public row is
+            # left to each facet's plan, an index-only scan: a stored copy of all of them
+            # would not fit in memory.
             stored_copy = narrowed or not set(applied) <= inline
             column_list = ", ".join(["id", *read])
             ctes[applied] = (name, (f"{name} ({column_list})", sql), stored_copy)
@@ -480,7 +480,7 @@ def grouped_in_one_statement(
     if ctes:
         kept = {
             applied: "MATERIALIZED"
-            if stored_copy or (vendor != "postgresql" and uses[applied] > 1)
+            if stored_copy or (uses[applied] > 1 and (vendor != "postgresql" or applied))
             else "NOT MATERIALIZED"
             for applied, (_name, _cte, stored_copy) in ctes.items()
         }
