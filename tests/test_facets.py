@@ -13,7 +13,7 @@ from tests.factories import (
     SourceFactory,
     StatisticFactory,
 )
-from tracker.facets import MAX_VALUES_PER_FACET, compute_facets, newest_first
+from tracker.facets import MAX_VALUES_PER_FACET, compute_facets, newest_first, toggle_query
 from tracker.filters import ClaimFilter, StatisticFilter
 from tracker.lists import CLAIM_FACETS, STATISTIC_FACETS
 from tracker.models import Claim, ModerationStatus, VerificationGrade
@@ -309,3 +309,28 @@ def test_claim_facets_read_from_the_claims_arrays_equal_the_joins(query):
 
 def claim_facets_with(query: str):
     return facets_of(ClaimFilter, query, CLAIM_FACETS)
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "value"),
+    [
+        ("", "country", "SV"),
+        ("country=SV", "country", "SV"),
+        ("country=SV&country=HN&page=3", "country", "HN"),
+        ("q=tortura+%C3%A1rea&category=a&page=2&sort=most_cited", "category", "b"),
+        ("q=a%26b%3Dc&year=none", "year", "none"),
+        ("country=SV&country=SV", "country", "SV"),
+        ("organization=%C3%B1&grade=", "organization", "ñ"),
+    ],
+)
+def test_toggle_query_is_what_a_changed_copy_of_the_query_encodes(query, param, value):
+    params = QueryDict(query)
+    copy = params.copy()
+    copy.pop("page", None)
+    current = copy.getlist(param)
+    if value in current:
+        current.remove(value)
+    else:
+        current.append(value)
+    copy.setlist(param, current)
+    assert toggle_query(params, param, value) == copy.urlencode()
