@@ -471,3 +471,31 @@ def test_a_revision_citing_a_source_waits_for_it_to_be_made_confidential(racing)
     organizations = {organization for _claim, organization in maintained()}
     assert organizations == {cited.organization_id}
     assert maintained() == fresh_computation()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept columns are PostgreSQL's")
+def test_bulk_load_without_triggers_still_keeps_each_claims_arrays_and_count():
+    """``generate_synthetic`` turns the triggers off while it loads: it stores what they keep."""
+    from django.core.management import call_command
+
+    call_command("generate_synthetic", claims=40, seed=5, verbosity=0)
+    held, links = arrays_on_claims()
+    assert held == links
+    assert any(categories for categories, _organizations, _count in held.values())
+    assert any(organizations for _categories, organizations, _count in held.values())
+    assert any(count for _categories, _organizations, count in held.values())
+
+
+def test_refreshing_the_kept_columns_writes_only_what_differs():
+    from tracker.kept_columns import refresh_kept_columns
+
+    claim = ClaimFactory()
+    CitationFactory(claim=claim)
+    refresh_public_organizations()
+    assert refresh_kept_columns() == 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE tracker_claim SET citation_count = 7, category_ids = '{}'")
+        assert refresh_kept_columns() == Claim.objects.count()
+        held, links = arrays_on_claims()
+        assert held == links

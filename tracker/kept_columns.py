@@ -1,0 +1,43 @@
+"""What each claim carries for the claim list's facets and orders on PostgreSQL.
+
+Migrations 0023 and 0024 add to ``tracker_claim`` the ids of the claim's categories and public
+organisations and its number of citations, and triggers on the link tables and the citations
+keep them in the transaction that writes those rows. A bulk writer that turns the triggers off
+(``generate_synthetic`` loads with ``session_replication_role = replica``) computes them again
+with ``refresh_kept_columns`` before it commits.
+"""
+
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# Each column and what it holds, for the claim ``c``.
+KEPT = {
+    "category_ids": (
+        "COALESCE((SELECT array_agg(l.category_id ORDER BY l.category_id) "
+        "FROM tracker_claim_categories l WHERE l.claim_id = c.id), '{}')"
+    ),
+    "organization_ids": (
+        "COALESCE((SELECT array_agg(l.organization_id ORDER BY l.organization_id) "
+        "FROM tracker_publicclaimorganization l WHERE l.claim_id = c.id), '{}')"
+    ),
+    "citation_count": "(SELECT count(*) FROM tracker_citation l WHERE l.claim_id = c.id)",
+}
+
+
+def refresh_kept_columns(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Store again what every claim carries, where it differs from its links; return how many
+    claims were written (PostgreSQL; elsewhere nothing is kept, and nothing is done)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    computed = ", ".join(f"{expression} AS {name}" for name, expression in KEPT.items())
+    assigned = ", ".join(f"{name} = n.{name}" for name in KEPT)
+    differs = " OR ".join(f"t.{name} IS DISTINCT FROM n.{name}" for name in KEPT)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE tracker_claim t SET {assigned} "
+            f"FROM (SELECT c.id, {computed} FROM tracker_claim c) n "
+            f"WHERE n.id = t.id AND ({differs})"
+        )
+        return cursor.rowcount
