@@ -12,9 +12,11 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     Expression,
@@ -495,6 +497,12 @@ class ClaimFilter(EntryFilterSet):
     def filter_category(self, queryset, name, value):
         if not value:
             return queryset
+        if is_postgresql(queryset):
+            # The ids of its categories that each claim carries (migration 0023), in the
+            # covering index: an index-only scan, no join of the links.
+            return with_kept_ids(queryset, "category_ids").filter(
+                category_ids__overlap=[category.pk for category in value]
+            )
         in_categories = Claim.categories.through.objects.filter(category__in=value)
         return queryset.filter(pk__in=in_categories.values("claim_id"))
 
@@ -503,7 +511,11 @@ class ClaimFilter(EntryFilterSet):
             return queryset
         # The organisations the public sees behind each claim, kept by the workflow: only
         # non-confidential sources name theirs, so filtering never reveals who is behind a
-        # confidential source.
+        # confidential source. PostgreSQL reads the same rows as each claim's array of them.
+        if is_postgresql(queryset):
+            return with_kept_ids(queryset, "organization_ids").filter(
+                organization_ids__overlap=[organization.pk for organization in value]
+            )
         return queryset.filter(pk__in=PublicClaimOrganization.objects.claims_of(value))
 
     # The publication time against the bounds of the day, not its date: comparing the column
@@ -537,6 +549,12 @@ class ClaimFilter(EntryFilterSet):
     def order(self, queryset: QuerySet) -> QuerySet:
         sort = getattr(self.form, "cleaned_data", {}).get("sort") or ""
         return order_claims(queryset, sort)
+
+
+def with_kept_ids(queryset: QuerySet, column: str) -> QuerySet:
+    """``queryset`` with the array of ids ``column`` that PostgreSQL keeps on each claim."""
+    ids = StoredColumn(column, output_field=ArrayField(BigIntegerField()))
+    return queryset.alias(**{column: ids})
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
