@@ -117,7 +117,7 @@ class StoredColumn(Expression):
         return [self]
 
 
-class StoredSearchVector(Expression):
+class StoredSearchVector(StoredColumn):
     """The row's stored ``search_vector`` column: the same vector, neither parsed nor computed.
 
     It is not a model field (SQLite has no tsvector), so it resolves to the query's base table
@@ -127,25 +127,7 @@ class StoredSearchVector(Expression):
     output_field = SearchVectorField()
 
     def __init__(self, alias: str | None = None):
-        super().__init__()
-        self.alias = alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def as_sql(self, compiler, connection):
-        column = connection.ops.quote_name("search_vector")
-        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
-
-    def get_group_by_cols(self):
-        return [self]
+        super().__init__("search_vector", alias)
 
 
 class ConfiguredTextVector(Func):
