@@ -283,14 +283,15 @@ def facets_and_tally(
                 base = filterset.filters[name].filter(base, value)
         return base.order_by()
 
-    bases = {spec.param: base_of(set(valid) - {spec.param}) for spec in specs}
     page_ids = None
     if specs and all(spec.sql for spec in specs):
         grouped, tallied, page_ids = grouped_in_one_statement(
-            specs, bases, valid, filterset, filterset.queryset.db, tally, base_of, page
+            specs, valid, filterset, filterset.queryset.db, base_of, tally, page
         )
     else:
-        grouped = {spec.param: grouped_rows(spec, bases[spec.param]) for spec in specs}
+        grouped = {
+            spec.param: grouped_rows(spec, base_of(set(valid) - {spec.param})) for spec in specs
+        }
         tallied = tally_rows(tally, base_of(set(valid))) if tally else None
     facets = [facet_of(spec, grouped[spec.param], params) for spec in specs]
     return facets, tallied, page_ids
@@ -376,12 +377,11 @@ def formatted(sql: str, base: str, vendor: str) -> str:
 
 def grouped_in_one_statement(
     specs,
-    bases: dict,
     valid: dict,
     filterset,
     using: str,
-    tally=None,
-    base_of=None,
+    base_of: Callable[[set], QuerySet],
+    tally: Tally | None = None,
     page: PageArm | None = None,
 ) -> tuple[dict, list | None, list[int] | None]:
     """Every facet's counts, the tally's and the page's ids, in one statement.
@@ -407,10 +407,10 @@ def grouped_in_one_statement(
     uses: dict = {}  # how many arms read each base
     shared: dict = {}  # the applied filters of the base that every other one narrows, if any
     everything = tuple(sorted(valid))
-    extra: tuple = ()
-    ordered: set = set()  # the order's columns kept by the table, not the model
+    extra: tuple = ()  # the page's order columns
+    extra_stored: tuple = ()  # those the table keeps and the model does not
 
-    def cte(applied: tuple, base) -> str:
+    def cte(applied: tuple) -> str:
         if applied not in ctes:
             read = [*columns, *(column for column in extra if column not in columns)]
             narrowed = shared and applied != shared["applied"]
@@ -422,8 +422,9 @@ def grouped_in_one_statement(
                 listed = ", ".join(f"s.{column}" for column in ["id", *read])
                 sql = f"SELECT {listed} FROM {shared['name']} s WHERE s.id IN ({rest_sql})"
             else:
-                kept_columns = [*stored, *(column for column in extra if column in ordered)]
-                base = base.annotate(**{column: StoredColumn(column) for column in kept_columns})
+                base = base_of(set(applied)).annotate(
+                    **{column: StoredColumn(column) for column in [*stored, *extra_stored]}
+                )
                 query = base.values_list("pk", *read).query
                 sql, base_params = query.sql_with_params()
             name = f"facet_base_{len(ctes)}"
@@ -442,27 +443,26 @@ def grouped_in_one_statement(
     # The page's ids, when its base is stored anyway (an index answers the others' pages in
     # their order, without reading every match) and its order is over the base's columns.
     order = None
-    full = base_of(set(everything))
     if page is not None and not set(everything) <= inline:
-        order = order_over_base(page.order_by, full, page.stored)
+        order = order_over_base(page.order_by, base_of(set(everything)), page.stored)
         if order is not None:
             extra = tuple(name for name, _d, _n in order if name != "id")
-            ordered.update(name for name in extra if name in page.stored)
+            extra_stored = tuple(name for name in extra if name in page.stored)
     # The filters that are no facet's (a search, dates) are in every base; when they are
     # costly and some facet's values are chosen too, their matches are found once and shared.
     faceted = {spec.param for spec in specs}
     common = tuple(name for name in everything if name not in faceted)
     if common and not set(common) <= inline and common != everything:
-        cte(common, base_of(set(common)))
+        cte(common)
         shared.update(applied=common, name=ctes[common][0])
     if order is not None:
-        cte(everything, full)
+        cte(everything)
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
         if not applied and spec.sql_all:
             arm = spec.sql_all
         else:
-            arm = formatted(spec.sql_for(vendor), cte(applied, bases[spec.param]), vendor)
+            arm = formatted(spec.sql_for(vendor), cte(applied), vendor)
         arms.append(
             f"SELECT * FROM (SELECT {number} AS facet, CAST(a.key AS TEXT) AS key, "
             "CAST(a.label AS TEXT) AS label, CAST(a.label_es AS TEXT) AS label_es, a.n "
@@ -470,7 +470,7 @@ def grouped_in_one_statement(
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
     if tally is not None:
-        arm = formatted(tally.sql, cte(everything, full), vendor)
+        arm = formatted(tally.sql, cte(everything), vendor)
         # Its keys as texts, as the facets' (``collect`` reads them back); the facet column
         # tells its rows apart.
         arms.append(
