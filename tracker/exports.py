@@ -26,6 +26,7 @@ from tracker.models import Citation, Claim, Person, PersonSource, Source
 from tracker.models.people import PUBLIC_IF_NAMED, shows_identity
 from tracker.models.sources import CitesASource, public_source_title, withheld
 from tracker.models.statistics import decimal_text
+from tracker.serializers import OrganizationRefSerializer
 
 # Rows fetched per database round trip when streaming; prefetches run once per chunk.
 CHUNK_SIZE = 2000
@@ -110,6 +111,12 @@ CONFIDENTIAL_CITATION = tuple(
 CITATION_FIELDS = {
     "source_confidential": "source__confidential",
     **{key: path for key, path, _sql in CITATION_CELL},
+    # What the JSON pages (``tracker.json_rows``) also show of a cited source.
+    "source_id": "source_id",
+    **{
+        f"source_organization_{name}": f"source__organization__{name}"
+        for name in OrganizationRefSerializer.Meta.fields
+    },
 }
 CITATION_SQL = {key: sql for key, _path, sql in CITATION_CELL}
 

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from tracker import exports, filters
+from tracker import exports, filters, json_rows
 from tracker.facets import FacetSpec, Tally
 from tracker.models import (
     Citation,
@@ -86,6 +86,9 @@ class PublicList:
     copy_sql: Callable | None = None
     # Counts of the whole filtered list read with its facets, whose sum is its total.
     tally: Tally | None = None
+    # JSON and API pages from the CSV's ``values()`` rows (``tracker.json_rows``): the dict its
+    # serializer gives for a row. Without it, pages are serialised from model instances.
+    json_row: Callable[[dict], dict] | None = None
 
     def all_public(self) -> QuerySet:
         """The rows the list may ever show, for the API: those its FilterSet starts from."""
@@ -122,18 +125,38 @@ class PublicList:
         reads = (path for column in self.columns for path in column.reads)
         return tuple(dict.fromkeys((self.page_key, *reads)))
 
+    def json_rows(self, page: QuerySet | list, origin: str = "") -> list[dict]:
+        """A page in the public shape, from ``values()`` rows (needs ``json_row``): ``page`` is the
+        page's queryset, in the list's order, or its primary keys in that order."""
+        if isinstance(page, QuerySet):
+            rows = list(page.prefetch_related(None).values(*self.fields))
+        else:
+            found = (
+                self.all_public().filter(pk__in=page).values(*dict.fromkeys(("pk", *self.fields)))
+            )
+            by_pk = {row["pk"]: row for row in found}
+            rows = [by_pk[pk] for pk in page if pk in by_pk]
+        return [self.json_row(row) for row in self._completed(rows, self._link(origin))]
+
     def rows(self, filterset, origin: str = "") -> Iterator[dict]:
         """The filtered public rows as dicts of ``fields`` plus ``page`` (the entry's page, after
         ``origin`` when given: ``https://host``), read chunk by chunk."""
-        with translation.override(settings.LANGUAGE_CODE):
-            link = exports.page_link(self.page_view, self.page_key, origin)
+        link = self._link(origin)
         values = filterset.qs.values(*self.fields).iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(islice(values, CHUNK_SIZE)):
-            if self.attach is not None:
-                self.attach(chunk)
-            for row in chunk:
-                row["page"] = link(row[self.page_key])
-                yield row
+            yield from self._completed(chunk, link)
+
+    def _link(self, origin: str) -> Callable[[object], str]:
+        with translation.override(settings.LANGUAGE_CODE):
+            return exports.page_link(self.page_view, self.page_key, origin)
+
+    def _completed(self, rows: list[dict], link: Callable[[object], str]) -> list[dict]:
+        """``rows`` with their related lists (``attach``) and their ``page``."""
+        if self.attach is not None:
+            self.attach(rows)
+        for row in rows:
+            row["page"] = link(row[self.page_key])
+        return rows
 
 
 # --- Claims -------------------------------------------------------------------------------------
@@ -259,6 +282,7 @@ CLAIMS = PublicList(
     attach=exports.attach_claim_relations,
     copy_sql=exports.claim_copy_sql,
     tally=CLAIM_COUNTS,
+    json_row=json_rows.CLAIM_JSON_ROW,
 )
 
 

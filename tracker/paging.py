@@ -102,6 +102,9 @@ class PublicPagination(PageNumberPagination):
         request = self.request
 
         def serialize() -> list[dict]:
+            if public_list.json_row is not None:
+                origin = request.build_absolute_uri("/")[:-1]
+                return public_list.json_rows(self.page.object_list, origin)
             rows = public_list.serializer_class(
                 list(self.page), many=True, context={"request": request}
             ).data

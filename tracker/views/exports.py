@@ -80,8 +80,11 @@ class JsonExportView(GenericAPIView):
         pagination.total = total
         pagination.choose_page(queryset, request)
         if "ids" in fused and pagination.page.number == asked:
-            rows = {row.pk: row for row in queryset.order_by().filter(pk__in=fused["ids"])}
-            pagination.page.object_list = [rows[pk] for pk in fused["ids"] if pk in rows]
+            if public_list.json_row is not None:
+                pagination.page.object_list = fused["ids"]  # read by ``PublicList.json_rows``
+            else:
+                rows = {row.pk: row for row in queryset.order_by().filter(pk__in=fused["ids"])}
+                pagination.page.object_list = [rows[pk] for pk in fused["ids"] if pk in rows]
         data = pagination.get_paginated_data(pagination.cached_results(public_list, version))
         problems = [str(problem) for problem in filterset.problems()]
         if pagination.notice:
