@@ -139,14 +139,20 @@ def test_timeline_counts_are_answered_by_the_covering_index(vacuumed_claims, que
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="storage of PostgreSQL's stored vectors")
-@pytest.mark.parametrize("table", ["tracker_claim", "tracker_statistic", "tracker_source"])
-def test_search_vectors_stay_in_their_rows(table):
+@pytest.mark.parametrize(
+    "table, column",
+    [
+        ("tracker_claimsearch", "vector"),
+        ("tracker_statistic", "search_vector"),
+        ("tracker_source", "search_vector"),
+    ],
+)
+def test_search_vectors_stay_in_their_rows(table, column):
     """A search reads every row's vector: kept apart in the TOAST table (as a wide row's
     largest value is by default), each costs an index lookup and more pages."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
-            "AND attname = 'search_vector'",
-            [table],
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s",
+            [table, column],
         )
         assert cursor.fetchone() == ("m",)

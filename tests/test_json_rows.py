@@ -54,9 +54,7 @@ def varied_claims(db):
         ClaimFactory(title="No date, no place", event_start=None, categories=[second]),
         ClaimFactory(title="Nothing linked"),
     ]
-    claims[0].tags.set(
-        [Tag.objects.create(name=name, slug=name) for name in ("prisons", "deaths")]
-    )
+    claims[0].tags.set([Tag.objects.create(name=name, slug=name) for name in ("prisons", "deaths")])
     CitationFactory(claim=claims[0], source=public, quote="Words", locator="p. 4")
     CitationFactory(
         claim=claims[0], source=confidential, quote="secret words", locator="tape 2, 10:31"

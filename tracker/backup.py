@@ -31,7 +31,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from tracker.models import PublicClaimOrganization
+from tracker.models import ClaimSearch, PublicClaimOrganization
 from tracker.planner import refresh_planner_statistics
 from tracker.public_cache import CACHE_ALIAS, bump_public_version
 from tracker.workflow.public_organizations import refresh_public_organizations
@@ -52,6 +52,7 @@ EXCLUDED = [
     "axes",
     "tracker.publicdataversion",
     "tracker.publicclaimorganization",
+    "tracker.claimsearch",  # written by a trigger as the claims are loaded (PostgreSQL)
     "django_tasks_database",  # django-tasks-db's app label
     "tracker.importjob",
 ]
@@ -295,6 +296,6 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> dict[str,
     # Every table was written whole: statistics and visibility map now, not when autovacuum
     # comes by (VACUUM only outside a transaction, which is how the command runs).
     refresh_planner_statistics(
-        [*backed_up_models(), PublicClaimOrganization], using=database, vacuum=True
+        [*backed_up_models(), PublicClaimOrganization, ClaimSearch], using=database, vacuum=True
     )
     return manifest

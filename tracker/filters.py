@@ -85,7 +85,10 @@ class SearchTextVector(Func):
 
 
 # Tables with the stored, GIN-indexed ``search_vector`` column (migration 0007, PostgreSQL).
-STORED_VECTOR_TABLES = frozenset({"tracker_claim", "tracker_statistic", "tracker_source"})
+STORED_VECTOR_TABLES = frozenset({"tracker_statistic", "tracker_source"})
+# Tables whose vectors are kept in a narrow table of their own (``ClaimSearch``, migration
+# 0025), with the path to them: a search reads the vectors without the wide rows.
+VECTOR_PATHS = {"tracker_claim": "search__vector"}
 
 
 class StoredColumn(Expression):
@@ -150,6 +153,8 @@ def bilingual_text_vector() -> Expression:
 
 
 def search_vector(queryset: QuerySet) -> Expression:
+    if queryset.model._meta.db_table in VECTOR_PATHS:
+        return F(VECTOR_PATHS[queryset.model._meta.db_table])
     if queryset.model._meta.db_table in STORED_VECTOR_TABLES:
         return StoredSearchVector()
     if is_bilingual(queryset):

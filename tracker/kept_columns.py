@@ -1,8 +1,9 @@
-"""What each claim carries for the claim list's facets and orders on PostgreSQL.
+"""What each claim carries for the claim list's facets, orders and search on PostgreSQL.
 
 Migrations 0023 and 0024 add to ``tracker_claim`` the ids of the claim's categories and public
 organisations and its number of citations, and triggers on the link tables and the citations
-keep them in the transaction that writes those rows. A bulk writer that turns the triggers off
+keep them in the transaction that writes those rows; a trigger on the claims keeps their search
+vectors (``ClaimSearch``, migration 0025). A bulk writer that turns the triggers off
 (``generate_synthetic`` loads with ``session_replication_role = replica``) computes them again
 with ``refresh_kept_columns`` before it commits.
 """
@@ -10,6 +11,8 @@ with ``refresh_kept_columns`` before it commits.
 from __future__ import annotations
 
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from tracker.filters import BILINGUAL_CONFIGS
 
 # Each column and what it holds, for the claim ``c``.
 KEPT = {
@@ -25,9 +28,17 @@ KEPT = {
 }
 
 
+# The search vector of the claim ``c`` (``ClaimSearch``, migration 0025): each language's text
+# stemmed by its own configuration.
+SEARCH_VECTOR = " || ".join(
+    f"to_tsvector('{config}'::regconfig, c.{column})" for column, config in BILINGUAL_CONFIGS
+)
+
+
 def refresh_kept_columns(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Store again what every claim carries, where it differs from its links; return how many
-    claims were written (PostgreSQL; elsewhere nothing is kept, and nothing is done)."""
+    """Store again what every claim carries, where it differs from its links, and its search
+    vector, where it differs from its texts; return how many rows were written (PostgreSQL;
+    elsewhere nothing is kept, and nothing is done)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
@@ -40,4 +51,11 @@ def refresh_kept_columns(using: str = DEFAULT_DB_ALIAS) -> int:
             f"FROM (SELECT c.id, {computed} FROM tracker_claim c) n "
             f"WHERE n.id = t.id AND ({differs})"
         )
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO tracker_claimsearch (claim_id, vector) "
+            f"SELECT c.id, {SEARCH_VECTOR} FROM tracker_claim c "
+            "ON CONFLICT (claim_id) DO UPDATE SET vector = EXCLUDED.vector "
+            "WHERE tracker_claimsearch.vector IS DISTINCT FROM EXCLUDED.vector"
+        )
+        return written + cursor.rowcount

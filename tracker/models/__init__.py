@@ -5,7 +5,7 @@ from tracker.models.base import (
     format_imprecise_date,
 )
 from tracker.models.cache import PublicDataVersion
-from tracker.models.claims import Citation, Claim, PublicClaimOrganization
+from tracker.models.claims import Citation, Claim, ClaimSearch, PublicClaimOrganization
 from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
 from tracker.models.people import (
@@ -34,6 +34,7 @@ __all__ = [
     "Category",
     "Citation",
     "Claim",
+    "ClaimSearch",
     "DatePrecision",
     "ImportJob",
     "Indicator",
