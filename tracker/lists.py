@@ -182,9 +182,11 @@ CLAIM_FACETS = [
     FacetSpec(
         "category",
         _("Category"),
+        # The links of the base's claims: SQLite lists the claims' ids first, in order, and
+        # reads each one's links from the (claim, category) index.
         sql=category_counts(
-            "SELECT cc.category_id, count(*) AS n FROM {base} b "
-            "JOIN tracker_claim_categories cc ON cc.claim_id = b.id GROUP BY 1"
+            "SELECT cc.category_id, count(*) AS n FROM tracker_claim_categories cc "
+            "WHERE cc.claim_id IN (SELECT b.id FROM {base} b) GROUP BY 1"
         ),
         # The claim's own array of its categories (migration 0023), in the covering index of
         # published claims: unnested from the filtered claims, not joined from every link.
@@ -220,10 +222,11 @@ CLAIM_FACETS = [
         "organization",
         _("Organisation"),
         # The public organisations of each published claim (only non-confidential sources name
-        # theirs), kept by the workflow: one row per claim and organisation, so rows are counted.
+        # theirs), kept by the workflow: one row per claim and organisation, so rows are counted
+        # (read as the categories' links are).
         sql=organization_counts(
-            "SELECT po.organization_id, count(*) AS n FROM {base} b "
-            "JOIN tracker_publicclaimorganization po ON po.claim_id = b.id GROUP BY 1"
+            "SELECT po.organization_id, count(*) AS n FROM tracker_publicclaimorganization po "
+            "WHERE po.claim_id IN (SELECT b.id FROM {base} b) GROUP BY 1"
         ),
         # The same rows as the claim's array of them (migration 0023), in the covering index.
         sql_postgresql=organization_counts(
