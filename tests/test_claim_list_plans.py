@@ -188,3 +188,23 @@ def test_a_deep_page_on_sqlite_walks_an_index_in_the_lists_order(vacuumed_claims
 def test_the_facets_base_of_every_public_claim_is_read_from_an_index_on_sqlite(vacuumed_claims):
     plan = sqlite_plan(facet_statement(""), ())  # as captured, with its values in place
     assert "SEARCH tracker_claim USING COVERING INDEX tracker_claim_list_idx" in plan, plan
+
+
+@pytest.mark.skipif(POSTGRESQL, reason="SQLite's own indexes (PostgreSQL's are partial)")
+@pytest.mark.parametrize(
+    "side, index",
+    [
+        ({"location": 1}, "tracker_statistic_place_newest_idx"),
+        ({"indicator__in": [1, 2]}, "tracker_statistic_indicator_newest_idx"),
+    ],
+)
+def test_a_claim_pages_related_figures_are_read_newest_first_from_an_index(side, index):
+    """Each side of ``related_figures`` stops after its first rows rather than sorting every
+    figure of a busy place or indicator."""
+    from tracker.views.public import FIGURES_ORDER, statistics_for_tables
+
+    newest = statistics_for_tables().order_by(*FIGURES_ORDER).filter(**side)[:20]
+    plan = sqlite_plan(*newest.query.sql_with_params())
+    assert f"INDEX {index}" in plan, plan
+    if "location" in side:  # several indicators are merged, and that small merge is sorted
+        assert "TEMP B-TREE" not in plan, plan
