@@ -90,3 +90,28 @@ def test_a_search_finds_a_claim_by_its_current_words():
     claim.title_es = "Huelga de hambre en Izalco"
     claim.save()
     assert found("huelga") == {"Hunger strike in Izalco"}
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the vectors are PostgreSQL's")
+def test_a_decision_that_leaves_the_texts_alone_leaves_the_vector_row_alone():
+    """A decision saves the claim (its search texts included): the vector's row is not written
+    again, so decisions leave no dead rows for searches to read past."""
+    from tracker.workflow import set_verification
+
+    claim = ClaimFactory(title="Overcrowding in Izalco", cited=True)
+
+    def row_version() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ctid::text FROM tracker_claimsearch WHERE claim_id = %s", [claim.pk]
+            )
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    set_verification(claim, by=None, grade="corroborated", rationale="Two sources agree.")
+    claim.save()
+    assert row_version() == before
+    claim.title = "Deaths in Izalco"
+    claim.save()
+    assert row_version() != before
+    assert stale_vectors() == []
