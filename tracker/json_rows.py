@@ -64,20 +64,25 @@ def _plain(name: str, write: Callable[[object], object]) -> Callable[[dict], obj
 # ``exports.attach_claim_relations``, its ``categories`` (slugs), ``tags`` (names) and
 # ``citations`` (dicts of ``exports.CITATION_FIELDS``).
 
-_ORGANIZATION_REF = OrganizationRefSerializer.Meta.fields
 _CITATION_FIELDS = CitationSerializer().fields
+
+
+def cited_organization(citation: dict) -> dict | None:
+    """The cited source's organisation as ``OrganizationRefSerializer`` gives it."""
+    if citation["source_organization_slug"] is None:
+        return None
+    return {
+        name: citation[f"source_organization_{name}"]
+        for name in OrganizationRefSerializer.Meta.fields
+    }
+
+
 # Each field of a cited source: its name, how it is written from the citation's row, and what
 # a confidential source shows in its place. Worked out once: a page has hundreds of citations.
 _SOURCE_PARTS = tuple(
     (
         name,
-        (
-            lambda citation: (
-                {key: citation[f"source_organization_{key}"] for key in _ORGANIZATION_REF}
-                if citation["source_organization_slug"] is not None
-                else None
-            )
-        )
+        cited_organization
         if name == "organization"
         else _plain(f"source_{name}", written_by(field)),
         None if field.allow_null else "",
