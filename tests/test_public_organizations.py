@@ -1,6 +1,7 @@
 """The public organisations of each published claim, kept by the workflow, are exact after any
 sequence of workflow operations: never a row naming the organisation behind a confidential
-source, never a row for an unpublished claim, never a missing one."""
+source, never a row for an unpublished claim, never a missing one. So are the counts of
+published claims by facet value that triggers keep (``PublicClaimCount``)."""
 
 import contextlib
 import threading
@@ -18,6 +19,7 @@ from tests.factories import (
     CategoryFactory,
     CitationFactory,
     ClaimFactory,
+    LocationFactory,
     OrganizationFactory,
     SourceFactory,
     make_user,
@@ -33,6 +35,7 @@ from tracker.models import (
     Revision,
     Source,
 )
+from tracker.public_counts import kept_counts
 from tracker.workflow.public_organizations import refresh_public_organizations
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +92,36 @@ def arrays_on_claims() -> tuple[dict, dict]:
     return held, links
 
 
+def counts_in_python() -> dict[tuple[str, str, str, str], int]:
+    """The counts of published claims by facet value, from the claims, their categories and
+    their citations' sources, in Python."""
+    counts: Counter = Counter()
+    published = Claim.objects.filter(status=S.PUBLISHED)
+    for claim in published.values(
+        "id", "country", "location_id", "verification", "event_start", "date_precision"
+    ):
+        for facet, value in (
+            ("country", claim["country"]),
+            ("place", claim["location_id"]),
+            ("grade", claim["verification"]),
+        ):
+            if value is not None:
+                counts[(facet, str(value), "", "")] += 1
+        start = claim["event_start"]
+        year, month = (str(start.year), str(start.month)) if start else ("", "")
+        counts[("tally", year, month, claim["date_precision"] or "")] += 1
+    links = Claim.categories.through.objects.filter(claim__status=S.PUBLISHED)
+    for category in links.values_list("category_id", flat=True):
+        counts[("category", str(category), "", "")] += 1
+    for _claim, organization in fresh_computation():
+        counts[("organization", str(organization), "", "")] += 1
+    return dict(counts)
+
+
+def assert_counts_exact(*context) -> None:
+    assert kept_counts() == counts_in_python(), context
+
+
 def assert_arrays_exact(*context) -> None:
     if connection.vendor == "postgresql":
         held, links = arrays_on_claims()
@@ -109,6 +142,7 @@ class World:
         ]
         self.claims: list[int] = []
         self.categories = [CategoryFactory() for _ in range(3)]
+        self.places = [LocationFactory(), LocationFactory()]
 
     def claim(self, index: int) -> Claim | None:
         if not self.claims:
@@ -213,6 +247,26 @@ class World:
             )
         )
 
+    def grade(self, index, mask):
+        claim = self.claim(index)
+        grade = ["corroborated", "disputed", "unverified"][mask % 3]
+        workflow.set_verification(claim, by=self.reviewer, grade=grade, rationale="Checked.")
+
+    def revise_facts(self, index, mask):
+        """Another country, place or date (or none), through a reviewed revision."""
+        claim = self.claim(index)
+        fields = {
+            "country": ["SV", "HN", "GT"][mask % 3],
+            "location": self.places[mask % len(self.places)].pk,
+            "event_start": [None, "2022-03-27", "2019-12-01"][mask % 3],
+            "date_precision": ["day", "month", "year"][(mask // 3) % 3],
+        }
+        self.settle(
+            workflow.propose_revision(
+                claim, by=self.author, expected_version=claim.version, data={"fields": fields}
+            )
+        )
+
     def move_source(self, index, mask):
         source = self.source(index)
         organization = self.organizations[mask % ORGANIZATIONS]
@@ -239,6 +293,8 @@ OPERATIONS = [
     "mark_confidential",
     "clear_confidential",
     "move_source",
+    "grade",
+    "revise_facts",
 ]
 
 steps = st.lists(
@@ -257,6 +313,9 @@ steps = st.lists(
 @example(steps=[("approve", 0, 0), ("move_source", 0, 2)])
 @example(steps=[("approve", 0, 0), ("withdraw", 0, 0)])
 @example(steps=[("edit_draft", 0, 0b011), ("approve", 0, 0), ("revise_categories", 0, 0b110)])
+# The counts: a decision, a claim's facts changed while published.
+@example(steps=[("approve", 0, 0), ("grade", 0, 1), ("grade", 0, 2)])
+@example(steps=[("approve", 0, 0), ("revise_facts", 0, 4), ("revise_facts", 0, 2)])
 def test_public_organizations_equal_a_fresh_computation_after_any_workflow_operations(steps):
     with transaction.atomic():
         world = World()
@@ -268,6 +327,7 @@ def test_public_organizations_equal_a_fresh_computation_after_any_workflow_opera
                 getattr(world, name)(index, mask)
             assert maintained() == fresh_computation(), (name, index, mask)
             assert_arrays_exact(name, index, mask)
+            assert_counts_exact(name, index, mask)
         transaction.set_rollback(True)
 
 

@@ -67,7 +67,7 @@ class FacetSpec:
     sql: str = ""
     base_columns: tuple[str, ...] = ()
     # SQL giving the same rows when no other filter applies (over every public entry), without
-    # the base: for counts read from a table that holds public entries only.
+    # the base: counts kept as the entries change (``tracker.public_counts``).
     sql_all: str = ""
     # Years: shown newest first (a value that is not a number, "date not given", last), not by
     # their counts, which would put 2026 before 2024 and 2025.
@@ -106,6 +106,8 @@ class Tally:
     collect: Callable[[list[tuple]], list]
     total: Callable[[list], int]
     keep: Callable[[int, QueryDict, list], None]
+    # The same rows when no filter applies, without the base (as ``FacetSpec.sql_all``).
+    sql_all: str = ""
 
 
 @dataclass(frozen=True)
@@ -472,7 +474,10 @@ def grouped_in_one_statement(
             f"ORDER BY a.n DESC, 2 LIMIT {MAX_VALUES_PER_FACET}) arm_{number}"
         )
     if tally is not None:
-        arm = formatted(tally.sql, cte(everything), vendor)
+        if not everything and tally.sql_all:
+            arm = tally.sql_all
+        else:
+            arm = formatted(tally.sql, cte(everything), vendor)
         # Its keys as texts, as the facets' (``collect`` reads them back); the facet column
         # tells its rows apart.
         arms.append(

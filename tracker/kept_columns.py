@@ -3,7 +3,8 @@
 Migrations 0023 and 0024 add to ``tracker_claim`` the ids of the claim's categories and public
 organisations and its number of citations, and triggers on the link tables and the citations
 keep them in the transaction that writes those rows; a trigger on the claims keeps their search
-vectors (``ClaimSearch``, migration 0025). A bulk writer that turns the triggers off
+vectors (``ClaimSearch``, migration 0025), and triggers on both databases the counts of
+published claims (``PublicClaimCount``, migration 0029). A bulk writer that turns the triggers off
 (``generate_synthetic`` loads with ``session_replication_role = replica``) computes them again
 with ``refresh_kept_columns`` before it commits.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tracker.filters import BILINGUAL_CONFIGS
+from tracker.public_counts import refresh_public_counts
 
 # Each column and what it holds, for the claim ``c``.
 KEPT = {
@@ -36,12 +38,14 @@ SEARCH_VECTOR = " || ".join(
 
 
 def refresh_kept_columns(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Store again what every claim carries, where it differs from its links, and its search
-    vector, where it differs from its texts; return how many rows were written (PostgreSQL;
-    elsewhere nothing is kept, and nothing is done)."""
+    """Store again what every claim carries, where it differs from its links, its search
+    vector, where it differs from its texts, and the counts of published claims
+    (``refresh_public_counts``), where they differ; return how many rows were written
+    (PostgreSQL; elsewhere nothing is kept but the counts, which SQLite's triggers always
+    keep)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return 0
+        return refresh_public_counts(using)
     computed = ", ".join(f"{expression} AS {name}" for name, expression in KEPT.items())
     assigned = ", ".join(f"{name} = n.{name}" for name in KEPT)
     differs = " OR ".join(f"t.{name} IS DISTINCT FROM n.{name}" for name in KEPT)
@@ -58,4 +62,6 @@ def refresh_kept_columns(using: str = DEFAULT_DB_ALIAS) -> int:
             "ON CONFLICT (claim_id) DO UPDATE SET vector = EXCLUDED.vector "
             "WHERE tracker_claimsearch.vector IS DISTINCT FROM EXCLUDED.vector"
         )
-        return written + cursor.rowcount
+        written += cursor.rowcount
+    # After the arrays: their update counts again what it changes, from counts the load left.
+    return written + refresh_public_counts(using)

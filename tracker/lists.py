@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from tracker import exports, filters, json_rows
+from tracker import exports, filters, json_rows, public_counts
 from tracker.facets import FacetSpec, Tally
 from tracker.models import (
     Citation,
@@ -195,6 +195,7 @@ CLAIM_FACETS = [
             "FROM (SELECT unnest(b.category_ids) AS category_id FROM {base} b) u GROUP BY 1"
         ),
         stored_columns=("category_ids",),
+        sql_all=public_counts.named_counts("category", "tracker_category"),
     ),
     FacetSpec(
         "country",
@@ -202,6 +203,7 @@ CLAIM_FACETS = [
         sql="SELECT b.country AS key, NULL AS label, NULL AS label_es, count(*) AS n "
         "FROM {base} b GROUP BY 1",
         base_columns=("country",),
+        sql_all=public_counts.value_counts("country"),
     ),
     FacetSpec(
         "place",
@@ -210,6 +212,7 @@ CLAIM_FACETS = [
         "FROM (SELECT b.location_id, count(*) AS n FROM {base} b GROUP BY 1) x "
         "JOIN tracker_location l ON l.id = x.location_id",
         base_columns=("location_id",),
+        sql_all=public_counts.named_counts("place", "tracker_location"),
     ),
     FacetSpec(
         "grade",
@@ -217,6 +220,7 @@ CLAIM_FACETS = [
         sql="SELECT b.verification AS key, NULL AS label, NULL AS label_es, count(*) AS n "
         "FROM {base} b GROUP BY 1",
         base_columns=("verification",),
+        sql_all=public_counts.value_counts("grade"),
     ),
     FacetSpec(
         "organization",
@@ -235,11 +239,7 @@ CLAIM_FACETS = [
             "GROUP BY 1"
         ),
         stored_columns=("organization_ids",),
-        # Unfiltered, every row is of a published claim: no need to join the claims.
-        sql_all=organization_counts(
-            "SELECT po.organization_id, count(*) AS n "
-            "FROM tracker_publicclaimorganization po GROUP BY 1"
-        ),
+        sql_all=public_counts.named_counts("organization", "tracker_organization"),
     ),
     FacetSpec(
         "year",
@@ -248,6 +248,7 @@ CLAIM_FACETS = [
         sql=f"SELECT COALESCE(CAST({{year:b.event_start}} AS TEXT), '{filters.NO_DATE}') AS key, "
         "NULL AS label, NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
         base_columns=("event_start",),
+        sql_all=public_counts.YEARS,
         choices=((filters.NO_DATE, _("date not given")),),
         newest_first=True,
     ),

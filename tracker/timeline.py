@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker import public_counts
 from tracker.facets import Tally, canonical_query
 from tracker.filters import NO_DATE
 from tracker.models import DatePrecision
@@ -110,6 +111,7 @@ CLAIM_COUNTS = Tally(
     collect=merged,
     total=lambda rows: sum(row[-1] for row in rows),
     keep=keep_counts,
+    sql_all=public_counts.TALLY,
 )
 
 

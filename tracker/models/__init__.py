@@ -5,7 +5,13 @@ from tracker.models.base import (
     format_imprecise_date,
 )
 from tracker.models.cache import PublicDataVersion
-from tracker.models.claims import Citation, Claim, ClaimSearch, PublicClaimOrganization
+from tracker.models.claims import (
+    Citation,
+    Claim,
+    ClaimSearch,
+    PublicClaimCount,
+    PublicClaimOrganization,
+)
 from tracker.models.imports import ImportJob
 from tracker.models.moderation import ModerationEvent, Revision, Tip
 from tracker.models.people import (
@@ -42,6 +48,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationStatus",
     "Organization",
+    "PublicClaimCount",
     "PublicClaimOrganization",
     "PublicDataVersion",
     "PublishedVersion",

@@ -311,3 +311,37 @@ class ClaimSearch(models.Model):
 
     def __str__(self) -> str:
         return str(self.claim_id)
+
+
+class PublicClaimCount(models.Model):
+    """How many published claims have one value of a facet: the claim list's counts when no
+    other filter applies, kept by triggers in the statements that write the claims and their
+    links (migration 0029), rather than counted over every published claim after each decision.
+
+    ``facet`` is ``country``, ``place``, ``grade``, ``category``, ``organization`` (``value``: the
+    country code, the grade, or the id of the place, category or public organisation) or
+    ``tally`` (the timeline: ``value`` the year, ``month`` and ``date_precision`` those of the
+    event's date, empty when it has none); a value no published claim has any more keeps its row
+    with ``n`` at 0. Derived data: left out
+    of backups (the triggers count the claims as they are restored) and counted again by
+    ``kept_columns.refresh_kept_columns`` after a load that turned the triggers off.
+    """
+
+    facet = models.CharField(max_length=16, editable=False)
+    value = models.CharField(max_length=255, blank=True, editable=False)
+    month = models.CharField(max_length=2, blank=True, editable=False)
+    date_precision = models.CharField(max_length=16, blank=True, editable=False)
+    n = models.IntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("count of published claims")
+        verbose_name_plural = _("counts of published claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "value", "month", "date_precision"],
+                name="public_claim_count_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet} {self.value} {self.month} {self.date_precision}: {self.n}"
