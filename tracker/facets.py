@@ -76,6 +76,10 @@ class FacetSpec:
     # (kept by its triggers, not model fields): ``stored_columns``, added to the base.
     sql_postgresql: str = ""
     stored_columns: tuple[str, ...] = ()
+    # The facet's rows (``key``, ``label``, ``label_es``, ``count``) from the tally's (``k1``,
+    # ``k2``, ``k3``, ``n``), when the tally counts the facet's base (its own filter is not
+    # applied): the statement then has no arm for it.
+    from_tally: Callable[[list[tuple]], list[dict]] | None = None
 
     def sql_for(self, vendor: str) -> str:
         return self.sql_postgresql if vendor == "postgresql" and self.sql_postgresql else self.sql
@@ -461,8 +465,12 @@ def grouped_in_one_statement(
         shared.update(applied=common, name=ctes[common][0])
     if order is not None:
         cte(everything)
+    derived = []  # the facets read from the tally
     for number, spec in enumerate(specs):
         applied = tuple(sorted(name for name in valid if name != spec.param))
+        if tally is not None and spec.from_tally is not None and applied == everything:
+            derived.append(spec)
+            continue
         if not applied and spec.sql_all:
             arm = spec.sql_all
         else:
@@ -524,6 +532,9 @@ def grouped_in_one_statement(
             else:
                 row = {"key": key, "count": count, "label": label, "label_es": label_es}
                 grouped[specs[number].param].append(row)
+    for spec in derived:
+        rows = sorted(spec.from_tally(tallied), key=lambda row: (-row["count"], row["key"]))
+        grouped[spec.param] = rows[:MAX_VALUES_PER_FACET]
     page_ids = [pk for _position, pk in sorted(page_rows)] if order is not None else None
     return grouped, (tally.collect(tallied) if tally is not None else None), page_ids
 

@@ -178,6 +178,16 @@ def category_counts(counts: str) -> str:
     )
 
 
+def years_of_tally(rows: list[tuple]) -> list[dict]:
+    """The year facet's rows from the timeline's (year, month, precision, count): the same
+    counts, a claim without a date under its own value."""
+    counted: dict[str, int] = {}
+    for year, _month, _precision, n in rows:
+        key = filters.NO_DATE if year is None else str(year)
+        counted[key] = counted.get(key, 0) + int(n)
+    return [{"key": key, "label": None, "label_es": None, "count": n} for key, n in counted.items()]
+
+
 CLAIM_FACETS = [
     FacetSpec(
         "category",
@@ -249,6 +259,8 @@ CLAIM_FACETS = [
         "NULL AS label, NULL AS label_es, count(*) AS n FROM {base} b GROUP BY 1",
         base_columns=("event_start",),
         sql_all=public_counts.YEARS,
+        # With no year chosen, the timeline counts the same claims by month: summed by year.
+        from_tally=years_of_tally,
         choices=((filters.NO_DATE, _("date not given")),),
         newest_first=True,
     ),
