@@ -138,3 +138,36 @@ def test_json_export_of_a_search_reads_its_page_with_the_facets_in_order(client,
     # the rows are read once: by their ids when read with the facets, else by their page
     assert len(apart) == 1
     assert ("LIMIT" in apart[0]["sql"]) != fused
+
+
+@pytest.mark.parametrize("url", ["/claims.json?country=SV", "/api/claims/?country=SV"])
+def test_a_warm_json_answer_is_its_cached_bytes(client, claims, url, monkeypatch):
+    """Asked again at the same version, the answer is the body kept the first time: nothing is
+    rendered again (a page of 100 claims is about 350 kB of JSON)."""
+    from rest_framework.renderers import JSONRenderer
+
+    first = client.get(url)
+    rendered = []
+    render = JSONRenderer.render
+    monkeypatch.setattr(
+        JSONRenderer, "render", lambda self, *a, **k: rendered.append(1) or render(self, *a, **k)
+    )
+    again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
+    assert not rendered
+    # The same address in Spanish, or at another host, is a body of its own.
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert rendered and spanish.status_code == 200
+
+
+def test_json_bodies_are_kept_per_language_and_host(client, claims, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    english = client.get("/claims.json?country=SV&page_size=1").json()
+    spanish = client.get("/claims.json?country=SV&page_size=1", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert english["facets"][0]["label"] == "Category"
+    assert spanish["facets"][0]["label"] == "Categoría"
+    mirrored = client.get("/claims.json?country=SV&page_size=1", HTTP_HOST="mirror.example").json()
+    assert english["next"].startswith("http://testserver/")
+    assert mirrored["next"].startswith("http://mirror.example/")
+    assert mirrored["results"][0]["url"].startswith("http://mirror.example/")

@@ -557,6 +557,7 @@ def cached_summary(
     count: Callable,
     tally: Tally | None = None,
     page: PageArm | None = None,
+    version: int | None = None,
 ) -> tuple[int, int, list[Facet]]:
     """The total and the facets of a filtered list, cached by the public-data version.
 
@@ -565,8 +566,10 @@ def cached_summary(
     primary-key lookup when cached; on a miss, the facets' statement(s), and the count unless
     the list has a ``tally``, which gives the total (and is kept for its own reader). ``page``:
     the page being shown, whose ids are kept too when the statement could read them.
+    ``version``: the public-data version, when the caller has read it already.
     """
-    version = public_version(filterset.queryset.db)
+    if version is None:
+        version = public_version(filterset.queryset.db)
 
     def compute() -> tuple[int, list[Facet]]:
         facets, tallied, page_ids = facets_and_tally(filterset, params, specs, tally, page)

@@ -7,17 +7,21 @@ input never fails a list.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from tracker.facets import canonical_query
-from tracker.public_cache import get_or_compute
+from tracker.public_cache import get_or_compute, public_version
 
 JSON_PAGE_SIZE = 100
 JSON_MAX_PAGE_SIZE = 500
@@ -140,3 +144,21 @@ class PublicPagination(PageNumberPagination):
         described["properties"]["pages"] = {"type": "integer", "example": 1}
         described["required"] = ["count", "page", "pages", "results"]
         return described
+
+
+def cached_json(kind: str, request: HttpRequest, using: str, build: Callable[[int], dict]):
+    """``build()``'s answer to ``request`` as JSON, its bytes cached per public-data version
+    (of the ``using`` database): a warm answer is the cached body, as a warm HTML page is, not
+    the same data rendered again (a page of 100 claims is about 350 kB). The key holds what the
+    body depends on: the address (its query string in a fixed order, for the links and the
+    facets), the site's address and the language (of the labels and the problems).
+    ``build(version)``: the answer's data at the public-data version read for the key."""
+    parts = (
+        request.path,
+        canonical_query(request.GET),
+        request.build_absolute_uri("/"),
+        get_language() or "",
+    )
+    version = public_version(using)
+    body = get_or_compute(kind, version, parts, lambda: JSONRenderer().render(build(version)))
+    return HttpResponse(body, content_type="application/json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -11,8 +13,8 @@ from tracker.data_license import with_license_link
 from tracker.facets import canonical_query
 from tracker.lists import PublicList
 from tracker.models import Indicator
-from tracker.paging import PublicPagination
-from tracker.public_cache import get_or_compute, public_version
+from tracker.paging import PublicPagination, cached_json
+from tracker.public_cache import get_or_compute
 from tracker.serializers import IndicatorDetailSerializer, IndicatorSerializer
 
 
@@ -59,17 +61,18 @@ class PublicListViewSet(PublicApiViewSet):
         return self.public_list.listing(self.public_list.all_public())
 
     def list(self, request, *args, **kwargs):
-        """A page of the list: its rows cached with the JSON export's, and its total, per
-        public-data version: one primary-key lookup when both are cached."""
+        """A page of the list, its bytes cached per public-data version (``cached_json``); on
+        a miss, its rows are cached with the JSON export's, and its total."""
         queryset = self.filter_queryset(self.get_queryset())
-        version = public_version(queryset.db)
+        return cached_json("api-page", request, queryset.db, partial(self.page_data, queryset))
+
+    def page_data(self, queryset, version: int) -> dict:
+        request = self.request
         parts = (self.public_list.name, canonical_query(request.query_params, "page", "page_size"))
         total = get_or_compute("api-count", version, parts, queryset.count)
         pagination = PublicPagination(total=total)
         pagination.choose_page(queryset, request)
-        return pagination.get_paginated_response(
-            pagination.cached_results(self.public_list, version)
-        )
+        return pagination.get_paginated_data(pagination.cached_results(self.public_list, version))
 
 
 def list_viewset(public_list: PublicList) -> type[PublicListViewSet]:

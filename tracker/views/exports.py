@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views import View
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 
 from tracker.data_license import data_license, with_license_link
 from tracker.exports import stream_csv
 from tracker.facets import cached_summary, page_arm
 from tracker.lists import LISTS, PublicList
 from tracker.maps import as_geojson, cached_features
-from tracker.paging import PublicPagination, page_number
+from tracker.paging import PublicPagination, cached_json, page_number
 
 
 class CsvExportView(View):
@@ -61,6 +61,16 @@ class JsonExportView(GenericAPIView):
     def get(self, request):
         public_list: PublicList = LISTS[self.list_name]
         filterset = public_list.filterset(request.GET)
+        return with_license_link(
+            cached_json(
+                "json-export",
+                request,
+                filterset.queryset.db,
+                partial(self.data, request, public_list, filterset),
+            )
+        )
+
+    def data(self, request, public_list: PublicList, filterset, version: int) -> dict:
         queryset = public_list.queryset(filterset)
         pagination = PublicPagination()
         # The page asked for, read with the facets when they are computed now (see the HTML
@@ -68,7 +78,7 @@ class JsonExportView(GenericAPIView):
         size = pagination.get_page_size(request)
         asked, _notice = page_number(request.GET.get(pagination.page_query_param), sys.maxsize)
         fused: dict = {}
-        version, total, facets = cached_summary(
+        _version, total, facets = cached_summary(
             public_list.name,
             request.GET,
             filterset,
@@ -76,6 +86,7 @@ class JsonExportView(GenericAPIView):
             filterset.qs.count,
             tally=public_list.tally,
             page=page_arm(queryset, asked, size, lambda _version, ids: fused.update(ids=ids)),
+            version=version,
         )
         pagination.total = total
         pagination.choose_page(queryset, request)
@@ -92,7 +103,7 @@ class JsonExportView(GenericAPIView):
         data["problems"] = problems
         data["facets"] = [facet.as_dict(request.path) for facet in facets]
         data["license"] = data_license()
-        return with_license_link(Response(data))
+        return data
 
 
 class ClaimGeoJsonView(View):
