@@ -19,10 +19,18 @@ from django.db import migrations, models
 
 TABLE = "tracker_publicclaimcount"
 COLUMNS = "facet, value, month, date_precision, n"
-UPSERT = (
-    "ON CONFLICT (facet, value, month, date_precision) "
-    f"DO UPDATE SET n = {TABLE}.n + EXCLUDED.n"
-)
+
+
+def upsert(greatest: str) -> str:
+    """Add each row's ``n`` to its value's count. A count below zero counts as zero: it can only
+    be a value taken away after the counts were emptied from under the claims (a flush that
+    deletes the counts before the claims, as Django's does on SQLite), never a real count."""
+    return (
+        "ON CONFLICT (facet, value, month, date_precision) "
+        f"DO UPDATE SET n = {greatest}({TABLE}.n, 0) + EXCLUDED.n"
+    )
+
+
 PUBLISHED = "'published'"
 
 # -- PostgreSQL -------------------------------------------------------------------------------
@@ -58,7 +66,7 @@ def pg_upsert(*sides: str) -> str:
     return (
         f"INSERT INTO {TABLE} ({COLUMNS}) SELECT facet, value, month, date_precision, sum(d) "
         f"FROM ({' UNION ALL '.join(sides)}) x GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0 "
-        f"ORDER BY 1, 2, 3, 4 {UPSERT};"
+        f"ORDER BY 1, 2, 3, 4 {upsert('GREATEST')};"
     )
 
 
@@ -130,7 +138,7 @@ def sqlite_add(keys: str, sign: int, when: str) -> str:
     """Add ``sign`` to the count of each of ``keys`` when ``when`` holds."""
     return (
         f"INSERT INTO {TABLE} ({COLUMNS}) SELECT facet, value, month, date_precision, {sign} "
-        f"FROM ({keys}) WHERE {when} {UPSERT};"
+        f"FROM ({keys}) WHERE {when} {upsert('max')};"
     )
 
 
