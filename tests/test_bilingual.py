@@ -151,7 +151,14 @@ def test_a_spanish_only_claim_is_marked_on_the_english_list(client):
     )
     body = page(client, "/en/claims/")
     assert 'lang="es">Solo en castellano</a>' in body
-    assert "Only in Spanish" in body
+    # On a card the notice is its words alone: the card's title links to the claim.
+    assert '<span class="language-notice">Only in Spanish</span>' in body
+
+
+def test_a_translated_claim_card_says_so_without_a_link_of_its_own(client, demo_data):
+    body = page(client, "/en/claims/")
+    assert '<span class="language-notice">Translated from Spanish</span>' in body
+    assert "see the original" not in body
 
 
 def test_source_titles_and_quotes_keep_their_language(client):

@@ -11,11 +11,18 @@ from tracker.models.base import ContentLanguage, LocalizedText, localized_text
 register = template.Library()
 
 
-@register.inclusion_tag("tracker/includes/grade_badge.html")
-def grade_badge(entry):
-    """Show an entry's verification grade as a badge with its definition."""
+@register.simple_tag
+def grade_badge(entry) -> str:
+    """Show an entry's verification grade as a badge with its definition.
+
+    Built here rather than by a template: lists and figure tables show one per row."""
     grade = VerificationGrade(entry.verification)
-    return {"grade": grade, "label": grade.label, "definition": grade.definition}
+    return format_html(
+        '<span class="badge badge-{}" title="{}">{}</span>',
+        grade.value,
+        grade.definition,
+        grade.label,
+    )
 
 
 @register.filter
@@ -122,10 +129,13 @@ def source_lang(source) -> str:
     return ""
 
 
-@register.inclusion_tag("tracker/includes/language_notice.html", takes_context=True)
-def language_notice(context, entry, compact: bool = False):
+@register.simple_tag(takes_context=True)
+def language_notice(context, entry, compact: bool = False) -> str:
     """Say when an entry is shown in another language than the reader's, or translated into
-    it, with a link to the page in the language it was written in."""
+    it: "Only in English", or "Translated from Spanish — see the original" with a link to the
+    page in the language it was written in. ``compact`` (a card in a list): the words alone.
+
+    Built here rather than by a template: every card of a list shows one."""
     state = entry.translation_state()
     original = entry.written_in
     notice = {
@@ -133,14 +143,18 @@ def language_notice(context, entry, compact: bool = False):
         "translated": TRANSLATED_FROM,
         "partly": PARTLY_TRANSLATED_FROM,
     }.get(state, {})
+    text = notice.get(original, "")
+    if not text:
+        return ""
+    if compact:
+        return format_html('<span class="language-notice">{}</span>', text)
     request = context.get("request")
-    original_url = ""
-    if notice and state != "untranslated" and request is not None:
-        original_url = translate_url(request.path, original)
-    return {
-        "state": state,
-        "text": notice.get(original, ""),
-        "original_url": original_url,
-        "original": original,
-        "compact": compact,
-    }
+    if state == "untranslated" or request is None:
+        return format_html('<p class="language-notice" role="note">{}</p>', text)
+    return format_html(
+        '<p class="language-notice" role="note">{} — <a href="{}" hreflang="{}">{}</a></p>',
+        text,
+        translate_url(request.path, original),
+        original,
+        _("see the original"),
+    )
