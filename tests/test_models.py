@@ -157,6 +157,9 @@ def test_imprecise_date_renders_at_its_precision(precision, english, spanish):
         assert format_imprecise_date(date, precision) == english
     with translation.override("es"):
         assert format_imprecise_date(date, precision).lower() == spanish
+    # Formatted dates are kept per language: the English one is not the Spanish one kept.
+    with translation.override("en"):
+        assert format_imprecise_date(date, precision) == english
 
 
 def test_claim_stores_month_precision_as_first_of_month_and_renders_month():

@@ -1,6 +1,7 @@
 """Choices and abstract parts shared by the domain models."""
 
 import datetime
+import functools
 import unicodedata
 
 from django.conf import settings
@@ -64,6 +65,13 @@ def format_imprecise_date(value: datetime.date | None, precision: str) -> str:
     """Render a date at the precision it is known to: 'March 2022', '2025', 'around 2022'."""
     if value is None:
         return ""
+    return formatted_date(value, precision, get_language())
+
+
+# Lists, tables and charts show the same dates again and again (an indicator's chart: 400
+# points); each is formatted once per language, held for the process (a few thousand at most).
+@functools.lru_cache(maxsize=4096)
+def formatted_date(value: datetime.date, precision: str, language: str | None) -> str:
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     if precision == DatePrecision.YEAR:
