@@ -3,6 +3,7 @@ latest figure of each organisation, a thinned chart with its table, and the figu
 time, each checked against a brute-force reading of every figure."""
 
 import datetime
+import json
 import random
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.factories import (
     IndicatorFactory,
@@ -258,6 +260,17 @@ def test_indicator_page_with_ten_thousand_figures_is_bounded(client):
     assert '/statistics.csv?indicator=many-10000"' in body
     assert body.count('data-label="Reported by"') == indicators.PAGE_SIZE
     assert 'id="indicator-chart-table"' in body  # the chart's own table
+    # One row of that table for each point drawn, named by its organisation, with its date and
+    # figure as the chart's data gives them.
+    data = body.split('<script id="indicator-chart-data" type="application/json">')[1]
+    series = json.loads(data.split("</script>")[0])
+    table = body.split('id="indicator-chart-table"')[1].split("</table>")[0]
+    rows = table.split('<tr><th scope="row" data-label="Organisation">')[1:]
+    points = [(line["label"], point) for line in series for point in line["points"]]
+    assert len(rows) == len(points) > 0
+    for row, (label, point) in zip(rows, points, strict=True):
+        assert row.startswith(f'{escape(label)}</th><td data-label="As of">{escape(point["date"])}')
+        assert f'<td data-label="Figure">{escape(point["text"])}</td></tr>' in row
 
 
 def test_indicator_page_with_many_figures_is_cached_per_page(client, django_assert_num_queries):

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -167,6 +167,25 @@ def figures_table(statistics, columns: str, caption: str, empty: str = "", table
         "empty": empty,
         "table_id": table_id,
     }
+
+
+@register.simple_tag
+def chart_table_rows(series: list[dict]) -> str:
+    """The rows of an indicator chart's figures as a table: one per point (up to some 400),
+    by organisation and date. Built here: a template's loop over them took 10 ms."""
+    organisation, as_of, figure = (
+        str(label) for label in (_("Organisation"), _("As of"), _("Figure"))
+    )
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row" data-label="{}">{}</th><td data-label="{}">{}</td>'
+        '<td data-label="{}">{}</td></tr>',
+        (
+            (organisation, line["label"], as_of, point["date"], figure, point["text"])
+            for line in series
+            for point in line["points"]
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)
