@@ -41,6 +41,7 @@ from tracker.models import (
 from tracker.paging import page_number
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
+from tracker.templatetags.tracker_tags import figure_relations
 from tracker.timeline import claim_timeline
 from tracker.views.listing import FilteredListView, LazyRows
 from tracker.workflow import history
@@ -208,6 +209,10 @@ class LocationListView(FilteredListView):
     public_list = LISTS["places"]
 
 
+# The columns of the claim page's table of related figures.
+RELATED_FIGURE_COLUMNS = "indicator figure as_of reported_by"
+
+
 def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
     """The newest published figures (``limit`` at most) of the indicators of the claim's
     categories and of the claim's place.
@@ -215,7 +220,11 @@ def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
     Each side is read on its own, newest first, by an index, and stops at ``limit`` rows; one
     statement for both (an OR over the two) read and sorted every figure of a busy place.
     """
-    newest = statistics_for_tables().order_by(*FIGURES_ORDER)
+    newest = (
+        Statistic.objects.public()
+        .select_related(*figure_relations(RELATED_FIGURE_COLUMNS))
+        .order_by(*FIGURES_ORDER)
+    )
     indicators = list(
         Indicator.objects.filter(
             category__in=[category.pk for category in claim.categories.all()]
@@ -261,6 +270,7 @@ class ClaimDetailView(GoneWhenWithdrawn, DetailView):
             .values("created_at", "from_value", "to_value", "comment", "comment_es")
         )
         context["related_figures"] = related = LazyRows(partial(related_figures, context["claim"]))
+        context["related_figure_columns"] = RELATED_FIGURE_COLUMNS
 
         def tied_indicators() -> list:
             """The indicators of the claim's kinds of violation among its related figures (read
