@@ -123,7 +123,7 @@ def qualifier_cell(statistic) -> str:
 
 
 # Each column: its heading, its cell and the relations of a figure it reads (joined by
-# ``figure_relations``). Built here rather than in a template: the indicator page shows 25 rows
+# ``with_figure_relations``). Built here rather than in a template: the indicator page shows 25 rows
 # of six columns, and a template's test of every column name in every cell took longer than
 # the page's queries.
 FIGURE_COLUMNS = {
@@ -146,11 +146,14 @@ FIGURE_COLUMNS = {
 }
 
 
-def figure_relations(columns: str) -> list[str]:
-    """What a table of these columns reads of each figure, for ``select_related`` (none: an
-    empty list, which must not be passed on, as ``select_related()`` joins every relation): a
-    page whose table shows fewer columns than the figures list joins fewer tables."""
-    return sorted({relation for name in columns.split() for relation in FIGURE_COLUMNS[name][2]})
+def with_figure_relations(figures, columns: str):
+    """``figures`` (a queryset) joined to what a table of these columns reads of each figure,
+    and to nothing else: a page whose table shows fewer columns than the figures list joins
+    fewer tables."""
+    relations = {relation for name in columns.split() for relation in FIGURE_COLUMNS[name][2]}
+    figures = figures.select_related(None)
+    # Only with names: ``select_related()`` without any joins every relation.
+    return figures.select_related(*sorted(relations)) if relations else figures
 
 
 def figure_rows(statistics, names: list[str]):
@@ -188,7 +191,8 @@ def figures_table(statistics, columns: str, caption: str, empty: str = "", table
 @register.simple_tag
 def chart_table_rows(series: list[dict]) -> str:
     """The rows of an indicator chart's figures as a table: one per point (up to some 400),
-    by organisation and date. Built here: a template's loop over them took 10 ms."""
+    by organisation and date. Built here: a template's loop over them was most of the 10 ms
+    the indicator's figures took to render."""
     organisation, as_of, figure = (
         str(label) for label in (_("Organisation"), _("As of"), _("Figure"))
     )

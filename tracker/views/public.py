@@ -41,7 +41,7 @@ from tracker.models import (
 from tracker.paging import page_number
 from tracker.public_cache import get_or_compute, public_version
 from tracker.snapshots import rebuild
-from tracker.templatetags.tracker_tags import figure_relations
+from tracker.templatetags.tracker_tags import with_figure_relations
 from tracker.timeline import claim_timeline
 from tracker.views.listing import FilteredListView, LazyRows
 from tracker.workflow import history
@@ -220,10 +220,8 @@ def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
     Each side is read on its own, newest first, by an index, and stops at ``limit`` rows; one
     statement for both (an OR over the two) read and sorted every figure of a busy place.
     """
-    newest = (
-        Statistic.objects.public()
-        .select_related(*figure_relations(RELATED_FIGURE_COLUMNS))
-        .order_by(*FIGURES_ORDER)
+    newest = with_figure_relations(Statistic.objects.public(), RELATED_FIGURE_COLUMNS).order_by(
+        *FIGURES_ORDER
     )
     indicators = list(
         Indicator.objects.filter(
