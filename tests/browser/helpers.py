@@ -39,8 +39,10 @@ def axe_violations(page, axe_source: str) -> list[dict]:
     """Run axe-core on the page as it is now and return its violations.
 
     The script is evaluated in the page rather than added as a <script> element, so a strict
-    Content-Security-Policy on the page cannot block it.
+    Content-Security-Policy on the page cannot block it. A click that follows a link may still
+    be loading the next page: axe runs on that page once it has loaded, not on the one leaving.
     """
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source)
     return page.evaluate("async () => (await window.axe.run(document)).violations")
