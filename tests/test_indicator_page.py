@@ -163,6 +163,42 @@ def test_indicator_summary_of_many_figures_matches_brute_force(
     assert [s.pk for s in figures.page] == [s.pk for s in truth["figures"][:25]]
 
 
+@pytest.mark.parametrize(("organizations", "dates"), [(50, 3), (45, 1), (30, 40)])
+def test_latest_figure_of_each_organisation_with_dates_shared_matches_brute_force(
+    organizations, dates
+):
+    """Many organisations with the same newest date, several figures of one date each: the
+    latest of each is still its newest by date then by entry, and the organisations shown the
+    newest, however many share the last date shown."""
+    indicator = IndicatorFactory()
+    rng = random.Random(organizations * 100 + dates)
+    sources = [
+        SourceFactory(organization=OrganizationFactory(name=f"Tied {n:02}"))
+        for n in range(organizations)
+    ]
+    rows = []
+    for source in sources:
+        for _ in range(rng.randrange(1, 5)):
+            rows.append(
+                Statistic(
+                    indicator=indicator,
+                    organization=source.organization,
+                    source=source,
+                    value=Decimal(rng.randrange(100)),
+                    as_of=datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(dates)),
+                    status=ModerationStatus.PUBLISHED,
+                )
+            )
+    rng.shuffle(rows)  # the newest entries of a date by no particular organisation
+    Statistic.objects.bulk_create(rows)
+    truth = brute_force(indicator)
+
+    latest = indicators.latest_of(public_figures(indicator))
+
+    assert [(s.pk, s.figures) for s in latest] == truth["latest"]
+    assert len(latest) == min(organizations, indicators.LATEST_SHOWN)
+
+
 @pytest.mark.parametrize("seed", [4, 5])
 def test_indicator_summary_of_one_page_of_figures_matches_brute_force(seed):
     indicator = IndicatorFactory()
