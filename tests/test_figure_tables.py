@@ -62,3 +62,17 @@ def test_a_claim_pages_related_figures_join_only_what_its_table_shows(figure):
     with translation.override("en"), CaptureQueriesContext(connection) as captured:
         list(figure_rows(related, RELATED_FIGURE_COLUMNS.split()))
     assert captured.captured_queries == []
+
+
+def test_an_indicator_pages_figures_join_only_what_its_tables_show(client, figure):
+    """The indicator page shows no place: its figures are read without joining the places."""
+    StatisticFactory.create_batch(3, indicator=figure.indicator, location=figure.location)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(figure.indicator.get_absolute_url())
+    assert response.status_code == 200
+    figures = [
+        q["sql"] for q in captured.captured_queries if 'FROM "tracker_statistic"' in q["sql"]
+    ]
+    assert figures and not [sql for sql in figures if '"tracker_location"' in sql]
+    # Every figure is in its table, each with its source, read with the figures.
+    assert response.content.decode().count('data-label="Source"') == 4

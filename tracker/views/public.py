@@ -211,6 +211,8 @@ class LocationListView(FilteredListView):
 
 # The columns of the claim page's table of related figures.
 RELATED_FIGURE_COLUMNS = "indicator figure as_of reported_by"
+# The columns of an indicator's figures table: its figures are joined to what these read.
+INDICATOR_FIGURE_COLUMNS = "as_of reported_by figure qualifier source grade"
 
 
 def related_figures(claim: Claim, limit: int = 20) -> list[Statistic]:
@@ -358,7 +360,10 @@ class IndicatorDetailView(DetailView):
 
         def render_figures() -> tuple[str, int]:
             figures = indicator_figures(
-                statistics_for_tables().filter(indicator=indicator), raw_page
+                with_figure_relations(Statistic.objects.public(), INDICATOR_FIGURE_COLUMNS).filter(
+                    indicator=indicator
+                ),
+                raw_page,
             )
             shown.update(number=figures.page.number, notice=figures.notice)
             html = render_to_string(
@@ -369,6 +374,7 @@ class IndicatorDetailView(DetailView):
                     "summary": figures.summary,
                     "chart": figures.chart,
                     "chart_data": figures.chart.series,
+                    "columns": INDICATOR_FIGURE_COLUMNS,
                 },
                 request=self.request,
             )
