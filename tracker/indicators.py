@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page
-from django.db.models import Count, F, Max, Min, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, Min, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncMonth, TruncQuarter, TruncYear
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -210,88 +210,112 @@ def from_rows(rows: list[Statistic], page: Page, notice: str) -> IndicatorFigure
 # --- Too many figures for one page: grouped queries ----------------------------------------------
 
 
-def summary_of(figures: QuerySet) -> Summary | None:
-    """The summary in one grouped query."""
+@dataclass(frozen=True)
+class Reporting:
+    """One organisation's figures of an indicator: how many, over which dates and values."""
 
-    def precision_of(ordering) -> Subquery:
-        # Not correlated: evaluated once, not once per figure.
-        return Subquery(figures.order_by(*ordering).values("as_of_precision")[:1])
+    organization: int
+    count: int
+    first: datetime.date
+    last: datetime.date
+    low: Decimal
+    high: Decimal
 
+
+def reporting_of(figures: QuerySet) -> list[Reporting]:
+    """Each organisation's figures, in one grouping over the figures' index (one row per
+    organisation reporting on the indicator): the summary, the latest figures and the chart are
+    all worked out from it."""
     rows = (
         figures.order_by()
-        .values("indicator")
+        .values_list("organization")
         .annotate(
-            count=Count("pk"),
-            organizations=Count("organization", distinct=True),
+            n=Count("pk"),
             first_as_of=Min("as_of"),
-            first_precision=precision_of(("as_of", "pk")),
             last_as_of=Max("as_of"),
-            last_precision=precision_of(NEWEST_FIRST),
             low=Min("value"),
             high=Max(Coalesce("value_high", "value")),
         )
     )
-    for row in rows[:1]:
-        row.pop("indicator")
-        return Summary(**row)
-    return None
+    return [Reporting(*row) for row in rows]
 
 
-def latest_of(figures: QuerySet) -> list[Statistic]:
+def summary_of(
+    figures: QuerySet,
+    reporting: list[Reporting] | None = None,
+    *,
+    oldest: Statistic | None = None,
+    newest_figure: Statistic | None = None,
+) -> Summary | None:
+    """The summary of ``figures`` from each organisation's (``reporting``, read if not given),
+    with the precision of the oldest and the newest figure (each read if not given)."""
+    reporting = reporting_of(figures) if reporting is None else reporting
+    if not reporting:
+        return None
+
+    def precision(given: Statistic | None, ordering) -> str:
+        if given is not None:
+            return given.as_of_precision
+        return figures.order_by(*ordering).values_list("as_of_precision", flat=True)[0]
+
+    return Summary(
+        count=sum(group.count for group in reporting),
+        organizations=len(reporting),
+        first_as_of=min(group.first for group in reporting),
+        first_precision=precision(oldest, ("as_of", "pk")),
+        last_as_of=max(group.last for group in reporting),
+        last_precision=precision(newest_figure, NEWEST_FIRST),
+        low=min(group.low for group in reporting),
+        high=max(group.high for group in reporting),
+    )
+
+
+def latest_of(figures: QuerySet, reporting: list[Reporting] | None = None) -> list[Statistic]:
     """The latest figure of each organisation (with its number of figures), newest first.
 
-    Each organisation's number of figures and newest date come from one grouping over the
-    figures' index, newest dates first; the organisations whose newest date is among the
-    ``LATEST_SHOWN`` newest (ties included) then have their figures of those dates fetched with
-    what they show, and the newest of each kept. (Ranking every figure of each organisation
-    with window functions read and sorted them all: on PostgreSQL, 16 ms against 3 ms for an
-    indicator of 11,000 figures and 500 organisations.)
+    The organisations whose newest date is among the ``LATEST_SHOWN`` newest (ties included),
+    from each organisation's figures (``reporting``, read if not given), have their figures of
+    that date fetched with what they show, and the newest of each is kept. (Ranking every
+    figure of each organisation with window functions read and sorted them all: on PostgreSQL,
+    16 ms against 3 ms for an indicator of 11,000 figures and 500 organisations.)
     """
-    groups = (
-        figures.order_by()
-        .values_list("organization")
-        .annotate(n=Count("pk"), last=Max("as_of"))
-        .order_by("-last")
-    )
-    # Twice as many as shown, so that organisations tied on the last date shown come along;
-    # when even those are all tied, every organisation is read.
-    read = list(groups[: 2 * LATEST_SHOWN])
-    if not read:
+    reporting = reporting_of(figures) if reporting is None else reporting
+    if not reporting:
         return []
-    threshold = read[min(LATEST_SHOWN, len(read)) - 1][2]
-    if len(read) == 2 * LATEST_SHOWN and read[-1][2] == threshold:
-        read = list(groups)
-    candidates = {pk: (count, last) for pk, count, last in read if last >= threshold}
-    best: dict[int, Statistic] = {}
+    dates = sorted((group.last for group in reporting), reverse=True)
+    threshold = dates[min(LATEST_SHOWN, len(dates)) - 1]
+    candidates = {group.organization: group for group in reporting if group.last >= threshold}
     shown = (
         figures.filter(
-            organization__in=candidates, as_of__in={last for _n, last in candidates.values()}
+            organization__in=candidates, as_of__in={group.last for group in candidates.values()}
         )
         .select_related(None)
         .select_related("organization")
     )
+    best: dict[int, Statistic] = {}
     for statistic in shown:
-        _count, last = candidates[statistic.organization_id]
         kept = best.get(statistic.organization_id)
-        if statistic.as_of == last and (kept is None or statistic.pk > kept.pk):
+        if statistic.as_of == candidates[statistic.organization_id].last and (
+            kept is None or statistic.pk > kept.pk
+        ):
             best[statistic.organization_id] = statistic
     latest = sorted(best.values(), key=newest, reverse=True)[:LATEST_SHOWN]
     for statistic in latest:
-        statistic.figures = candidates[statistic.organization_id][0]
+        statistic.figures = candidates[statistic.organization_id].count
     return latest
 
 
-def chart_of(figures: QuerySet, summary: Summary) -> Chart:
-    """The organisations with the most figures, each thinned to a point per period if need be."""
-    drawn = list(
-        figures.order_by()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organization")[:CHART_SERIES]
-    )
-    period = choose_period(sum(row["n"] for row in drawn), len(drawn), summary)
+def chart_of(
+    figures: QuerySet, summary: Summary, reporting: list[Reporting] | None = None
+) -> Chart:
+    """The organisations with the most figures, each thinned to a point per period if need be
+    (from each organisation's figures, ``reporting``, read if not given)."""
+    reporting = reporting_of(figures) if reporting is None else reporting
+    drawn = sorted(reporting, key=lambda group: (-group.count, group.organization))
+    drawn = drawn[:CHART_SERIES]
+    period = choose_period(sum(group.count for group in drawn), len(drawn), summary)
     points = (
-        figures.filter(organization__in=[row["organization"] for row in drawn])
+        figures.filter(organization__in=[group.organization for group in drawn])
         .select_related(None)
         .select_related("organization")
         .only(*CHART_FIELDS)
@@ -320,8 +344,8 @@ def indicator_figures(figures: QuerySet, raw_page: str | None) -> IndicatorFigur
         if len(first_page) <= PAGE_SIZE:
             paginator = KnownCountPaginator(first_page, PAGE_SIZE, total=len(first_page))
             return from_rows(first_page, Page(first_page, 1, paginator), notice)
-    summary = summary_of(figures)
-    total = summary.count if summary else 0
+    reporting = reporting_of(figures)
+    total = sum(group.count for group in reporting)
     paginator = KnownCountPaginator(ordered, PAGE_SIZE, total=total)
     number, notice = page_number(raw_page, paginator.num_pages)
     if number == 1 and first_page is not None:
@@ -332,4 +356,8 @@ def indicator_figures(figures: QuerySet, raw_page: str | None) -> IndicatorFigur
     page = Page(rows, number, paginator)
     if paginator.num_pages == 1:
         return from_rows(rows, page, notice)
-    return IndicatorFigures(summary, latest_of(figures), chart_of(figures, summary), page, notice)
+    latest = latest_of(figures, reporting)
+    # The newest figure is the first of the latest; the oldest, the first page's first.
+    oldest = first_page[0] if first_page else None
+    summary = summary_of(figures, reporting, oldest=oldest, newest_figure=latest[0])
+    return IndicatorFigures(summary, latest, chart_of(figures, summary, reporting), page, notice)
