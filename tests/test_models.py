@@ -14,6 +14,7 @@ from tests.factories import (
     StatisticFactory,
 )
 from tracker.models import Claim, DatePrecision, Qualifier, Source, Statistic, format_imprecise_date
+from tracker.models.statistics import format_number
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,18 @@ def test_statistic_value_display_carries_its_qualifier(qualifier, expected):
     statistic = StatisticFactory(qualifier=qualifier, value=Decimal("1480"))
     with translation.override("en"):
         assert statistic.value_display == expected
+
+
+def test_a_figure_is_formatted_in_each_readers_language_however_often_it_is_shown():
+    """Numbers are formatted once per language and kept: the same figure read in English, then
+    in Spanish, then in English again, each time in the reader's own way, its stored zeros
+    dropped."""
+    shown = []
+    for language in ("en", "es", "en", "es"):
+        with translation.override(language):
+            shown.append(format_number(Decimal("12480.50")))
+            shown.append(format_number(Decimal("12480.5")))
+    assert shown == ["12,480.5", "12,480.5", "12\xa0480,5", "12\xa0480,5"] * 2
 
 
 def test_search_text_folds_accents_and_case():

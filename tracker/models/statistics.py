@@ -1,10 +1,12 @@
 """Figures: one value reported by one source for one indicator."""
 
+import functools
 from decimal import Decimal
 
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -48,7 +50,15 @@ def format_number(value: Decimal | None) -> str:
     """A figure as a page shows it, in the reader's language: ``40,000``, ``12.5``."""
     if value is None:
         return ""
-    return formats.number_format(plain_decimal(value), force_grouping=True)
+    return formatted_number(decimal_text(value), get_language())
+
+
+# Tables and charts show the same figures again and again (an indicator's chart: 400 points);
+# each is formatted once per language, held for the process (a few thousand at most). Keyed by
+# its text: 12.5 and 12.50 are equal decimals, but only the first is how a page writes it.
+@functools.lru_cache(maxsize=4096)
+def formatted_number(text: str, language: str | None) -> str:
+    return formats.number_format(Decimal(text), force_grouping=True)
 
 
 class Statistic(CitesASource, ModeratedEntry):
