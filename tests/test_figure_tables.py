@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import ClaimFactory, LocationFactory, StatisticFactory
@@ -76,3 +77,16 @@ def test_an_indicator_pages_figures_join_only_what_its_tables_show(client, figur
     assert figures and not [sql for sql in figures if '"tracker_location"' in sql]
     # Every figure is in its table, each with its source, read with the figures.
     assert response.content.decode().count('data-label="Source"') == 4
+
+
+def test_the_figures_lists_page_joins_only_what_its_table_shows(client, figure):
+    """The figures list shows no source: its page's figures are read without joining the
+    sources, and each row still names its place (read with the figures)."""
+    StatisticFactory.create_batch(3, location=figure.location)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("public:statistic_list"))
+    assert response.status_code == 200
+    # The statement reading the page's figures whole (the others count or find ids).
+    rows = [q["sql"] for q in captured.captured_queries if '"tracker_statistic"."note"' in q["sql"]]
+    assert rows and not [sql for sql in rows if '"tracker_source"' in sql]
+    assert response.content.decode().count(figure.location.name) >= 4

@@ -43,6 +43,7 @@ from tracker.serializers import (
     SourceSerializer,
     StatisticSerializer,
 )
+from tracker.templatetags.tracker_tags import with_figure_relations
 from tracker.timeline import CLAIM_COUNTS
 
 # Rows fetched per database round trip when streaming a CSV; prefetches run once per chunk.
@@ -328,6 +329,15 @@ def statistics_for_listing(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("indicator", "organization", "source__organization", "location")
 
 
+# The columns of the figures list's table: the figures of its page are joined to what they read
+# (no source), the exports to everything.
+STATISTIC_LIST_COLUMNS = "indicator_at_place figure as_of reported_by grade"
+
+
+def statistics_for_page(queryset: QuerySet) -> QuerySet:
+    return with_figure_relations(queryset, STATISTIC_LIST_COLUMNS)
+
+
 STATISTICS = PublicList(
     name="statistics",
     item="statistic",
@@ -345,6 +355,7 @@ STATISTICS = PublicList(
     search_label=_("Search and filter figures"),
     description="Published figures.",
     listing=statistics_for_listing,
+    page_listing=statistics_for_page,
 )
 
 

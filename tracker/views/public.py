@@ -23,7 +23,13 @@ from tracker.documented import cached_documented
 from tracker.filters import NEWEST_EVENT_FIRST, NEWEST_PUBLISHED_FIRST
 from tracker.indicators import PAGE_SIZE as FIGURES_PAGE_SIZE
 from tracker.indicators import indicator_figures
-from tracker.lists import LISTS, claims_for_page, public_citations, statistics_for_listing
+from tracker.lists import (
+    LISTS,
+    STATISTIC_LIST_COLUMNS,
+    claims_for_page,
+    public_citations,
+    statistics_for_listing,
+)
 from tracker.maps import claim_views_context, place_map_context
 from tracker.models import (
     Citation,
@@ -189,6 +195,9 @@ class StatisticListView(FilteredListView):
     template_name = "tracker/statistic_list.html"
     context_object_name = "statistics"
     public_list = LISTS["statistics"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(figure_columns=STATISTIC_LIST_COLUMNS, **kwargs)
 
 
 class SourceListView(FilteredListView):
