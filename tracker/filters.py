@@ -267,15 +267,6 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-YEAR_CHOICES = [(NO_DATE, _("date not given"))] + [(str(y), str(y)) for y in range(1900, 2101)]
-
-
-def year_choices():
-    """The year filter's choices, given as a function: a form copies a list of choices each
-    time it is built (every list page builds one), a function it does not."""
-    return YEAR_CHOICES
-
-
 def country_choices():
     return list(countries)
 
@@ -381,7 +372,7 @@ class EntryFilterSet(PublicFilterSet):
     )
     year = django_filters.MultipleChoiceFilter(
         method="filter_year",
-        choices=year_choices,
+        choices=[(NO_DATE, _("date not given"))] + [(str(y), str(y)) for y in range(1900, 2101)],
         label=_("Year"),
     )
 
