@@ -193,7 +193,8 @@ def test_latest_figure_of_each_organisation_with_dates_shared_matches_brute_forc
     Statistic.objects.bulk_create(rows)
     truth = brute_force(indicator)
 
-    latest = indicators.latest_of(public_figures(indicator))
+    figures = public_figures(indicator)
+    latest = indicators.latest_of(figures, indicators.reporting_of(figures))
 
     assert [(s.pk, s.figures) for s in latest] == truth["latest"]
     assert len(latest) == min(organizations, indicators.LATEST_SHOWN)
